@@ -159,6 +159,10 @@ public ref struct KafkaReader
         return value;
     }
 
+    /// <summary>Reads a string that may not be null (an element of a string array).</summary>
+    public string ReadRequiredString(bool compact) =>
+        ReadString(compact) ?? throw new ProtocolException("null string where null is not allowed");
+
     /// <summary>Reads a bytes field into a new array; null when the wire says null.</summary>
     public byte[]? ReadBytes(bool compact)
     {
