@@ -125,7 +125,7 @@ public ref struct KafkaReader
             length = (long)ReadUnsignedVarInt() - 1;
         else
             length = shortLength ? ReadInt16() : ReadInt32();
-        if (length < -1) ThrowHelper.BadLength(what, length, _reader.Remaining);
+        if (length < -1 || length > int.MaxValue) ThrowHelper.BadLength(what, length, _reader.Remaining);
         return (int)length;
     }
 
