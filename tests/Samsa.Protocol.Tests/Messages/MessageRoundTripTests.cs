@@ -98,7 +98,12 @@ public sealed class MessageRoundTripTests
 internal static class Definitions_
 {
     public static string Root => Generator.FindRepositoryRoot(AppContext.BaseDirectory)
+        ?? Generator.FindRepositoryRoot(Directory.GetCurrentDirectory())
+        ?? Generator.FindRepositoryRoot(SourceDirectory())
         ?? throw new InvalidOperationException("repository root not found");
+
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
+        Path.GetDirectoryName(path) ?? ".";
 
     public static string MessagesFolder => Path.GetFullPath(Path.Combine(Root, "..", "shared", "kafka-protocol", "messages"));
 
