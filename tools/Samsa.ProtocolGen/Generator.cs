@@ -5,6 +5,22 @@ public static class Generator
 {
     public const string MessagesNamespace = "Samsa.Protocol.Messages";
     public const string RecordsNamespace = "Samsa.Protocol.CoordinatorRecords";
+    public const string MetadataRecordsNamespace = "Samsa.Metadata.Records";
+
+    /// <summary>Samsa's own metadata-log records, defined in the same JSON dialect as Kafka's messages.</summary>
+    public static string MetadataDefinitions(string root) => Path.Combine(root, "src", "Samsa.Metadata", "Records", "Definitions");
+
+    public static string MetadataOutput(string root) => Path.Combine(root, "src", "Samsa.Metadata", "Generated");
+
+    /// <summary>Generates one file per definition in <paramref name="folder"/>, in namespace <paramref name="ns"/>.</summary>
+    public static IReadOnlyDictionary<string, string> GenerateDataTypes(string folder, string ns)
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (!Directory.Exists(folder)) return files;
+        foreach (MessageSpec spec in ReadAll(folder))
+            files[$"{spec.Name}.cs"] = new MessageEmitter(spec, ns).Emit();
+        return files;
+    }
 
     public static string? FindRepositoryRoot(string start)
     {

@@ -1,6 +1,7 @@
 using Samsa.ProtocolGen;
 
-// Regenerates src/Samsa.Protocol/Generated from the JSON message definitions.
+// Regenerates src/Samsa.Protocol/Generated from Kafka's JSON message definitions, and src/Samsa.Metadata/Generated
+// from Samsa's metadata-record definitions in src/Samsa.Metadata/Records/Definitions.
 // Usage: dotnet run --project tools/Samsa.ProtocolGen [-- --check] [--messages DIR] [--records DIR] [--out DIR]
 // --check writes nothing and exits 1 when the committed output differs from what would be generated.
 
@@ -23,13 +24,26 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-IReadOnlyDictionary<string, string> files = Generator.Generate(messages, records);
-if (check)
+var targets = new List<(IReadOnlyDictionary<string, string> Files, string Output)>
 {
-    List<string> differences = Generator.Compare(files, output);
-    foreach (string d in differences) Console.Error.WriteLine(d);
-    return differences.Count == 0 ? 0 : 1;
+    (Generator.Generate(messages, records), output),
+};
+if (Directory.Exists(Generator.MetadataDefinitions(root)))
+{
+    targets.Add((Generator.GenerateDataTypes(Generator.MetadataDefinitions(root), Generator.MetadataRecordsNamespace),
+        Generator.MetadataOutput(root)));
 }
-Generator.Write(files, output);
-Console.WriteLine($"wrote {files.Count} files to {output}");
-return 0;
+int differing = 0;
+foreach ((IReadOnlyDictionary<string, string> files, string folder) in targets)
+{
+    if (check)
+    {
+        List<string> differences = Generator.Compare(files, folder);
+        foreach (string d in differences) Console.Error.WriteLine($"{folder}: {d}");
+        differing += differences.Count;
+        continue;
+    }
+    Generator.Write(files, folder);
+    Console.WriteLine($"wrote {files.Count} files to {folder}");
+}
+return differing == 0 ? 0 : 1;

@@ -16,6 +16,19 @@ public sealed class GeneratedCodeTests
     }
 
     [Fact]
+    public void Committed_metadata_records_match_what_the_generator_writes_now()
+    {
+        string definitions = Generator.MetadataDefinitions(Definitions_.Root);
+        Assert.SkipUnless(Directory.Exists(definitions), "no metadata record definitions yet");
+        IReadOnlyDictionary<string, string> files =
+            Generator.GenerateDataTypes(definitions, Generator.MetadataRecordsNamespace);
+        List<string> differences = Generator.Compare(files, Generator.MetadataOutput(Definitions_.Root));
+        Assert.True(differences.Count == 0,
+            "src/Samsa.Metadata/Generated is stale; run `dotnet run --project tools/Samsa.ProtocolGen`:\n"
+            + string.Join('\n', differences));
+    }
+
+    [Fact]
     public void Compare_reports_an_edited_generated_file()
     {
         IReadOnlyDictionary<string, string> files = Generator.Generate(Definitions_.MessagesFolder, Definitions_.RecordsFolder);
