@@ -8,6 +8,9 @@ namespace Samsa.Protocol.Tests;
 /// </summary>
 internal static class SegmentedSequence
 {
+    /// <summary>Splits into segments of <paramref name="segmentSize"/> bytes, the last one shorter.</summary>
+    public static ReadOnlySequence<byte> Split(ReadOnlyMemory<byte> data, int segmentSize) => Split(data, [segmentSize]);
+
     public static ReadOnlySequence<byte> Split(ReadOnlyMemory<byte> data, IReadOnlyList<int> segmentSizes)
     {
         ArgumentOutOfRangeException.ThrowIfZero(segmentSizes.Count);

@@ -89,7 +89,7 @@ public sealed class RecordBatchReaderTests
         {
             byte[] data = blob[..(blob.Length - cut)];
             var spanReader = new RecordBatchReader(data);
-            var sequenceReader = new RecordBatchSequenceReader(Segments.Split(data, segmentSize));
+            var sequenceReader = new RecordBatchSequenceReader(SegmentedSequence.Split(data, segmentSize));
             while (spanReader.MoveNext())
             {
                 Assert.True(sequenceReader.TryReadNext(out ReadOnlySequence<byte> batch));

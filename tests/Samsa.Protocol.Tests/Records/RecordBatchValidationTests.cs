@@ -17,7 +17,7 @@ public sealed class RecordBatchValidationTests
         RecordBatchValidation span = RecordBatch.TryValidate(batch, out _);
         // The segmented form must agree whatever the segment size.
         foreach (int segment in new[] { 1, 5, 17, 60, 1000 })
-            Assert.Equal(span, RecordBatch.TryValidate(Segments.Split(batch, segment), out _));
+            Assert.Equal(span, RecordBatch.TryValidate(SegmentedSequence.Split(batch, segment), out _));
         return span;
     }
 
@@ -137,7 +137,7 @@ public sealed class RecordBatchValidationTests
         RecordBatchHeader expected = RecordBatchHeader.Read(batch);
         for (int segment = 1; segment <= 62; segment++)
         {
-            Assert.True(RecordBatchHeader.TryRead(Segments.Split(batch, segment), out RecordBatchHeader header));
+            Assert.True(RecordBatchHeader.TryRead(SegmentedSequence.Split(batch, segment), out RecordBatchHeader header));
             Assert.Equal(expected, header);
         }
         Assert.False(RecordBatchHeader.TryRead(new ReadOnlySequence<byte>(batch, 0, 60), out _));
