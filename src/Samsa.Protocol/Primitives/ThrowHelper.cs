@@ -3,8 +3,11 @@ using System.Runtime.CompilerServices;
 
 namespace Samsa.Protocol.Primitives;
 
-// Throws stay out of the inlined read and write paths.
-internal static class ThrowHelper
+/// <summary>
+/// Throws for the codec, kept out of the inlined read and write paths. Public because generated messages in
+/// other assemblies (the metadata records) call it.
+/// </summary>
+public static class ThrowHelper
 {
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     public static void Truncated(int needed, long remaining) =>
