@@ -1,0 +1,35 @@
+using Samsa.Protocol;
+using Samsa.Protocol.Messages;
+
+namespace Samsa.Broker.Handlers;
+
+// ApiVersions v0–4. Lists every API the broker serves with the versions its handler declares, nothing more.
+// Version notes: v3 first flexible (client software name and version in the request); the response header is
+// always v0 (KIP-511), and an unknown request version is answered at v0 with UNSUPPORTED_VERSION and the list.
+[ApiHandler(ApiKey.ApiVersions, MinVersion = 0, MaxVersion = 4)]
+internal sealed class ApiVersionsHandler(ApiVersionTable versions) : ApiHandler<ApiVersionsRequest, ApiVersionsResponse>
+{
+    private readonly ApiVersionTable _versions = versions;
+
+    protected override ValueTask<ApiVersionsResponse?> HandleAsync(RequestContext context, ApiVersionsRequest request,
+        CancellationToken cancellationToken)
+    {
+        var response = new ApiVersionsResponse();
+        AddServedVersions(response, _versions);
+        return ValueTask.FromResult<ApiVersionsResponse?>(response);
+    }
+
+    protected override ApiVersionsResponse ErrorResponse(RequestContext context, ApiVersionsRequest request,
+        ErrorCode error)
+    {
+        var response = new ApiVersionsResponse { ErrorCode = (short)error };
+        AddServedVersions(response, _versions);
+        return response;
+    }
+
+    public static void AddServedVersions(ApiVersionsResponse response, ApiVersionTable versions)
+    {
+        foreach ((ApiKey key, short min, short max) in versions.Served)
+            response.ApiKeys.Add(new ApiVersionsResponse.ApiVersion { ApiKey = (short)key, MinVersion = min, MaxVersion = max });
+    }
+}

@@ -1,0 +1,46 @@
+using Samsa.Protocol;
+using Samsa.Protocol.Primitives;
+
+namespace Samsa.Broker.Handlers;
+
+/// <summary>Serves one API. Implementations derive from <see cref="ApiHandler{TRequest, TResponse}"/>.</summary>
+internal interface IApiHandler
+{
+    /// <summary>
+    /// Decodes the body and handles it. What the handler needs from the request frame it reads before it returns:
+    /// the frame's memory is reused once the returned task is pending or done. A null result sends no response
+    /// (a Produce with acks=0).
+    /// </summary>
+    ValueTask<IKafkaMessage?> HandleAsync(RequestContext context, ref KafkaReader body, CancellationToken cancellationToken);
+
+    /// <summary>A response carrying <paramref name="error"/> for a request that could not be served.</summary>
+    IKafkaMessage ErrorResponse(RequestContext context, ref KafkaReader body, ErrorCode error);
+}
+
+/// <summary>A handler typed by its request and response messages.</summary>
+internal abstract class ApiHandler<TRequest, TResponse> : IApiHandler
+    where TRequest : IKafkaMessage<TRequest>
+    where TResponse : class, IKafkaMessage
+{
+    public ValueTask<IKafkaMessage?> HandleAsync(RequestContext context, ref KafkaReader body,
+        CancellationToken cancellationToken)
+    {
+        TRequest request = TRequest.Read(ref body, context.ApiVersion);
+        ValueTask<TResponse?> pending = HandleAsync(context, request, cancellationToken);
+        return pending.IsCompletedSuccessfully
+            ? new ValueTask<IKafkaMessage?>(pending.Result)
+            : AwaitAsync(pending);
+    }
+
+    public IKafkaMessage ErrorResponse(RequestContext context, ref KafkaReader body, ErrorCode error) =>
+        ErrorResponse(context, TRequest.Read(ref body, context.ApiVersion), error);
+
+    protected abstract ValueTask<TResponse?> HandleAsync(RequestContext context, TRequest request,
+        CancellationToken cancellationToken);
+
+    /// <summary>The response Kafka gives when the whole request fails with <paramref name="error"/>.</summary>
+    protected abstract TResponse ErrorResponse(RequestContext context, TRequest request, ErrorCode error);
+
+    private static async ValueTask<IKafkaMessage?> AwaitAsync(ValueTask<TResponse?> pending) =>
+        await pending.ConfigureAwait(false);
+}
