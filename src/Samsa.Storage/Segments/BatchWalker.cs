@@ -1,0 +1,101 @@
+using System.Buffers.Binary;
+using Samsa.Protocol.Records;
+using Samsa.Storage.IO;
+using L = Samsa.Protocol.Records.RecordBatchLayout;
+
+namespace Samsa.Storage.Segments;
+
+/// <summary>
+/// Walks the batch headers of a segment's log from a position up to a limit without reading the batches' bodies.
+/// Headers are read through a caller-supplied chunk, so a run of small batches costs one pread.
+/// </summary>
+/// <remarks>
+/// Checks framing only (length, magic, offsets within the segment); the CRC is recovery's job. Stops at the first
+/// header that is not a batch and says why.
+/// </remarks>
+internal ref struct BatchWalker
+{
+    private readonly LogFile _file;
+    private readonly long _baseOffset;
+    private readonly int _limit;
+    private readonly Span<byte> _chunk;
+    private long _chunkStart;
+    private int _chunkLength;
+
+    public BatchWalker(LogFile file, long baseOffset, int position, int limit, Span<byte> chunk)
+    {
+        _file = file;
+        _baseOffset = baseOffset;
+        _limit = limit;
+        _chunk = chunk;
+        _chunkStart = -1;
+        _chunkLength = 0;
+        Position = position;
+        Current = default;
+        Tail = RecordsTail.None;
+    }
+
+    /// <summary>Where <see cref="Current"/> starts; after a false <see cref="MoveNext"/>, where the walk stopped.</summary>
+    public int Position { get; private set; }
+
+    public RecordBatchHeader Current { get; private set; }
+
+    /// <summary>Why the walk stopped: <see cref="RecordsTail.None"/> at the limit.</summary>
+    public RecordsTail Tail { get; private set; }
+
+    /// <summary>Reads the header at <see cref="Position"/>; call <see cref="Advance"/> to step over its batch.</summary>
+    public bool MoveNext()
+    {
+        int remaining = _limit - Position;
+        if (remaining <= 0)
+        {
+            Tail = RecordsTail.None;
+            return false;
+        }
+        if (remaining < L.HeaderSize)
+        {
+            Tail = RecordsTail.Partial;
+            return false;
+        }
+        ReadOnlySpan<byte> header = HeaderAt(Position);
+        if (header.IsEmpty)
+        {
+            Tail = RecordsTail.Partial;
+            return false;
+        }
+        int length = BinaryPrimitives.ReadInt32BigEndian(header[L.BatchLength..]);
+        if (length < L.MinBatchLength || header[L.Magic] != L.CurrentMagic)
+        {
+            Tail = RecordsTail.Corrupt;
+            return false;
+        }
+        if (length > remaining - L.LogOverhead)
+        {
+            Tail = RecordsTail.Partial;
+            return false;
+        }
+        RecordBatchHeader current = RecordBatchHeader.Read(header);
+        if (current.BaseOffset < _baseOffset || current.LastOffsetDelta < 0 ||
+            current.LastOffset - _baseOffset > int.MaxValue)
+        {
+            Tail = RecordsTail.Corrupt;
+            return false;
+        }
+        Current = current;
+        return true;
+    }
+
+    public void Advance() => Position += Current.SizeInBytes;
+
+    private ReadOnlySpan<byte> HeaderAt(int position)
+    {
+        if (_chunkStart < 0 || position < _chunkStart || position + L.HeaderSize > _chunkStart + _chunkLength)
+        {
+            int length = (int)Math.Min(_chunk.Length, (long)_limit - position);
+            _chunkLength = _file.Read(_chunk[..length], position);
+            _chunkStart = position;
+            if (_chunkLength < L.HeaderSize) return default;
+        }
+        return _chunk.Slice((int)(position - _chunkStart), L.HeaderSize);
+    }
+}

@@ -1,0 +1,167 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Samsa.Storage.Tests.Support;
+
+namespace Samsa.Storage.Tests;
+
+public sealed class LogManagerTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly ListLogger _logger = new();
+
+    private LogManager Open(params string[] dirs) => Open("cluster-a", 1, dirs);
+
+    private LogManager Open(string clusterId, int nodeId, params string[] dirs) =>
+        LogManager.Open(new LogManagerOptions { LogDirs = dirs, ClusterId = clusterId, NodeId = nodeId },
+            optionsForTopic: null, _time, new ListLoggerFactory(_logger));
+
+    [Fact]
+    public async Task Creates_logs_in_the_least_loaded_directory_and_reopens_them_all()
+    {
+        using var root = new TempDirectory();
+        string[] dirs = [root.Combine("a"), root.Combine("b")];
+        using (LogManager manager = Open(dirs))
+        {
+            for (int p = 0; p < 6; p++)
+            {
+                Assert.Equal(LogStatus.Ok, manager.GetOrCreateLog(new TopicPartition("orders", p), LogOptions.Default,
+                    out PartitionLog? log));
+                await log!.AppendAsync(Batches.Create(p + 1, 0), 0);
+            }
+            Assert.Equal(3, Directory.GetDirectories(dirs[0]).Length);
+            Assert.Equal(3, Directory.GetDirectories(dirs[1]).Length);
+        }
+
+        using LogManager reopened = Open(dirs);
+
+        Assert.Equal(6, reopened.Logs.Count);
+        Assert.True(reopened.TryGetLog(new TopicPartition("orders", 4), out PartitionLog? found));
+        Assert.Equal(5, found.LogEndOffset);
+        Assert.All(reopened.LogDirectories, d => Assert.True(d.HadCleanShutdown));
+        IReadOnlyList<LogDirectoryDescription> described = reopened.DescribeLogDirs();
+        Assert.Equal(6, described.Sum(d => d.Partitions.Count));
+        Assert.Equal(reopened.Logs.Sum(l => l.Size), described.Sum(d => d.TotalBytes));
+        Assert.True(_logger.Has(LogLevel.Information, 2005));
+    }
+
+    [Fact]
+    public void Writes_meta_properties_and_refuses_a_directory_of_another_cluster_naming_both_ids()
+    {
+        using var root = new TempDirectory();
+        string dir = root.Combine("data");
+        Open("cluster-a", 1, dir).Dispose();
+        Assert.Equal(new MetaProperties("cluster-a", 1), MetaProperties.Read(dir));
+
+        var error = Assert.Throws<LogDirectoryException>(() => Open("cluster-b", 1, dir));
+
+        Assert.Contains("cluster-a", error.Message);
+        Assert.Contains("cluster-b", error.Message);
+        Assert.Contains(dir, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        var node = Assert.Throws<LogDirectoryException>(() => Open("cluster-a", 2, dir));
+        Assert.Contains("node.id=2", node.Message);
+    }
+
+    [Fact]
+    public void Meta_properties_is_kafkas_properties_text()
+    {
+        using var root = new TempDirectory();
+        new MetaProperties("MkU3OEVBNTcwNTJENDM2Qk", 3).Write(root.Path);
+
+        string[] lines = File.ReadAllLines(Path.Combine(root.Path, "meta.properties"));
+
+        Assert.Contains("cluster.id=MkU3OEVBNTcwNTJENDM2Qk", lines);
+        Assert.Contains("node.id=3", lines);
+        Assert.Contains("version=1", lines);
+    }
+
+    [Fact]
+    public void A_directory_that_cannot_be_opened_goes_offline_while_the_others_serve()
+    {
+        using var root = new TempDirectory();
+        string good = root.Combine("good");
+        string bad = root.Combine("bad");
+        File.WriteAllText(bad, "a file where a directory should be");
+
+        using LogManager manager = Open(good, bad);
+
+        Assert.True(manager.LogDirectories[1].IsOffline);
+        Assert.False(manager.LogDirectories[0].IsOffline);
+        Assert.Equal(LogStatus.Ok, manager.GetOrCreateLog(new TopicPartition("t", 0), LogOptions.Default,
+            out PartitionLog? log));
+        Assert.StartsWith(good, log!.Path, StringComparison.Ordinal);
+        Assert.True(_logger.Has(LogLevel.Error, 2004));
+    }
+
+    [Fact]
+    public void All_directories_offline_stops_start_up()
+    {
+        using var root = new TempDirectory();
+        string bad = root.Combine("bad");
+        File.WriteAllText(bad, "not a directory");
+
+        Assert.Throws<LogDirectoryException>(() => Open(bad));
+    }
+
+    [Fact]
+    public async Task Delete_log_removes_its_directory_and_checkpoint_entries()
+    {
+        using var root = new TempDirectory();
+        string dir = root.Combine("data");
+        using (LogManager manager = Open(dir))
+        {
+            manager.GetOrCreateLog(new TopicPartition("gone", 0), LogOptions.Default, out PartitionLog? log);
+            await log!.AppendAsync(Batches.Create(1, 0), 0);
+            manager.GetOrCreateLog(new TopicPartition("kept", 0), LogOptions.Default, out _);
+
+            Assert.True(manager.DeleteLog(new TopicPartition("gone", 0)));
+            Assert.False(manager.DeleteLog(new TopicPartition("gone", 0)));
+            Assert.False(Directory.Exists(Path.Combine(dir, "gone-0")));
+        }
+
+        Assert.DoesNotContain("gone", File.ReadAllText(Path.Combine(dir, "recovery-point-offset-checkpoint")));
+        using LogManager reopened = Open(dir);
+        Assert.Single(reopened.Logs);
+    }
+
+    [Fact]
+    public async Task Opens_many_partitions_after_a_crash_and_recovers_each()
+    {
+        using var root = new TempDirectory();
+        string[] dirs = [root.Combine("a"), root.Combine("b")];
+        LogManager manager = Open(dirs);
+        for (int p = 0; p < 40; p++)
+        {
+            manager.GetOrCreateLog(new TopicPartition("many", p), LogOptions.Default, out PartitionLog? log);
+            await log!.AppendAsync(Batches.Create(2, 0), 0);
+        }
+        foreach (PartitionLog log in manager.Logs)
+            log.Abandon();
+
+        using LogManager reopened = Open(dirs);
+
+        Assert.Equal(40, reopened.Logs.Count);
+        Assert.All(reopened.Logs, l => Assert.Equal(2, l.LogEndOffset));
+        Assert.All(reopened.LogDirectories, d => Assert.False(d.HadCleanShutdown));
+    }
+
+    [Fact]
+    public async Task Retention_and_flush_run_over_every_log()
+    {
+        using var root = new TempDirectory();
+        using LogManager manager = Open(root.Combine("data"));
+        LogOptions options = LogOptions.Default with { SegmentBytes = 300, RetentionBytes = 0 };
+        for (int p = 0; p < 3; p++)
+        {
+            manager.GetOrCreateLog(new TopicPartition("r", p), options, out PartitionLog? log);
+            for (int i = 0; i < 3; i++)
+                await log!.AppendAsync(Batches.Create(2, 0, valueBytes: 50), 0);
+        }
+
+        manager.FlushAndCheckpoint();
+        Assert.Equal(6, manager.DeleteOldSegments());
+
+        Assert.All(manager.Logs, l => Assert.Equal(1, l.SegmentCount));
+        Assert.Contains("r 1 4", File.ReadAllText(Path.Combine(root.Combine("data"), "recovery-point-offset-checkpoint")));
+    }
+}
