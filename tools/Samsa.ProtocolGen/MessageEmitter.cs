@@ -63,6 +63,8 @@ public sealed class MessageEmitter
         _w.Line("// </auto-generated>");
         _w.Line("#nullable enable");
         _w.Line("using System.Buffers;");
+        // Types outside Samsa.Protocol (the metadata records) need its namespace for IKafkaMessage.
+        if (!_namespace.StartsWith("Samsa.Protocol", StringComparison.Ordinal)) _w.Line("using Samsa.Protocol;");
         _w.Line("using Samsa.Protocol.Primitives;");
         _w.Line();
         _w.Line($"namespace {_namespace};");

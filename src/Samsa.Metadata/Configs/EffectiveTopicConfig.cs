@@ -1,0 +1,95 @@
+using Samsa.Protocol.Records;
+using Samsa.Storage;
+
+namespace Samsa.Metadata.Configs;
+
+/// <summary>
+/// A topic's effective configuration, typed: its overrides over the broker's layers
+/// (<see cref="ConfigResolver"/>). Build one per topic when the image or the broker's dynamic configs change, not
+/// per request.
+/// </summary>
+/// <remarks>Immutable and thread-safe.</remarks>
+public sealed record EffectiveTopicConfig
+{
+    /// <summary>The partition logs' options: segment.bytes, segment.ms, index.interval.bytes, retention, flush.mode,
+    /// message.timestamp.type. Without the delete policy, retention is off (a compact-only topic keeps every key's
+    /// latest record however old).</summary>
+    public required LogOptions Log { get; init; }
+
+    /// <summary><c>cleanup.policy</c> includes delete.</summary>
+    public required bool IsDeleteEnabled { get; init; }
+
+    /// <summary><c>cleanup.policy</c> includes compact.</summary>
+    public required bool IsCompacted { get; init; }
+
+    /// <summary><c>max.message.bytes</c>.</summary>
+    public required int MaxMessageBytes { get; init; }
+
+    /// <summary><c>min.insync.replicas</c>.</summary>
+    public required int MinInsyncReplicas { get; init; }
+
+    /// <summary><c>unclean.leader.election.enable</c>.</summary>
+    public required bool UncleanLeaderElectionEnable { get; init; }
+
+    /// <summary><c>message.timestamp.before.max.ms</c>; <see cref="TimeSpan.MaxValue"/> when unbounded.</summary>
+    public required TimeSpan MessageTimestampBeforeMax { get; init; }
+
+    /// <summary><c>message.timestamp.after.max.ms</c>; <see cref="TimeSpan.MaxValue"/> when unbounded.</summary>
+    public required TimeSpan MessageTimestampAfterMax { get; init; }
+
+    /// <summary><c>delete.retention.ms</c>.</summary>
+    public required TimeSpan DeleteRetention { get; init; }
+
+    /// <summary><c>min.compaction.lag.ms</c>.</summary>
+    public required TimeSpan MinCompactionLag { get; init; }
+
+    /// <summary><c>max.compaction.lag.ms</c>; <see cref="TimeSpan.MaxValue"/> when unbounded.</summary>
+    public required TimeSpan MaxCompactionLag { get; init; }
+
+    /// <summary><c>min.cleanable.dirty.ratio</c>.</summary>
+    public required double MinCleanableDirtyRatio { get; init; }
+
+    /// <summary>The effective configuration of a topic with <paramref name="topicConfigs"/> as its overrides.</summary>
+    public static EffectiveTopicConfig Resolve(IReadOnlyDictionary<string, string> topicConfigs,
+        BrokerConfigValues broker)
+    {
+        IReadOnlyList<string> policy = Get(TopicConfigs.CleanupPolicy);
+        bool delete = policy.Contains("delete");
+        long retentionMs = Get(TopicConfigs.RetentionMs);
+        var log = new LogOptions
+        {
+            SegmentBytes = Get(TopicConfigs.SegmentBytes),
+            SegmentTime = Milliseconds(Get(TopicConfigs.SegmentMs)),
+            IndexIntervalBytes = Get(TopicConfigs.IndexIntervalBytes),
+            RetentionTime = !delete || retentionMs < 0 ? Timeout.InfiniteTimeSpan : Milliseconds(retentionMs),
+            RetentionBytes = delete ? Get(TopicConfigs.RetentionBytes) : -1,
+            FlushMode = Get(TopicConfigs.FlushMode) == "fsync" ? LogFlushMode.Fsync : LogFlushMode.Replicated,
+            MessageTimestampType = Get(TopicConfigs.MessageTimestampType) == "LogAppendTime"
+                ? TimestampType.LogAppendTime
+                : TimestampType.CreateTime,
+        };
+        return new EffectiveTopicConfig
+        {
+            Log = log,
+            IsDeleteEnabled = delete,
+            IsCompacted = policy.Contains("compact"),
+            MaxMessageBytes = Get(TopicConfigs.MaxMessageBytes),
+            MinInsyncReplicas = Get(TopicConfigs.MinInsyncReplicas),
+            UncleanLeaderElectionEnable = Get(TopicConfigs.UncleanLeaderElectionEnable),
+            MessageTimestampBeforeMax = Milliseconds(Get(TopicConfigs.MessageTimestampBeforeMaxMs)),
+            MessageTimestampAfterMax = Milliseconds(Get(TopicConfigs.MessageTimestampAfterMaxMs)),
+            DeleteRetention = Milliseconds(Get(TopicConfigs.DeleteRetentionMs)),
+            MinCompactionLag = Milliseconds(Get(TopicConfigs.MinCompactionLagMs)),
+            MaxCompactionLag = Milliseconds(Get(TopicConfigs.MaxCompactionLagMs)),
+            MinCleanableDirtyRatio = Get(TopicConfigs.MinCleanableDirtyRatio),
+        };
+
+        T Get<T>(ConfigDef<T> config) => ConfigResolver.ResolveTopicValue(config, topicConfigs, broker);
+    }
+
+    /// <summary>Milliseconds from configuration as a <see cref="TimeSpan"/>, saturating at its maximum.</summary>
+    public static TimeSpan Milliseconds(long milliseconds) =>
+        milliseconds >= TimeSpan.MaxValue.Ticks / TimeSpan.TicksPerMillisecond
+            ? TimeSpan.MaxValue
+            : TimeSpan.FromTicks(milliseconds * TimeSpan.TicksPerMillisecond);
+}

@@ -1,0 +1,10 @@
+using Samsa.Metadata.Image;
+
+namespace Samsa.Metadata.Controller;
+
+/// <summary>The answer to an ISR change.</summary>
+/// <param name="Status">The outcome.</param>
+/// <param name="Message">Why it failed; null on success.</param>
+/// <param name="Partition">The partition as it now is (on success, with the new ISR and partition epoch).</param>
+public readonly record struct AlterPartitionResult(ControllerStatus Status, string? Message,
+    PartitionRegistration? Partition);

@@ -1,0 +1,13 @@
+using System.Collections.Immutable;
+using Samsa.Metadata.Image;
+
+namespace Samsa.Metadata.Controller;
+
+/// <summary>A broker asks to join the cluster (Kafka's BrokerRegistration request).</summary>
+/// <param name="BrokerId">Its <c>node.id</c>.</param>
+/// <param name="IncarnationId">A random id chosen at each start of the broker process.</param>
+/// <param name="ClusterId">The cluster id in the broker's <c>meta.properties</c>, or null when it has none yet.</param>
+/// <param name="Endpoints">Its advertised listeners; at least one, with distinct names.</param>
+/// <param name="Rack">Its rack, or null.</param>
+public sealed record BrokerRegistrationRequest(int BrokerId, Guid IncarnationId, string? ClusterId,
+    ImmutableArray<BrokerEndpoint> Endpoints, string? Rack = null);

@@ -1,0 +1,315 @@
+using Samsa.Metadata.Image;
+using Samsa.Metadata.Log;
+using Samsa.Metadata.Records;
+
+namespace Samsa.Metadata.Controller;
+
+// Broker lifecycle, as Kafka's KRaft controller runs it: a broker registers (fenced, with a new broker epoch),
+// heartbeats, and is unfenced once it has applied the log up to its registration; it is fenced again when it asks to
+// be, when it shuts down, or when its session (broker.session.timeout.ms) lapses. Fencing moves leadership away and
+// shrinks ISRs in the same batch; unfencing elects it where partitions have no leader.
+public sealed partial class MetadataController
+{
+    private readonly Dictionary<int, BrokerSession> _sessions = [];
+    private int _sessionsEpoch = -1;
+
+    /// <summary>Registers a broker (Kafka's BrokerRegistration): a new broker epoch, fenced until it catches
+    /// up.</summary>
+    public async Task<BrokerRegistrationResult> RegisterBrokerAsync(BrokerRegistrationRequest request,
+        CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!TryLead(out int epoch)) return new(ControllerStatus.NotController, NotController.Message, -1);
+            MetadataImage image = _loader.Current;
+            RefreshSessions(image, epoch);
+            if (ValidateRegistration(image, request) is { } invalid) return new(invalid.Status, invalid.Message, -1);
+
+            if (image.Brokers.TryGetBroker(request.BrokerId, out BrokerRegistration? existing))
+            {
+                if (existing.IncarnationId == request.IncarnationId && SameRegistration(existing, request))
+                {
+                    Touch(existing.BrokerId, existing.BrokerEpoch);
+                    return new(ControllerStatus.Ok, null, existing.BrokerEpoch);
+                }
+                if (existing.IncarnationId != request.IncarnationId && HasLiveSession(existing))
+                {
+                    return new(ControllerStatus.DuplicateBrokerRegistration,
+                        $"Another broker is registered with broker id {request.BrokerId}: its session is still alive.",
+                        -1);
+                }
+            }
+
+            long brokerEpoch = image.Offset + 1;
+            var register = new RegisterBrokerRecord
+            {
+                BrokerId = request.BrokerId,
+                IncarnationId = request.IncarnationId,
+                BrokerEpoch = brokerEpoch,
+                Rack = request.Rack,
+                Fenced = true,
+            };
+            foreach (BrokerEndpoint e in request.Endpoints)
+            {
+                register.Endpoints.Add(new RegisterBrokerRecord.BrokerEndpoint
+                {
+                    Name = e.Name,
+                    Host = e.Host,
+                    Port = (ushort)e.Port,
+                    SecurityProtocol = e.SecurityProtocol,
+                });
+            }
+            List<IMetadataRecord> records = [register];
+            var changes = new PartitionChangeSet(records);
+            // A new incarnation lost what the old one held in memory: it may not lead until it is unfenced again.
+            if (existing is { IsFenced: false })
+                changes.RemoveBroker(image, request.BrokerId, Excluding(image, request.BrokerId), Options);
+
+            (ControllerResult result, MetadataAppendResult append) =
+                await CommitAsync(epoch, records, cancellationToken).ConfigureAwait(false);
+            if (!result.IsOk) return new(result.Status, result.Message, -1);
+            _sessions[request.BrokerId] =
+                new BrokerSession(brokerEpoch, append.BaseOffset, _time.GetTimestamp(), contacted: true);
+            _logger.BrokerRegistered(request.BrokerId, brokerEpoch, request.IncarnationId);
+            changes.LogElections(_logger);
+            return new(ControllerStatus.Ok, null, brokerEpoch);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Records a heartbeat (Kafka's BrokerHeartbeat); unfences a caught-up broker, fences one that
+    /// asks.</summary>
+    public async Task<BrokerHeartbeatResult> HeartbeatAsync(BrokerHeartbeatRequest request,
+        CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!TryLead(out int epoch))
+                return new(ControllerStatus.NotController, NotController.Message, false, true, false);
+            MetadataImage image = _loader.Current;
+            RefreshSessions(image, epoch);
+            if (!image.Brokers.TryGetBroker(request.BrokerId, out BrokerRegistration? broker))
+            {
+                return new(ControllerStatus.BrokerIdNotRegistered, $"Broker {request.BrokerId} is not registered.",
+                    false, true, false);
+            }
+            if (broker.BrokerEpoch != request.BrokerEpoch)
+            {
+                return new(ControllerStatus.StaleBrokerEpoch,
+                    $"Expected broker epoch {broker.BrokerEpoch}, but got broker epoch {request.BrokerEpoch}.",
+                    false, true, false);
+            }
+            BrokerSession session = Touch(broker.BrokerId, broker.BrokerEpoch);
+            bool caughtUp = request.CurrentMetadataOffset >= session.RegistrationOffset;
+            bool fenced = broker.IsFenced;
+            if (fenced && caughtUp && !request.WantFence && !request.WantShutDown)
+            {
+                ControllerResult result =
+                    await UnfenceAsync(epoch, image, broker, cancellationToken).ConfigureAwait(false);
+                if (!result.IsOk) return new(result.Status, result.Message, caughtUp, true, false);
+                fenced = false;
+            }
+            else if (!fenced && (request.WantFence || request.WantShutDown))
+            {
+                string reason = request.WantShutDown ? "controlled shutdown" : "the broker asked";
+                ControllerResult result = await FenceAsync(epoch, image, broker, reason, cancellationToken)
+                    .ConfigureAwait(false);
+                if (!result.IsOk) return new(result.Status, result.Message, caughtUp, false, false);
+                fenced = true;
+            }
+            return new(ControllerStatus.Ok, null, caughtUp, fenced, request.WantShutDown && fenced);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Removes a broker's registration for good (a decommissioned node).</summary>
+    public async Task<ControllerResult> UnregisterBrokerAsync(int brokerId, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!TryLead(out int epoch)) return NotController;
+            MetadataImage image = _loader.Current;
+            if (!image.Brokers.TryGetBroker(brokerId, out BrokerRegistration? broker))
+            {
+                return new ControllerResult(ControllerStatus.BrokerIdNotRegistered,
+                    $"Broker {brokerId} is not registered.");
+            }
+            List<IMetadataRecord> records =
+                [new UnregisterBrokerRecord { BrokerId = brokerId, BrokerEpoch = broker.BrokerEpoch }];
+            var changes = new PartitionChangeSet(records);
+            changes.RemoveBroker(image, brokerId, Excluding(image, brokerId), Options);
+            (ControllerResult result, _) = await CommitAsync(epoch, records, cancellationToken).ConfigureAwait(false);
+            if (!result.IsOk) return result;
+            _sessions.Remove(brokerId);
+            _logger.BrokerUnregistered(brokerId);
+            changes.LogElections(_logger);
+            return result;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Fences every unfenced broker whose session has lapsed; returns how many. <see cref="Start"/> runs this
+    /// on a timer.</summary>
+    public async Task<int> FenceExpiredBrokersAsync(CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!TryLead(out int epoch)) return 0;
+            RefreshSessions(_loader.Current, epoch);
+            var expired = new List<int>();
+            foreach (BrokerRegistration broker in _loader.Current.Brokers.All)
+            {
+                if (!broker.IsFenced && IsSessionExpired(broker)) expired.Add(broker.BrokerId);
+            }
+            expired.Sort();
+            int fenced = 0;
+            foreach (int brokerId in expired)
+            {
+                MetadataImage image = _loader.Current;
+                if (!image.Brokers.TryGetBroker(brokerId, out BrokerRegistration? broker) || broker.IsFenced) continue;
+                ControllerResult result = await FenceAsync(epoch, image, broker, "its session expired",
+                    cancellationToken).ConfigureAwait(false);
+                if (!result.IsOk) break;
+                fenced++;
+            }
+            return fenced;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async ValueTask<ControllerResult> FenceAsync(int epoch, MetadataImage image, BrokerRegistration broker,
+        string reason, CancellationToken cancellationToken)
+    {
+        List<IMetadataRecord> records =
+            [new FenceBrokerRecord { BrokerId = broker.BrokerId, BrokerEpoch = broker.BrokerEpoch }];
+        var changes = new PartitionChangeSet(records);
+        changes.RemoveBroker(image, broker.BrokerId, Excluding(image, broker.BrokerId), Options);
+        (ControllerResult result, _) = await CommitAsync(epoch, records, cancellationToken).ConfigureAwait(false);
+        if (!result.IsOk) return result;
+        _logger.BrokerFenced(broker.BrokerId, broker.BrokerEpoch, reason, changes.Moved, changes.Leaderless);
+        changes.LogElections(_logger);
+        return result;
+    }
+
+    private async ValueTask<ControllerResult> UnfenceAsync(int epoch, MetadataImage image, BrokerRegistration broker,
+        CancellationToken cancellationToken)
+    {
+        List<IMetadataRecord> records =
+            [new UnfenceBrokerRecord { BrokerId = broker.BrokerId, BrokerEpoch = broker.BrokerEpoch }];
+        var changes = new PartitionChangeSet(records);
+        var eligibility = new Eligibility(image.Brokers, included: broker.BrokerId);
+        foreach (TopicImage topic in image.Topics.All)
+            changes.ElectLeaderless(topic, eligibility, UncleanElection.IsEnabled(image, topic.Name, Options));
+        (ControllerResult result, _) = await CommitAsync(epoch, records, cancellationToken).ConfigureAwait(false);
+        if (!result.IsOk) return result;
+        _logger.BrokerUnfenced(broker.BrokerId, broker.BrokerEpoch);
+        changes.LogElections(_logger);
+        return result;
+    }
+
+    private static ControllerResult? ValidateRegistration(MetadataImage image, BrokerRegistrationRequest request)
+    {
+        if (request.BrokerId < 0)
+            return new ControllerResult(ControllerStatus.InvalidRequest, $"Invalid broker id {request.BrokerId}.");
+        if (request.ClusterId is not null && image.ClusterId is not null &&
+            !string.Equals(request.ClusterId, image.ClusterId, StringComparison.Ordinal))
+        {
+            return new ControllerResult(ControllerStatus.InconsistentClusterId,
+                $"Expected cluster ID {image.ClusterId}, but got cluster ID {request.ClusterId}.");
+        }
+        if (request.Endpoints.IsDefaultOrEmpty)
+        {
+            return new ControllerResult(ControllerStatus.InvalidRequest,
+                "A broker registration needs at least one listener.");
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (BrokerEndpoint e in request.Endpoints)
+        {
+            if (!names.Add(e.Name))
+                return new ControllerResult(ControllerStatus.InvalidRequest, $"Listener {e.Name} is registered twice.");
+            if (e.Port is < 0 or > ushort.MaxValue)
+            {
+                return new ControllerResult(ControllerStatus.InvalidRequest,
+                    $"Listener {e.Name} has invalid port {e.Port}.");
+            }
+        }
+        return null;
+    }
+
+    private static bool SameRegistration(BrokerRegistration existing, BrokerRegistrationRequest request) =>
+        string.Equals(existing.Rack, request.Rack, StringComparison.Ordinal) &&
+        existing.Endpoints.AsSpan().SequenceEqual(request.Endpoints.AsSpan());
+
+    // Sessions belong to one leader epoch: a controller that (re)gains leadership gives every broker a fresh deadline
+    // (so none is fenced before it could have heartbeated), but no evidence of life (so a restarted broker, with a new
+    // incarnation, may register at once instead of waiting out its old session).
+    private void RefreshSessions(MetadataImage image, int epoch)
+    {
+        if (epoch == _sessionsEpoch) return;
+        _sessions.Clear();
+        _sessionsEpoch = epoch;
+        long now = _time.GetTimestamp();
+        foreach (BrokerRegistration broker in image.Brokers.All)
+            _sessions[broker.BrokerId] = new BrokerSession(broker.BrokerEpoch, broker.BrokerEpoch, now, false);
+    }
+
+    // True when this registration has not heartbeated for longer than the session timeout.
+    private bool IsSessionExpired(BrokerRegistration broker)
+    {
+        if (!_sessions.TryGetValue(broker.BrokerId, out BrokerSession? session) ||
+            session.BrokerEpoch != broker.BrokerEpoch)
+        {
+            // Registered through an earlier leader: its deadline starts now.
+            _sessions[broker.BrokerId] = new BrokerSession(broker.BrokerEpoch, broker.BrokerEpoch, _time.GetTimestamp(),
+                contacted: false);
+            return false;
+        }
+        return _time.GetElapsedTime(session.LastContact) > Options.BrokerSessionTimeout;
+    }
+
+    // True when this controller has heard from the registration within the session timeout.
+    private bool HasLiveSession(BrokerRegistration broker) =>
+        _sessions.TryGetValue(broker.BrokerId, out BrokerSession? session) &&
+        session.BrokerEpoch == broker.BrokerEpoch && session.Contacted &&
+        _time.GetElapsedTime(session.LastContact) <= Options.BrokerSessionTimeout;
+
+    private static Eligibility Excluding(MetadataImage image, int brokerId) => new(image.Brokers, excluded: brokerId);
+
+    private BrokerSession Touch(int brokerId, long brokerEpoch)
+    {
+        if (!_sessions.TryGetValue(brokerId, out BrokerSession? session) || session.BrokerEpoch != brokerEpoch)
+            _sessions[brokerId] = session = new BrokerSession(brokerEpoch, brokerEpoch, 0, contacted: true);
+        session.LastContact = _time.GetTimestamp();
+        session.Contacted = true;
+        return session;
+    }
+
+    // A registration's liveness. RegistrationOffset is where the RegisterBrokerRecord landed (the broker epoch, for a
+    // registration this controller did not write, which is at or before it).
+    private sealed class BrokerSession(long brokerEpoch, long registrationOffset, long lastContact, bool contacted)
+    {
+        public long BrokerEpoch { get; } = brokerEpoch;
+
+        public long RegistrationOffset { get; } = registrationOffset;
+
+        public long LastContact { get; set; } = lastContact;
+
+        public bool Contacted { get; set; } = contacted;
+    }
+}
