@@ -1,9 +1,11 @@
 using System.CommandLine;
 using Samsa.Cli;
+using Samsa.Cli.Broker;
 using Samsa.Cli.Config;
 
 // The samsa executable: one verb per folder of Cli/, each a Command built by its static Create.
 CliContext context = CliContext.Current();
 var root = new RootCommand("Samsa: a Kafka-compatible message broker.");
+root.Subcommands.Add(BrokerCommand.Create(context));
 root.Subcommands.Add(ConfigCommand.Create(context));
-return root.Parse(args).Invoke();
+return await root.Parse(args).InvokeAsync();

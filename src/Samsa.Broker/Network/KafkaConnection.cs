@@ -174,7 +174,11 @@ internal sealed partial class KafkaConnection
                     ? pending.Body.Result
                     : await pending.Body.ConfigureAwait(false);
                 Interlocked.Decrement(ref _inFlight);
-                if (body is not null) WriteFrame(output, pending, body);
+                if (body is not null)
+                {
+                    WriteFrame(output, pending, body);
+                    (body as IDisposable)?.Dispose();   // pooled record buffers go back once copied into the pipe
+                }
                 if (queue.Count == 0 || output.UnflushedBytes > 256 * 1024)
                 {
                     FlushResult flushed = await output.FlushAsync().ConfigureAwait(false);

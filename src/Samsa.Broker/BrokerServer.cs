@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Samsa.Broker.Handlers;
+using Samsa.Broker.Network;
+using Samsa.Broker.Replication;
+using Samsa.Metadata.Controller;
+using Samsa.Metadata.Image;
+using Samsa.Storage;
+
+namespace Samsa.Broker;
+
+/// <summary>
+/// The broker role of a node: its replicas, the API handlers, and the Kafka listener's connection entry point.
+/// The host binds sockets (Kestrel) and hands each accepted connection to <see cref="OnConnectedAsync"/>.
+/// </summary>
+/// <remarks>
+/// Thread-safe. The replica manager follows the metadata image on the metadata thread; connections run in
+/// parallel. <see cref="Stop"/> makes connections stop reading and finish the responses they owe.
+/// </remarks>
+public sealed class BrokerServer : IDisposable
+{
+    private readonly KafkaConnectionHandler _connections;
+    private readonly BrokerLifetime _lifetime;
+
+    private BrokerServer(BrokerOptions options, ReplicaManager replicas, KafkaConnectionHandler connections,
+        BrokerLifetime lifetime)
+    {
+        Options = options;
+        Replicas = replicas;
+        _connections = connections;
+        _lifetime = lifetime;
+    }
+
+    public BrokerOptions Options { get; }
+
+    internal ReplicaManager Replicas { get; }
+
+    /// <summary>Wires the broker over its logs, the metadata image and the controller it sends admin changes to.</summary>
+    public static BrokerServer Create(BrokerOptions options, LogManager logs, MetadataLoader metadata,
+        MetadataController controller, TimeProvider time, ILoggerFactory loggers)
+    {
+        var replicas = new ReplicaManager(options.NodeId, logs, options.Configs, loggers.CreateLogger("Samsa.Broker.Replication"));
+        IApiHandler[] handlers =
+        [
+            new MetadataHandler(options, metadata, controller),
+            new ProduceHandler(replicas, metadata, time),
+            new FetchHandler(replicas, metadata, time),
+            new ListOffsetsHandler(replicas, metadata),
+        ];
+        var versions = new ApiVersionTable([.. handlers.Select(h => h.GetType()), typeof(ApiVersionsHandler)]);
+        var dispatcher = new RequestDispatcher([.. handlers, new ApiVersionsHandler(versions)], versions,
+            loggers.CreateLogger("Samsa.Broker.Requests"));
+        var budget = new ByteBudget(options.QueuedMaxRequestBytes);
+        var lifetime = new BrokerLifetime();
+        var connections = new KafkaConnectionHandler(dispatcher, options.Connection, budget, time, loggers, lifetime,
+            options.ListenerName);
+        metadata.AddPublisher(replicas);
+        return new BrokerServer(options, replicas, connections, lifetime);
+    }
+
+    /// <summary>Serves one accepted Kafka connection until it closes.</summary>
+    public Task OnConnectedAsync(ConnectionContext connection) => _connections.OnConnectedAsync(connection);
+
+    /// <summary>Stops taking requests; connections write what they owe and close.</summary>
+    public void Stop() => _lifetime.Stop();
+
+    public void Dispose() => _lifetime.Dispose();
+}

@@ -1,0 +1,55 @@
+using Samsa.Metadata.Controller;
+using Samsa.Protocol;
+using Samsa.Storage;
+
+namespace Samsa.Broker.Errors;
+
+/// <summary>The one place where module results become Kafka error codes.</summary>
+internal static class ErrorMapping
+{
+    public static ErrorCode ToErrorCode(AppendStatus status) => status switch
+    {
+        AppendStatus.Ok => ErrorCode.None,
+        AppendStatus.InvalidRecords => ErrorCode.CorruptMessage,
+        AppendStatus.RecordBatchTooLarge => ErrorCode.RecordListTooLarge,
+        AppendStatus.OffsetOutOfOrder => ErrorCode.InvalidRecord,
+        AppendStatus.DiskFull => ErrorCode.KafkaStorageError,
+        AppendStatus.StorageError => ErrorCode.KafkaStorageError,
+        _ => ErrorCode.UnknownServerError,
+    };
+
+    public static ErrorCode ToErrorCode(ReadStatus status) => status switch
+    {
+        ReadStatus.Ok => ErrorCode.None,
+        ReadStatus.OffsetOutOfRange => ErrorCode.OffsetOutOfRange,
+        ReadStatus.StorageError => ErrorCode.KafkaStorageError,
+        _ => ErrorCode.UnknownServerError,
+    };
+
+    public static ErrorCode ToErrorCode(ControllerStatus status) => status switch
+    {
+        ControllerStatus.Ok => ErrorCode.None,
+        ControllerStatus.NotController => ErrorCode.NotController,
+        ControllerStatus.MetadataLogError => ErrorCode.UnknownServerError,
+        ControllerStatus.InvalidRequest => ErrorCode.InvalidRequest,
+        ControllerStatus.PolicyViolation => ErrorCode.PolicyViolation,
+        ControllerStatus.InvalidTopic => ErrorCode.InvalidTopicException,
+        ControllerStatus.TopicAlreadyExists => ErrorCode.TopicAlreadyExists,
+        ControllerStatus.InvalidPartitions => ErrorCode.InvalidPartitions,
+        ControllerStatus.InvalidReplicationFactor => ErrorCode.InvalidReplicationFactor,
+        ControllerStatus.InvalidReplicaAssignment => ErrorCode.InvalidReplicaAssignment,
+        ControllerStatus.InvalidConfig => ErrorCode.InvalidConfig,
+        ControllerStatus.UnknownTopicOrPartition => ErrorCode.UnknownTopicOrPartition,
+        ControllerStatus.UnknownTopicId => ErrorCode.UnknownTopicId,
+        ControllerStatus.TopicDeletionDisabled => ErrorCode.TopicDeletionDisabled,
+        ControllerStatus.InconsistentClusterId => ErrorCode.InconsistentClusterId,
+        ControllerStatus.DuplicateBrokerRegistration => ErrorCode.DuplicateBrokerRegistration,
+        ControllerStatus.BrokerIdNotRegistered => ErrorCode.BrokerIdNotRegistered,
+        ControllerStatus.StaleBrokerEpoch => ErrorCode.StaleBrokerEpoch,
+        ControllerStatus.NotLeaderOrFollower => ErrorCode.NotLeaderOrFollower,
+        ControllerStatus.FencedLeaderEpoch => ErrorCode.FencedLeaderEpoch,
+        ControllerStatus.InvalidUpdateVersion => ErrorCode.InvalidUpdateVersion,
+        ControllerStatus.IneligibleReplica => ErrorCode.IneligibleReplica,
+        _ => ErrorCode.UnknownServerError,
+    };
+}

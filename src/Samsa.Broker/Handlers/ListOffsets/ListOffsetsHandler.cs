@@ -1,0 +1,93 @@
+using Samsa.Broker.Errors;
+using Samsa.Broker.Replication;
+using Samsa.Metadata.Image;
+using Samsa.Protocol;
+using Samsa.Protocol.Messages;
+using Samsa.Storage;
+using PartitionResponse = Samsa.Protocol.Messages.ListOffsetsResponse.ListOffsetsPartitionResponse;
+
+namespace Samsa.Broker.Handlers;
+
+// ListOffsets v1–6. Behaviour: timestamp -2 (earliest) answers the log start offset, -1 (latest) the high
+// watermark (the last stable offset under read_committed), any other value the first offset whose timestamp is
+// at or after it (offset -1 when none).
+// Version notes: v2 isolation level; v4 leader epochs; v6 first flexible; v7 (max timestamp) waits for the log to
+// keep each segment's largest timestamp and its offset.
+[ApiHandler(ApiKey.ListOffsets, MinVersion = 1, MaxVersion = 6)]
+internal sealed class ListOffsetsHandler(ReplicaManager replicas, MetadataLoader metadata)
+    : ApiHandler<ListOffsetsRequest, ListOffsetsResponse>
+{
+    private const long Latest = -1;
+    private const long Earliest = -2;
+
+    protected override ValueTask<ListOffsetsResponse?> HandleAsync(RequestContext context, ListOffsetsRequest request,
+        CancellationToken cancellationToken)
+    {
+        var response = new ListOffsetsResponse();
+        foreach (ListOffsetsRequest.ListOffsetsTopic topic in request.Topics)
+        {
+            var topicResponse = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = topic.Name };
+            response.Topics.Add(topicResponse);
+            foreach (ListOffsetsRequest.ListOffsetsPartition requested in topic.Partitions)
+            {
+                var result = new PartitionResponse { PartitionIndex = requested.PartitionIndex, Timestamp = -1, Offset = -1 };
+                topicResponse.Partitions.Add(result);
+                result.ErrorCode = (short)Lookup(topic.Name, requested, request.IsolationLevel == 1, result);
+            }
+        }
+        return ValueTask.FromResult<ListOffsetsResponse?>(response);
+    }
+
+    private ErrorCode Lookup(string topic, ListOffsetsRequest.ListOffsetsPartition requested, bool readCommitted,
+        PartitionResponse result)
+    {
+        if (!replicas.TryGetPartition(topic, requested.PartitionIndex, out Partition? partition))
+        {
+            return metadata.Current.Topics.TryGetPartition(topic, requested.PartitionIndex, out _)
+                ? ErrorCode.NotLeaderOrFollower
+                : ErrorCode.UnknownTopicOrPartition;
+        }
+        PartitionState state = partition!.State;
+        if (!state.IsLeader) return ErrorCode.NotLeaderOrFollower;
+        if (requested.CurrentLeaderEpoch >= 0 && requested.CurrentLeaderEpoch != state.LeaderEpoch)
+            return requested.CurrentLeaderEpoch > state.LeaderEpoch ? ErrorCode.UnknownLeaderEpoch : ErrorCode.FencedLeaderEpoch;
+        PartitionLog log = partition.Log;
+        long visibleEnd = readCommitted ? partition.LastStableOffset : partition.HighWatermark;
+        switch (requested.Timestamp)
+        {
+            case Earliest:
+                result.Offset = log.LogStartOffset;
+                result.LeaderEpoch = state.LeaderEpoch;
+                return ErrorCode.None;
+            case Latest:
+                result.Offset = visibleEnd;
+                result.LeaderEpoch = state.LeaderEpoch;
+                return ErrorCode.None;
+            default:
+                if (requested.Timestamp < 0) return ErrorCode.UnsupportedVersion;
+                ReadStatus status = log.FindOffsetByTimestamp(requested.Timestamp, out TimestampAndOffset? found);
+                if (status != ReadStatus.Ok) return ErrorMapping.ToErrorCode(status);
+                if (found is { } f && f.Offset < visibleEnd)
+                {
+                    result.Offset = f.Offset;
+                    result.Timestamp = f.Timestamp;
+                    result.LeaderEpoch = f.LeaderEpoch;
+                }
+                return ErrorCode.None;
+        }
+    }
+
+    protected override ListOffsetsResponse ErrorResponse(RequestContext context, ListOffsetsRequest request,
+        ErrorCode error)
+    {
+        var response = new ListOffsetsResponse();
+        foreach (ListOffsetsRequest.ListOffsetsTopic topic in request.Topics)
+        {
+            var topicResponse = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = topic.Name };
+            foreach (ListOffsetsRequest.ListOffsetsPartition p in topic.Partitions)
+                topicResponse.Partitions.Add(new PartitionResponse { PartitionIndex = p.PartitionIndex, ErrorCode = (short)error, Timestamp = -1, Offset = -1 });
+            response.Topics.Add(topicResponse);
+        }
+        return response;
+    }
+}

@@ -1,0 +1,123 @@
+using Samsa.Metadata.Controller;
+using Samsa.Metadata.Image;
+using Samsa.Protocol;
+using Samsa.Protocol.Messages;
+using MetadataTopic = Samsa.Protocol.Messages.MetadataResponse.MetadataResponseTopic;
+
+namespace Samsa.Broker.Handlers;
+
+// Metadata v0–12. Behaviour: null topics (v1+) or an empty list (v0) means all topics; a named topic that does not
+// exist is created with the defaults when the request allows it and auto.create.topics.enable is on, else
+// UNKNOWN_TOPIC_OR_PARTITION. Brokers are listed with the endpoint of the listener the request came in on.
+// Version notes: v9 first flexible; v10 adds topic ids; v12 allows topics by id only (null name).
+[ApiHandler(ApiKey.Metadata, MinVersion = 0, MaxVersion = 12)]
+internal sealed class MetadataHandler(BrokerOptions options, MetadataLoader metadata, MetadataController controller)
+    : ApiHandler<MetadataRequest, MetadataResponse>
+{
+    protected override ValueTask<MetadataResponse?> HandleAsync(RequestContext context, MetadataRequest request,
+        CancellationToken cancellationToken)
+    {
+        List<string>? missing = null;
+        if (request.Topics is { Count: > 0 } requested && request.AllowAutoTopicCreation && options.AutoCreateTopicsEnable)
+        {
+            MetadataImage image = metadata.Current;
+            foreach (MetadataRequest.MetadataRequestTopic topic in requested)
+            {
+                if (topic.Name is { } name && !image.Topics.TryGetTopic(name, out _) && TopicName.TryValidate(name, out _))
+                    (missing ??= []).Add(name);
+            }
+        }
+        if (missing is null) return ValueTask.FromResult<MetadataResponse?>(Build(context, request, metadata.Current));
+        return CreateThenBuildAsync(context, request, missing, cancellationToken);
+    }
+
+    private async ValueTask<MetadataResponse?> CreateThenBuildAsync(RequestContext context, MetadataRequest request,
+        List<string> missing, CancellationToken cancellationToken)
+    {
+        var topics = new List<NewTopic>(missing.Count);
+        foreach (string name in missing) topics.Add(new NewTopic(name));
+        await controller.CreateTopicsAsync(topics, validateOnly: false, cancellationToken).ConfigureAwait(false);
+        return Build(context, request, metadata.Current);
+    }
+
+    private MetadataResponse Build(RequestContext context, MetadataRequest request, MetadataImage image)
+    {
+        var response = new MetadataResponse
+        {
+            ClusterId = image.ClusterId,
+            ControllerId = options.NodeId,
+        };
+        foreach (BrokerRegistration broker in image.Brokers.All)
+        {
+            if (broker.IsFenced || !broker.TryGetEndpoint(context.ListenerName, out BrokerEndpoint endpoint)) continue;
+            response.Brokers.Add(new MetadataResponse.MetadataResponseBroker
+            {
+                NodeId = broker.BrokerId, Host = endpoint.Host, Port = endpoint.Port, Rack = broker.Rack,
+            });
+        }
+        bool all = request.Topics is null || (context.ApiVersion == 0 && request.Topics.Count == 0);
+        if (all)
+        {
+            foreach (TopicImage topic in image.Topics.All) response.Topics.Add(Describe(topic, image));
+            return response;
+        }
+        foreach (MetadataRequest.MetadataRequestTopic requested in request.Topics!)
+        {
+            TopicImage? topic = null;
+            bool found = requested.Name is { } name
+                ? image.Topics.TryGetTopic(name, out topic)
+                : image.Topics.TryGetTopic(requested.TopicId, out topic);
+            if (found)
+            {
+                response.Topics.Add(Describe(topic!, image));
+                continue;
+            }
+            ErrorCode error = requested.Name is { } n && !TopicName.TryValidate(n, out _)
+                ? ErrorCode.InvalidTopicException
+                : requested.Name is null ? ErrorCode.UnknownTopicId : ErrorCode.UnknownTopicOrPartition;
+            response.Topics.Add(new MetadataTopic
+            {
+                ErrorCode = (short)error, Name = requested.Name, TopicId = requested.TopicId,
+            });
+        }
+        return response;
+    }
+
+    private static MetadataTopic Describe(TopicImage topic, MetadataImage image)
+    {
+        var result = new MetadataTopic
+        {
+            Name = topic.Name,
+            TopicId = topic.TopicId,
+            IsInternal = topic.Name.StartsWith("__", StringComparison.Ordinal),
+        };
+        foreach (PartitionRegistration partition in topic.Partitions)
+        {
+            var offline = new List<int>();
+            foreach (int replica in partition.Replicas)
+            {
+                if (!image.Brokers.IsUnfenced(replica)) offline.Add(replica);
+            }
+            result.Partitions.Add(new MetadataResponse.MetadataResponsePartition
+            {
+                ErrorCode = (short)(partition.HasLeader ? ErrorCode.None : ErrorCode.LeaderNotAvailable),
+                PartitionIndex = partition.Partition,
+                LeaderId = partition.Leader,
+                LeaderEpoch = partition.LeaderEpoch,
+                ReplicaNodes = [.. partition.Replicas],
+                IsrNodes = [.. partition.Isr],
+                OfflineReplicas = offline,
+            });
+        }
+        return result;
+    }
+
+    protected override MetadataResponse ErrorResponse(RequestContext context, MetadataRequest request, ErrorCode error)
+    {
+        var response = new MetadataResponse();
+        if (request.Topics is null) return response;
+        foreach (MetadataRequest.MetadataRequestTopic topic in request.Topics)
+            response.Topics.Add(new MetadataTopic { ErrorCode = (short)error, Name = topic.Name, TopicId = topic.TopicId });
+        return response;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using Samsa.Broker.Errors;
+using Samsa.Broker.Replication;
+using Samsa.Metadata.Configs;
+using Samsa.Metadata.Image;
+using Samsa.Protocol;
+using Samsa.Protocol.Messages;
+using Samsa.Protocol.Records;
+using Samsa.Storage;
+using PartitionResponse = Samsa.Protocol.Messages.ProduceResponse.PartitionProduceResponse;
+
+namespace Samsa.Broker.Handlers;
+
+// Produce v3–11. Behaviour: each partition's records must be exactly one v2 batch (magic 0 and 1 refused) whose
+// header and CRC check, no larger than max.message.bytes, with timestamps inside message.timestamp.before/after
+// .max.ms under CreateTime; the batch stays bytes: the log stamps offsets and epoch and writes it. acks=0 sends no
+// response, acks=1 answers after the leader's append, acks=all after the ISR holds it and refuses below
+// min.insync.replicas. Version notes: v3 first with batch v2 only; v8 adds record errors; v9 first flexible.
+[ApiHandler(ApiKey.Produce, MinVersion = 3, MaxVersion = 11)]
+internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader metadata, TimeProvider time)
+    : ApiHandler<ProduceRequest, ProduceResponse>
+{
+    protected override ValueTask<ProduceResponse?> HandleAsync(RequestContext context, ProduceRequest request,
+        CancellationToken cancellationToken)
+    {
+        var response = new ProduceResponse();
+        bool validAcks = request.Acks is -1 or 0 or 1;
+        List<(PartitionResponse Response, ValueTask<AppendResult> Append, Partition Partition)>? pending = null;
+        foreach (ProduceRequest.TopicProduceData topic in request.TopicData)
+        {
+            var topicResponse = new ProduceResponse.TopicProduceResponse { Name = topic.Name };
+            response.Responses.Add(topicResponse);
+            foreach (ProduceRequest.PartitionProduceData data in topic.PartitionData)
+            {
+                var partitionResponse = new PartitionResponse { Index = data.Index, BaseOffset = -1 };
+                topicResponse.PartitionResponses.Add(partitionResponse);
+                if (!validAcks)
+                {
+                    partitionResponse.ErrorCode = (short)ErrorCode.InvalidRequiredAcks;
+                    continue;
+                }
+                ErrorCode error = Validate(topic.Name, data, request.Acks, partitionResponse, out Partition? partition,
+                    out Memory<byte> batch);
+                if (error != ErrorCode.None)
+                {
+                    partitionResponse.ErrorCode = (short)error;
+                    continue;
+                }
+                ValueTask<AppendResult> append = partition!.AppendAsLeaderAsync(batch);
+                if (append.IsCompletedSuccessfully) Complete(partitionResponse, append.Result, partition);
+                else (pending ??= []).Add((partitionResponse, append, partition));
+            }
+        }
+        if (request.Acks == 0) return ValueTask.FromResult<ProduceResponse?>(null);
+        if (pending is null) return ValueTask.FromResult<ProduceResponse?>(response);
+        return CompleteAsync(response, pending);
+    }
+
+    private static async ValueTask<ProduceResponse?> CompleteAsync(ProduceResponse response,
+        List<(PartitionResponse Response, ValueTask<AppendResult> Append, Partition Partition)> pending)
+    {
+        foreach ((PartitionResponse partitionResponse, ValueTask<AppendResult> append, Partition partition) in pending)
+            Complete(partitionResponse, await append.ConfigureAwait(false), partition);
+        return response;
+    }
+
+    private static void Complete(PartitionResponse response, AppendResult result, Partition partition)
+    {
+        response.ErrorCode = (short)ErrorMapping.ToErrorCode(result.Status);
+        if (result.Status != AppendStatus.Ok) return;
+        response.BaseOffset = result.FirstOffset;
+        response.LogAppendTimeMs = result.LogAppendTime;
+        response.LogStartOffset = partition.Log.LogStartOffset;
+    }
+
+    private ErrorCode Validate(string topic, ProduceRequest.PartitionProduceData data, short acks,
+        PartitionResponse response, out Partition? partition, out Memory<byte> batch)
+    {
+        batch = default;
+        if (!replicas.TryGetPartition(topic, data.Index, out partition))
+        {
+            return metadata.Current.Topics.TryGetPartition(topic, data.Index, out _)
+                ? ErrorCode.NotLeaderOrFollower
+                : ErrorCode.UnknownTopicOrPartition;
+        }
+        PartitionState state = partition!.State;
+        if (!state.IsLeader) return ErrorCode.NotLeaderOrFollower;
+        if (data.Records is not { Length: > 0 } records) return ErrorCode.CorruptMessage;
+
+        batch = Writable(records);
+        var reader = new RecordBatchReader(batch.Span);
+        if (!reader.MoveNext() || reader.Consumed != batch.Length)
+        {
+            response.ErrorMessage = "a produce request must carry exactly one whole record batch per partition";
+            return ErrorCode.InvalidRecord;
+        }
+        EffectiveTopicConfig config = state.Config;
+        if (batch.Length > config.MaxMessageBytes)
+        {
+            response.ErrorMessage = $"the batch of {batch.Length} bytes exceeds max.message.bytes={config.MaxMessageBytes}";
+            return ErrorCode.MessageTooLarge;
+        }
+        switch (RecordBatch.TryValidate(batch.Span, out RecordBatchHeader header))
+        {
+            case RecordBatchValidation.Ok:
+                break;
+            case RecordBatchValidation.LegacyMagic:
+                response.ErrorMessage = "record batches of magic 0 and 1 are not accepted";
+                return ErrorCode.UnsupportedForMessageFormat;
+            case RecordBatchValidation.BadCrc:
+                response.ErrorMessage = "the record batch failed its CRC check";
+                return ErrorCode.CorruptMessage;
+            default:
+                response.ErrorMessage = "the record batch is malformed";
+                return ErrorCode.CorruptMessage;
+        }
+        if (header.RecordCount != header.LastOffsetDelta + 1 || header.RecordCount <= 0)
+        {
+            response.ErrorMessage = "the record count does not match the batch's last offset delta";
+            return ErrorCode.InvalidRecord;
+        }
+        if (config.Log.MessageTimestampType == TimestampType.CreateTime && !TimestampsInRange(header, config))
+        {
+            string message = "the batch's timestamps are outside message.timestamp.before.max.ms/after.max.ms";
+            response.RecordErrors.Add(new ProduceResponse.BatchIndexAndErrorMessage { BatchIndex = 0, BatchIndexErrorMessage = message });
+            response.ErrorMessage = message;
+            return ErrorCode.InvalidTimestamp;
+        }
+        if (acks == -1 && state.Isr.Length < config.MinInsyncReplicas) return ErrorCode.NotEnoughReplicas;
+        return ErrorCode.None;
+    }
+
+    // The header carries the first and the largest timestamp; Samsa checks those instead of decoding every record.
+    private bool TimestampsInRange(RecordBatchHeader header, EffectiveTopicConfig config)
+    {
+        long now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        long earliest = now - (long)Math.Min(config.MessageTimestampBeforeMax.TotalMilliseconds, long.MaxValue / 2);
+        long latest = now + (long)Math.Min(config.MessageTimestampAfterMax.TotalMilliseconds, long.MaxValue / 2);
+        return header.BaseTimestamp >= earliest && header.MaxTimestamp <= latest;
+    }
+
+    // The records are a slice of the request frame, which the connection does not reuse until this request is
+    // decoded and started; the log stamps offsets in place and writes the bytes before the append returns.
+    private static Memory<byte> Writable(ReadOnlySequence<byte> records) =>
+        records.IsSingleSegment ? MemoryMarshal.AsMemory(records.First) : records.ToArray();
+
+    protected override ProduceResponse ErrorResponse(RequestContext context, ProduceRequest request, ErrorCode error)
+    {
+        var response = new ProduceResponse();
+        foreach (ProduceRequest.TopicProduceData topic in request.TopicData)
+        {
+            var topicResponse = new ProduceResponse.TopicProduceResponse { Name = topic.Name };
+            foreach (ProduceRequest.PartitionProduceData data in topic.PartitionData)
+                topicResponse.PartitionResponses.Add(new PartitionResponse { Index = data.Index, ErrorCode = (short)error, BaseOffset = -1 });
+            response.Responses.Add(topicResponse);
+        }
+        return response;
+    }
+}

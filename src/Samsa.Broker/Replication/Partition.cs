@@ -1,0 +1,53 @@
+using Samsa.Broker.Purgatory;
+using Samsa.Storage;
+
+namespace Samsa.Broker.Replication;
+
+/// <summary>
+/// One partition this broker holds a replica of: its log, its role from the metadata image, and the fetches
+/// waiting for it to grow.
+/// </summary>
+/// <remarks>
+/// Role and config are replaced by the replica manager on the metadata thread and read lock-free by request
+/// threads (each is one immutable reference). Appends go through <see cref="PartitionLog"/>, which has one
+/// writer at a time. With a single replica the high watermark is the log end offset; the replication issue
+/// moves it to the minimum of the ISR.
+/// </remarks>
+internal sealed class Partition
+{
+    private volatile PartitionState _state;
+
+    public Partition(TopicPartition topicPartition, Guid topicId, PartitionLog log, PartitionState state)
+    {
+        TopicPartition = topicPartition;
+        TopicId = topicId;
+        Log = log;
+        _state = state;
+    }
+
+    public TopicPartition TopicPartition { get; }
+
+    public Guid TopicId { get; }
+
+    public PartitionLog Log { get; }
+
+    public PartitionState State => _state;
+
+    /// <summary>Fetches waiting for this partition to reach their min bytes.</summary>
+    public WatcherList FetchWatchers { get; } = new();
+
+    public long HighWatermark => Log.LogEndOffset;
+
+    public long LastStableOffset => HighWatermark;
+
+    public void Update(PartitionState state) => _state = state;
+
+    /// <summary>Appends validated batches as leader and wakes the fetches waiting on this partition.</summary>
+    public async ValueTask<AppendResult> AppendAsLeaderAsync(Memory<byte> records)
+    {
+        ValueTask<AppendResult> pending = Log.AppendAsync(records, _state.LeaderEpoch);
+        AppendResult result = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
+        if (result.Status == AppendStatus.Ok) FetchWatchers.Notify();
+        return result;
+    }
+}

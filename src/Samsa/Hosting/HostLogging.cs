@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Samsa.Hosting;
+
+/// <summary>The console logging of the samsa process: one line per event, levels from SAMSA_LOG_LEVEL.</summary>
+internal static class HostLogging
+{
+    public static ILoggerFactory Create(LogLevel? level = null)
+    {
+        LogLevel minimum = level ?? (Enum.TryParse(Environment.GetEnvironmentVariable("SAMSA_LOG_LEVEL"), true, out LogLevel parsed)
+            ? parsed
+            : LogLevel.Information);
+        return LoggerFactory.Create(builder => builder
+            .SetMinimumLevel(minimum)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.TimestampFormat = "HH:mm:ss.fff ";
+            }));
+    }
+}

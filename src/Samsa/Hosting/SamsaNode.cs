@@ -1,0 +1,234 @@
+using System.Collections.Immutable;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Samsa.Broker;
+using Samsa.Configuration;
+using Samsa.Metadata.Configs;
+using Samsa.Metadata.Controller;
+using Samsa.Metadata.Image;
+using Samsa.Metadata.Log;
+using Samsa.Storage;
+
+namespace Samsa.Hosting;
+
+// One Samsa process: its log directories, the metadata log with the controller (single node for now), the broker,
+// and Kestrel serving the Kafka listeners and the HTTP endpoints. Start-up order: logs, metadata replay, cluster id,
+// Kafka listeners bound (ports known), broker registered and unfenced. Shutdown runs it backwards: connections stop
+// reading and finish what they owe, the broker unregisters, logs close cleanly (so the next start skips recovery).
+internal sealed partial class SamsaNode : IAsyncDisposable
+{
+    private readonly WebApplication _web;
+    private readonly LogManager _logs;
+    private readonly LocalMetadataLog _metadataLog;
+    private readonly IDisposable _subscription;
+    private readonly MetadataController _controller;
+    private readonly BrokerServer _broker;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _heartbeats = Task.CompletedTask;
+    private long _brokerEpoch = -1;
+
+    private SamsaNode(BrokerSettings settings, WebApplication web, LogManager logs, LocalMetadataLog metadataLog,
+        IDisposable subscription, MetadataLoader loader, MetadataController controller, BrokerServer broker,
+        ILogger logger)
+    {
+        Settings = settings;
+        _web = web;
+        _logs = logs;
+        _metadataLog = metadataLog;
+        _subscription = subscription;
+        Metadata = loader;
+        _controller = controller;
+        _broker = broker;
+        _logger = logger;
+    }
+
+    public BrokerSettings Settings { get; }
+
+    public MetadataLoader Metadata { get; }
+
+    /// <summary>Where each Kafka listener bound, by listener name (the real port when the configuration said 0).</summary>
+    public IReadOnlyDictionary<string, IPEndPoint> KafkaEndpoints { get; private set; } = new Dictionary<string, IPEndPoint>();
+
+    /// <summary>host:port of the first client listener, for bootstrap.servers.</summary>
+    public string BootstrapServers
+    {
+        get
+        {
+            IPEndPoint endpoint = KafkaEndpoints.Values.First();
+            return $"{endpoint.Address}:{endpoint.Port}";
+        }
+    }
+
+    public static async Task<SamsaNode> StartAsync(BrokerSettings settings, ILoggerFactory loggers, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        ILogger logger = loggers.CreateLogger("Samsa.Hosting");
+        string clusterId = ResolveClusterId(settings);
+        LogManager logs = LogManager.Open(settings.ToLogManagerOptions(clusterId), null, time, loggers);
+        LocalMetadataLog metadataLog = LocalMetadataLog.Open(settings.LogDirs[0], settings.NodeId, time,
+            loggers.CreateLogger("Samsa.Metadata.Log"));
+        var loader = new MetadataLoader(loggers.CreateLogger("Samsa.Metadata"));
+        IDisposable subscription = metadataLog.Subscribe(loader);
+        await loader.WaitForOffsetAsync(metadataLog.CommittedOffset, cancellationToken).ConfigureAwait(false);
+
+        var controllerOptions = new MetadataControllerOptions
+        {
+            DefaultNumPartitions = settings.NumPartitions,
+            DefaultReplicationFactor = (short)settings.DefaultReplicationFactor,
+            DeleteTopicEnable = settings.DeleteTopicEnable,
+            UncleanLeaderElectionEnable = settings.UncleanLeaderElectionEnable,
+        };
+        var controller = new MetadataController(metadataLog, loader, controllerOptions, ConfigDefValidator.Instance, time,
+            loggers.CreateLogger("Samsa.Metadata.Controller"));
+        ControllerResult bootstrap = await controller.BootstrapAsync(clusterId, cancellationToken).ConfigureAwait(false);
+        if (!bootstrap.IsOk) throw new InvalidOperationException(bootstrap.Message);
+        controller.Start();
+
+        ConfiguredListener client = settings.Listeners.First(l => !l.IsController);
+        var brokerOptions = new BrokerOptions
+        {
+            NodeId = settings.NodeId,
+            ListenerName = client.Name,
+            SocketRequestMaxBytes = settings.SocketRequestMaxBytes,
+            QueuedMaxRequestBytes = settings.QueuedMaxRequestBytes,
+            ConnectionsMaxIdle = settings.ConnectionsMaxIdle,
+            AutoCreateTopicsEnable = settings.AutoCreateTopicsEnable,
+            Configs = settings.ToBrokerConfigValues(),
+        };
+        BrokerServer broker = BrokerServer.Create(brokerOptions, logs, loader, controller, time, loggers);
+
+        WebApplication web = BuildWeb(settings, broker, loader, loggers, out Dictionary<string, ListenOptions> listens);
+        var node = new SamsaNode(settings, web, logs, metadataLog, subscription, loader, controller, broker, logger);
+        await web.StartAsync(cancellationToken).ConfigureAwait(false);
+        node.KafkaEndpoints = listens.ToDictionary(kv => kv.Key, kv => (IPEndPoint)kv.Value.EndPoint);
+        await node.RegisterAsync(time, cancellationToken).ConfigureAwait(false);
+        Log.Started(logger, settings.NodeId, clusterId, node.BootstrapServers);
+        return node;
+    }
+
+    private static WebApplication BuildWeb(BrokerSettings settings, BrokerServer broker, MetadataLoader loader,
+        ILoggerFactory loggers, out Dictionary<string, ListenOptions> listens)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        // A request frame is buffered whole before it is decoded, so the transport must not pause below the
+        // largest frame the broker accepts.
+        builder.Services.Configure<SocketTransportOptions>(o =>
+            o.MaxReadBufferSize = settings.SocketRequestMaxBytes + 64L * 1024);
+        var bound = new Dictionary<string, ListenOptions>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            foreach (ConfiguredListener listener in settings.Listeners)
+            {
+                if (listener.IsController) continue;
+                IPAddress address = BindAddress(listener.Bind.Host);
+                kestrel.Listen(address, listener.Bind.Port, options =>
+                {
+                    options.Run(connection => broker.OnConnectedAsync(connection));
+                    bound[listener.Name] = options;
+                });
+            }
+            foreach (Samsa.Metadata.Configs.ServerAddress http in settings.HttpListeners)
+                kestrel.Listen(BindAddress(http.Host), http.Port);
+        });
+        WebApplication web = builder.Build();
+        web.MapGet("/health/live", () => Results.Text("live\n"));
+        web.MapGet("/health/ready", () => loader.Current.Brokers.Count > 0
+            ? Results.Text("ready\n")
+            : Results.Text("starting\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        listens = bound;
+        return web;
+    }
+
+    private static IPAddress BindAddress(string host) => host switch
+    {
+        "" or "0.0.0.0" => IPAddress.Any,
+        "::" or "[::]" => IPAddress.IPv6Any,
+        "localhost" => IPAddress.Loopback,
+        _ => IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? ip) ? ip : Dns.GetHostAddresses(host)[0],
+    };
+
+    private static string ResolveClusterId(BrokerSettings settings)
+    {
+        if (settings.ClusterId is { Length: > 0 } configured) return configured;
+        foreach (string dir in settings.LogDirs)
+        {
+            if (MetaProperties.Read(dir) is { } meta) return meta.ClusterId;
+        }
+        // Kafka's form: a random UUID in URL-safe base64 without padding.
+        return Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    private async Task RegisterAsync(TimeProvider time, CancellationToken cancellationToken)
+    {
+        ImmutableArray<BrokerEndpoint> endpoints = [.. Settings.Listeners
+            .Where(l => !l.IsController && l.Advertised is not null)
+            .Select(l => new BrokerEndpoint(l.Name, l.Advertised!.Value.Host,
+                l.Advertised.Value.Port == 0 ? KafkaEndpoints[l.Name].Port : l.Advertised.Value.Port, 0))];
+        BrokerRegistrationResult registered = await _controller.RegisterBrokerAsync(
+            new BrokerRegistrationRequest(Settings.NodeId, Guid.NewGuid(), Metadata.Current.ClusterId, endpoints),
+            cancellationToken).ConfigureAwait(false);
+        if (registered.Status != ControllerStatus.Ok)
+            throw new InvalidOperationException($"broker registration failed: {registered.Message}");
+        _brokerEpoch = registered.BrokerEpoch;
+        await HeartbeatAsync(cancellationToken).ConfigureAwait(false);
+        _heartbeats = HeartbeatLoopAsync(time);
+    }
+
+    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        BrokerHeartbeatResult result = await _controller.HeartbeatAsync(
+            new BrokerHeartbeatRequest(Settings.NodeId, _brokerEpoch, Metadata.Current.Offset), cancellationToken)
+            .ConfigureAwait(false);
+        if (result.Status != ControllerStatus.Ok) Log.HeartbeatFailed(_logger, result.Message ?? result.Status.ToString());
+    }
+
+    private async Task HeartbeatLoopAsync(TimeProvider time)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+                await HeartbeatAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Stops gracefully: in-flight requests finish, the broker unregisters, logs close cleanly.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _broker.Stop();
+        await _web.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _heartbeats.ConfigureAwait(false);
+        if (_brokerEpoch >= 0) await _controller.UnregisterBrokerAsync(Settings.NodeId, CancellationToken.None).ConfigureAwait(false);
+        await _controller.DisposeAsync().ConfigureAwait(false);
+        _subscription.Dispose();
+        await _metadataLog.DisposeAsync().ConfigureAwait(false);
+        _logs.Dispose();
+        await _web.DisposeAsync().ConfigureAwait(false);
+        _broker.Dispose();
+        _stopping.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(5101, LogLevel.Information, "Node {NodeId} of cluster {ClusterId} serving Kafka clients at {Bootstrap}")]
+        public static partial void Started(ILogger logger, int nodeId, string clusterId, string bootstrap);
+
+        [LoggerMessage(5102, LogLevel.Warning, "Broker heartbeat failed: {Reason}")]
+        public static partial void HeartbeatFailed(ILogger logger, string reason);
+    }
+}
