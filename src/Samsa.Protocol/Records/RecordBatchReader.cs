@@ -51,20 +51,32 @@ public ref struct RecordBatchReader
     }
 
     /// <summary>
-    /// The size of the batch at the start of <paramref name="rest"/>, or -1 with the reason there is none.
-    /// <paramref name="rest"/> needs only its first 17 bytes to decide, unless it is shorter.
+    /// The size of the batch that starts at <paramref name="rest"/>, decided from its length field (and magic), or
+    /// -1 with the reason there is none: the one framing rule for every reader of batches, in memory (produce,
+    /// fetch) or on disk (a segment walk, recovery, the cleaner).
     /// </summary>
-    internal static int NextBatchSize(ReadOnlySpan<byte> rest, long available, out RecordsTail tail)
+    /// <param name="rest">The bytes from where a batch may start; only the first 17 (base offset, length, leader
+    /// epoch, magic) are looked at, so a caller reading from a file may pass just those.</param>
+    /// <param name="available">How many bytes really follow from there (may exceed <paramref name="rest"/>'s
+    /// length); a batch that would run past them is <see cref="RecordsTail.Partial"/>.</param>
+    /// <param name="tail">Why there is no batch: <see cref="RecordsTail.None"/> when nothing is left,
+    /// <see cref="RecordsTail.Partial"/> when it is cut off, <see cref="RecordsTail.Corrupt"/> when no batch can
+    /// start here.</param>
+    /// <param name="currentMagicOnly">Only v2 batches frame: any other magic, or a length below a v2 header's, is
+    /// <see cref="RecordsTail.Corrupt"/>, as a log segment needs. Without it, old message sets frame by length
+    /// (smaller than a v2 header) so that validation can refuse them by magic, as Kafka does on produce.</param>
+    public static int NextBatchSize(ReadOnlySpan<byte> rest, long available, out RecordsTail tail,
+        bool currentMagicOnly = false)
     {
         tail = RecordsTail.None;
-        if (available == 0) return -1;
+        if (available <= 0) return -1;
         tail = RecordsTail.Partial;
-        if (rest.Length < L.LogOverhead) return -1;
+        if (rest.Length < L.LogOverhead || available < L.LogOverhead) return -1;
         int length = BinaryPrimitives.ReadInt32BigEndian(rest[L.BatchLength..]);
-        // Old message sets are framed the same way but can be smaller than a v2 header; they are framed here and
-        // refused by magic in validation, as Kafka refuses them, rather than reported as garbage.
-        int minimum = rest.Length > L.Magic && rest[L.Magic] == L.CurrentMagic ? L.MinBatchLength : L.MinLegacyLength;
-        if (length < minimum)
+        bool knownMagic = rest.Length > L.Magic;
+        bool currentMagic = knownMagic && rest[L.Magic] == L.CurrentMagic;
+        int minimum = currentMagic || currentMagicOnly ? L.MinBatchLength : L.MinLegacyLength;
+        if (length < minimum || (currentMagicOnly && knownMagic && !currentMagic))
         {
             tail = RecordsTail.Corrupt;
             return -1;

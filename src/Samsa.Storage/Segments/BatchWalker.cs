@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Samsa.Protocol.Records;
 using Samsa.Storage.IO;
 using L = Samsa.Protocol.Records.RecordBatchLayout;
@@ -47,31 +46,12 @@ internal ref struct BatchWalker
     public bool MoveNext()
     {
         int remaining = _limit - Position;
-        if (remaining <= 0)
+        ReadOnlySpan<byte> header = remaining >= L.HeaderSize ? HeaderAt(Position) : default;
+        int size = RecordBatchReader.NextBatchSize(header, remaining, out RecordsTail tail, currentMagicOnly: true);
+        if (size < 0 || header.IsEmpty)
         {
-            Tail = RecordsTail.None;
-            return false;
-        }
-        if (remaining < L.HeaderSize)
-        {
-            Tail = RecordsTail.Partial;
-            return false;
-        }
-        ReadOnlySpan<byte> header = HeaderAt(Position);
-        if (header.IsEmpty)
-        {
-            Tail = RecordsTail.Partial;
-            return false;
-        }
-        int length = BinaryPrimitives.ReadInt32BigEndian(header[L.BatchLength..]);
-        if (length < L.MinBatchLength || header[L.Magic] != L.CurrentMagic)
-        {
-            Tail = RecordsTail.Corrupt;
-            return false;
-        }
-        if (length > remaining - L.LogOverhead)
-        {
-            Tail = RecordsTail.Partial;
+            // A short read of a header the limit says is there: the file shrank under us, as a torn tail would.
+            Tail = size < 0 ? tail : RecordsTail.Partial;
             return false;
         }
         RecordBatchHeader current = RecordBatchHeader.Read(header);

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using Samsa.Protocol.Records;
 using Samsa.Storage.IO;
 using L = Samsa.Protocol.Records.RecordBatchLayout;
@@ -45,16 +44,15 @@ internal sealed class SegmentBatchReader : IDisposable
         header = default;
         long available = _limit - Position;
         if (available <= 0) return false;
-        if (available < L.LogOverhead)
-            return Stop($"{available} bytes too few for a batch header");
         ReadOnlySpan<byte> start = Ensure(Position, (int)Math.Min(available, L.Magic + 1));
-        int length = BinaryPrimitives.ReadInt32BigEndian(start[L.BatchLength..]);
-        // A length or magic no batch can have: garbage, or the zeros a crash can leave past the end.
-        if (length < L.MinBatchLength || (start.Length > L.Magic && start[L.Magic] != L.CurrentMagic))
-            return Stop($"no batch starts here (length {length})");
-        if (length > available - L.LogOverhead)
-            return Stop($"a batch of {(long)length + L.LogOverhead} bytes is cut off after {available}");
-        int size = length + L.LogOverhead;
+        int size = RecordBatchReader.NextBatchSize(start, available, out RecordsTail tail, currentMagicOnly: true);
+        if (size < 0)
+        {
+            // Garbage, the zeros a crash can leave past the end, or a batch whose write was cut short.
+            return Stop(tail == RecordsTail.Corrupt
+                ? "no batch starts here"
+                : $"a batch is cut off after {available} bytes");
+        }
         batch = Ensure(Position, size);
         RecordBatchValidation validation = RecordBatch.TryValidate(batch, out header);
         if (validation != RecordBatchValidation.Ok)

@@ -113,4 +113,39 @@ public sealed class RecordBatchReaderTests
         Assert.False(sequenceReader.TryReadNext(out _));
         Assert.Equal(RecordsTail.None, sequenceReader.Tail);
     }
+
+    [Fact]
+    public void Next_batch_size_frames_from_the_first_17_bytes_against_the_bytes_available()
+    {
+        byte[] batch = Build(CompressionType.None, VariedRecords(seed: 4, count: 2));
+        ReadOnlySpan<byte> start = batch.AsSpan(0, 17);
+
+        Assert.Equal(batch.Length, RecordBatchReader.NextBatchSize(start, batch.Length, out RecordsTail tail));
+        Assert.Equal(RecordsTail.None, tail);
+        Assert.Equal(-1, RecordBatchReader.NextBatchSize(start, batch.Length - 1, out tail));
+        Assert.Equal(RecordsTail.Partial, tail);
+        Assert.Equal(-1, RecordBatchReader.NextBatchSize(start, 0, out tail));
+        Assert.Equal(RecordsTail.None, tail);
+        Assert.Equal(-1, RecordBatchReader.NextBatchSize(start[..11], batch.Length, out tail));
+        Assert.Equal(RecordsTail.Partial, tail);
+    }
+
+    [Fact]
+    public void Next_batch_size_frames_old_message_sets_unless_only_v2_is_wanted()
+    {
+        byte[] legacy = new byte[12 + 20];
+        BinaryPrimitives.WriteInt32BigEndian(legacy.AsSpan(8), 20);
+        legacy[16] = 1;
+
+        Assert.Equal(legacy.Length, RecordBatchReader.NextBatchSize(legacy, legacy.Length, out _));
+        Assert.Equal(-1, RecordBatchReader.NextBatchSize(legacy, legacy.Length, out RecordsTail tail,
+            currentMagicOnly: true));
+        Assert.Equal(RecordsTail.Corrupt, tail);
+
+        byte[] wrongMagic = Build(CompressionType.None, VariedRecords(seed: 5, count: 1));
+        wrongMagic[16] = 7;
+        Assert.Equal(-1, RecordBatchReader.NextBatchSize(wrongMagic, wrongMagic.Length, out tail,
+            currentMagicOnly: true));
+        Assert.Equal(RecordsTail.Corrupt, tail);
+    }
 }
