@@ -44,7 +44,7 @@ public sealed class BrokerServer : IDisposable
         [
             new MetadataHandler(options, metadata, controller),
             new ProduceHandler(replicas, metadata, time),
-            new FetchHandler(replicas, metadata, time),
+            new FetchHandler(replicas, metadata, new FetchSessionCache(time), time),
             new ListOffsetsHandler(replicas, metadata),
         ];
         var versions = new ApiVersionTable([.. handlers.Select(h => h.GetType()), typeof(ApiVersionsHandler)]);

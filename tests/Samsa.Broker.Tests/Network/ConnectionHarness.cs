@@ -42,6 +42,15 @@ internal sealed class ConnectionHarness : IAsyncDisposable
 
     public void StopBroker() => _lifetime.Stop();
 
+    /// <summary>Whether the broker has written anything not yet received, without consuming it.</summary>
+    public bool HasUnreadBytes()
+    {
+        if (!_fromBroker.Reader.TryRead(out ReadResult result)) return false;
+        bool any = !result.Buffer.IsEmpty;
+        _fromBroker.Reader.AdvanceTo(result.Buffer.Start, result.Buffer.Start);
+        return any;
+    }
+
     public async Task SendRawAsync(byte[] bytes)
     {
         await _toBroker.Writer.WriteAsync(bytes);

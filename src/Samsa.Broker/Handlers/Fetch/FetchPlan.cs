@@ -1,6 +1,7 @@
 using System.Buffers;
 using Samsa.Broker.Errors;
 using Samsa.Broker.Replication;
+using Samsa.Metadata.Image;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
 using Samsa.Storage;
@@ -8,19 +9,25 @@ using Samsa.Storage;
 namespace Samsa.Broker.Handlers;
 
 /// <summary>
-/// The partitions one Fetch asks for, resolved against this broker's replicas, and the read that fills a
-/// response from them. A delayed fetch keeps its plan and reads again when it completes.
+/// The partitions one Fetch reads, resolved against this broker's replicas, and the read that fills a response
+/// from them. A delayed fetch keeps its plan and reads again when it completes. With an incremental fetch
+/// session the plan covers the session's partitions and the response carries only those with news.
 /// </summary>
 internal sealed class FetchPlan
 {
     private readonly List<Entry> _entries;
+    private readonly FetchSession? _session;
+    private readonly bool _incremental;
 
-    private FetchPlan(List<Entry> entries, int maxBytes, bool readCommitted, bool fromFollower)
+    private FetchPlan(List<Entry> entries, int maxBytes, bool readCommitted, bool fromFollower, FetchSession? session,
+        bool incremental)
     {
         _entries = entries;
         MaxBytes = maxBytes;
         ReadCommitted = readCommitted;
         FromFollower = fromFollower;
+        _session = session;
+        _incremental = incremental;
     }
 
     public int MaxBytes { get; }
@@ -40,46 +47,75 @@ internal sealed class FetchPlan
         }
     }
 
-    public static FetchPlan Create(FetchRequest request, short version, ReplicaManager replicas,
-        Samsa.Metadata.Image.MetadataImage image)
+    /// <summary>A plan over the partitions named in the request (a sessionless or a new session's full fetch).</summary>
+    public static FetchPlan FromRequest(FetchRequest request, short version, ReplicaManager replicas, MetadataImage image,
+        FetchSession? newSession)
     {
-        int replicaId = version >= 15 ? request.ReplicaState.ReplicaId : request.ReplicaId;
         var entries = new List<Entry>();
         foreach (FetchRequest.FetchTopic topic in request.Topics)
         {
-            string? name = topic.Topic;
-            Guid topicId = topic.TopicId;
-            ErrorCode topicError = ErrorCode.None;
-            if (version >= 13)
-            {
-                name = image.Topics.TryGetTopic(topicId, out Samsa.Metadata.Image.TopicImage? found) ? found.Name : null;
-                if (name is null) topicError = ErrorCode.UnknownTopicId;
-            }
             foreach (FetchRequest.FetchPartition p in topic.Partitions)
             {
-                var entry = new Entry(name ?? "", topicId, p.Partition, p.FetchOffset, p.PartitionMaxBytes, p.CurrentLeaderEpoch);
-                entries.Add(entry);
-                if (topicError != ErrorCode.None)
+                string name = version >= 13
+                    ? image.Topics.TryGetTopic(topic.TopicId, out TopicImage? found) ? found.Name : ""
+                    : topic.Topic;
+                SessionPartition? cached = null;
+                if (newSession is not null)
                 {
-                    entry.Error = topicError;
-                    continue;
+                    newSession.Upsert(name, topic.TopicId, p.Partition, p.FetchOffset, p.PartitionMaxBytes, p.CurrentLeaderEpoch);
+                    cached = newSession.Partitions[^1];
                 }
-                if (!replicas.TryGetPartition(entry.Topic, p.Partition, out Partition? partition))
-                {
-                    entry.Error = image.Topics.TryGetPartition(entry.Topic, p.Partition, out _)
-                        ? ErrorCode.NotLeaderOrFollower
-                        : ErrorCode.UnknownTopicOrPartition;
-                    continue;
-                }
-                PartitionState state = partition!.State;
-                if (!state.IsLeader) entry.Error = ErrorCode.NotLeaderOrFollower;
-                else if (p.CurrentLeaderEpoch >= 0 && p.CurrentLeaderEpoch > state.LeaderEpoch) entry.Error = ErrorCode.UnknownLeaderEpoch;
-                else if (p.CurrentLeaderEpoch >= 0 && p.CurrentLeaderEpoch < state.LeaderEpoch) entry.Error = ErrorCode.FencedLeaderEpoch;
-                entry.Partition = partition;
-                entry.TopicId = partition.TopicId;
+                entries.Add(Resolve(name, topic.TopicId, version >= 13, p.Partition, p.FetchOffset, p.PartitionMaxBytes,
+                    p.CurrentLeaderEpoch, cached, replicas, image));
             }
         }
-        return new FetchPlan(entries, request.MaxBytes, request.IsolationLevel == 1, replicaId >= 0);
+        return new FetchPlan(entries, request.MaxBytes, request.IsolationLevel == 1, ReplicaId(request, version) >= 0,
+            newSession, incremental: false);
+    }
+
+    /// <summary>A plan over every partition of an incremental session, after the request's changes are applied.</summary>
+    public static FetchPlan FromSession(FetchRequest request, short version, FetchSession session, ReplicaManager replicas,
+        MetadataImage image)
+    {
+        var entries = new List<Entry>(session.Count);
+        foreach (SessionPartition p in session.Partitions)
+        {
+            string name = session.TopicIds
+                ? image.Topics.TryGetTopic(p.TopicId, out TopicImage? found) ? found.Name : ""
+                : p.Topic;
+            entries.Add(Resolve(name, p.TopicId, session.TopicIds, p.Partition, p.FetchOffset, p.MaxBytes,
+                p.CurrentLeaderEpoch, p, replicas, image));
+        }
+        return new FetchPlan(entries, request.MaxBytes, request.IsolationLevel == 1, ReplicaId(request, version) >= 0,
+            session, incremental: true);
+    }
+
+    private static int ReplicaId(FetchRequest request, short version) =>
+        version >= 15 ? request.ReplicaState.ReplicaId : request.ReplicaId;
+
+    private static Entry Resolve(string name, Guid topicId, bool byId, int index, long fetchOffset, int maxBytes,
+        int currentLeaderEpoch, SessionPartition? cached, ReplicaManager replicas, MetadataImage image)
+    {
+        var entry = new Entry(name, topicId, index, fetchOffset, maxBytes, cached);
+        if (byId && name.Length == 0)
+        {
+            entry.Error = ErrorCode.UnknownTopicId;
+            return entry;
+        }
+        if (!replicas.TryGetPartition(name, index, out Partition? partition))
+        {
+            entry.Error = image.Topics.TryGetPartition(name, index, out _)
+                ? ErrorCode.NotLeaderOrFollower
+                : ErrorCode.UnknownTopicOrPartition;
+            return entry;
+        }
+        PartitionState state = partition!.State;
+        if (!state.IsLeader) entry.Error = ErrorCode.NotLeaderOrFollower;
+        else if (currentLeaderEpoch >= 0 && currentLeaderEpoch > state.LeaderEpoch) entry.Error = ErrorCode.UnknownLeaderEpoch;
+        else if (currentLeaderEpoch >= 0 && currentLeaderEpoch < state.LeaderEpoch) entry.Error = ErrorCode.FencedLeaderEpoch;
+        entry.Partition = partition;
+        entry.TopicId = partition.TopicId;
+        return entry;
     }
 
     /// <summary>True when some partition answers with an error: such a fetch is not delayed.</summary>
@@ -120,58 +156,84 @@ internal sealed class FetchPlan
     public FetchResponseLease Read()
     {
         var lease = new FetchResponseLease();
+        if (_session is null) return Fill(lease);
+        lock (_session.Lock)
+        {
+            lease.Response.SessionId = _session.Id;
+            return Fill(lease);
+        }
+    }
+
+    private FetchResponseLease Fill(FetchResponseLease lease)
+    {
         FetchResponse response = lease.Response;
         long remaining = MaxBytes <= 0 ? int.MaxValue : MaxBytes;
         FetchResponse.FetchableTopicResponse? current = null;
         foreach (Entry entry in _entries)
         {
+            FetchResponse.PartitionData data = ReadPartition(entry, lease, ref remaining);
+            if (entry.Cached is { } cached)
+            {
+                bool news = data.Records is { Length: > 0 } || data.HighWatermark != cached.LastHighWatermark
+                    || data.LastStableOffset != cached.LastStableOffset || data.LogStartOffset != cached.LastLogStartOffset
+                    || data.ErrorCode != cached.LastError;
+                cached.LastHighWatermark = data.HighWatermark;
+                cached.LastStableOffset = data.LastStableOffset;
+                cached.LastLogStartOffset = data.LogStartOffset;
+                cached.LastError = data.ErrorCode;
+                if (_incremental && !news) continue;
+            }
             if (current is null || !string.Equals(current.Topic, entry.Topic, StringComparison.Ordinal)
                 || current.TopicId != entry.TopicId)
             {
                 current = new FetchResponse.FetchableTopicResponse { Topic = entry.Topic, TopicId = entry.TopicId };
                 response.Responses.Add(current);
             }
-            var data = new FetchResponse.PartitionData
-            {
-                PartitionIndex = entry.PartitionIndex,
-                HighWatermark = -1,
-                LastStableOffset = -1,
-                LogStartOffset = -1,
-                PreferredReadReplica = -1,
-                AbortedTransactions = ReadCommitted ? [] : null,
-            };
             current.Partitions.Add(data);
-            if (entry.Error != ErrorCode.None || entry.Partition is not { } partition)
-            {
-                data.ErrorCode = (short)entry.Error;
-                data.Records = ReadOnlySequence<byte>.Empty;
-                continue;
-            }
-            data.HighWatermark = partition.HighWatermark;
-            data.LastStableOffset = partition.LastStableOffset;
-            data.LogStartOffset = partition.Log.LogStartOffset;
-            data.Records = ReadOnlySequence<byte>.Empty;
-            long end = Bound(partition);
-            if (entry.FetchOffset == end) continue;
-            if (entry.FetchOffset > end && entry.FetchOffset <= partition.Log.LogEndOffset) continue;   // not yet visible
-            int budget = (int)Math.Min(Math.Min(remaining, entry.MaxBytes), int.MaxValue);
-            using LogReadResult read = partition.Log.Read(entry.FetchOffset, budget, end, minOneBatch: lease.RecordBytes == 0);
-            if (read.Status != ReadStatus.Ok)
-            {
-                data.ErrorCode = (short)ErrorMapping.ToErrorCode(read.Status);
-                continue;
-            }
-            if (read.Length == 0) continue;
-            byte[] buffer = lease.Rent(read.Length);
-            read.CopyTo(buffer.AsSpan(0, read.Length));
-            data.Records = new ReadOnlySequence<byte>(buffer, 0, read.Length);
-            remaining -= read.Length;
         }
         return lease;
     }
 
+    private FetchResponse.PartitionData ReadPartition(Entry entry, FetchResponseLease lease, ref long remaining)
+    {
+        var data = new FetchResponse.PartitionData
+        {
+            PartitionIndex = entry.PartitionIndex,
+            HighWatermark = -1,
+            LastStableOffset = -1,
+            LogStartOffset = -1,
+            PreferredReadReplica = -1,
+            AbortedTransactions = ReadCommitted ? [] : null,
+            Records = ReadOnlySequence<byte>.Empty,
+        };
+        if (entry.Error != ErrorCode.None || entry.Partition is not { } partition)
+        {
+            data.ErrorCode = (short)entry.Error;
+            return data;
+        }
+        data.HighWatermark = partition.HighWatermark;
+        data.LastStableOffset = partition.LastStableOffset;
+        data.LogStartOffset = partition.Log.LogStartOffset;
+        long end = Bound(partition);
+        if (entry.FetchOffset == end) return data;
+        if (entry.FetchOffset > end && entry.FetchOffset <= partition.Log.LogEndOffset) return data;   // not yet visible
+        int budget = (int)Math.Min(Math.Min(remaining, entry.MaxBytes), int.MaxValue);
+        using LogReadResult read = partition.Log.Read(entry.FetchOffset, budget, end, minOneBatch: lease.RecordBytes == 0);
+        if (read.Status != ReadStatus.Ok)
+        {
+            data.ErrorCode = (short)ErrorMapping.ToErrorCode(read.Status);
+            return data;
+        }
+        if (read.Length == 0) return data;
+        byte[] buffer = lease.Rent(read.Length);
+        read.CopyTo(buffer.AsSpan(0, read.Length));
+        data.Records = new ReadOnlySequence<byte>(buffer, 0, read.Length);
+        remaining -= read.Length;
+        return data;
+    }
+
     private sealed class Entry(string topic, Guid topicId, int partitionIndex, long fetchOffset, int maxBytes,
-        int currentLeaderEpoch)
+        SessionPartition? cached)
     {
         public string Topic { get; } = topic;
 
@@ -183,7 +245,7 @@ internal sealed class FetchPlan
 
         public int MaxBytes { get; } = maxBytes;
 
-        public int CurrentLeaderEpoch { get; } = currentLeaderEpoch;
+        public SessionPartition? Cached { get; } = cached;
 
         public Partition? Partition { get; set; }
 
