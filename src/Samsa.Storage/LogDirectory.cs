@@ -7,15 +7,16 @@ namespace Samsa.Storage;
 
 /// <summary>
 /// One directory of <c>log.dirs</c>: its partition directories, the per-directory checkpoints
-/// (<c>recovery-point-offset-checkpoint</c>, <c>log-start-offset-checkpoint</c>), the clean-shutdown marker and its
-/// online or offline state.
+/// (<c>recovery-point-offset-checkpoint</c>, <c>log-start-offset-checkpoint</c>, <c>cleaner-offset-checkpoint</c>),
+/// the clean-shutdown marker and its online or offline state.
 /// </summary>
 /// <remarks>
 /// Thread-safe. Logs report their recovery points and log start offsets here; the files are written on a clean
 /// shutdown, when <see cref="WriteCheckpoints"/> is called by a background service, and at once when a
 /// DeleteRecords or a full truncation moves a log start offset that the segments alone could not restore. The
 /// first I/O error takes the directory offline for the life of the process (logged once): its partitions then
-/// answer <see cref="AppendStatus.StorageError"/> and <see cref="ReadStatus.StorageError"/>.
+/// answer <see cref="AppendStatus.StorageError"/> and <see cref="ReadStatus.StorageError"/>, and
+/// <see cref="WentOffline"/> tells the broker so.
 /// </remarks>
 public sealed class LogDirectory
 {
@@ -25,21 +26,43 @@ public sealed class LogDirectory
     /// </summary>
     public const string CleanShutdownFileName = ".samsa_cleanshutdown";
 
+    /// <summary>
+    /// The metadata log's directory (<c>__cluster_metadata-0</c>, where Samsa.Metadata keeps its journal): it looks
+    /// like a partition but is not one, so partition discovery skips it, as Kafka's log manager does.
+    /// </summary>
+    public const string MetadataLogDirectoryName = "__cluster_metadata-0";
+
     private readonly Lock _lock = new();
     private readonly Dictionary<TopicPartition, long> _recoveryPoints;
     private readonly Dictionary<TopicPartition, long> _logStartOffsets;
+    private readonly Dictionary<TopicPartition, long> _cleanerOffsets;
+    private readonly Lock _cleanerLock = new();
     private readonly ILogger _logger;
     private int _offline;
 
     private LogDirectory(string path, bool hadCleanShutdown, Dictionary<TopicPartition, long> recoveryPoints,
-        Dictionary<TopicPartition, long> logStartOffsets, ILogger logger)
+        Dictionary<TopicPartition, long> logStartOffsets, Dictionary<TopicPartition, long> cleanerOffsets,
+        ILogger logger)
     {
         Path = path;
         HadCleanShutdown = hadCleanShutdown;
         _recoveryPoints = recoveryPoints;
         _logStartOffsets = logStartOffsets;
+        _cleanerOffsets = cleanerOffsets;
         _logger = logger;
     }
+
+    /// <summary>
+    /// Raised once, when the first I/O error takes the directory offline, so the broker can stop leading its
+    /// partitions without polling <see cref="IsOffline"/>.
+    /// </summary>
+    /// <remarks>
+    /// Runs on the thread that met the error, which may hold a partition's lock: a handler must return quickly and
+    /// must not call into the logs (hand the news to the broker's own loop). A handler's exception is logged and
+    /// swallowed. A directory already offline when a handler subscribes raises nothing more: check
+    /// <see cref="IsOffline"/> after subscribing.
+    /// </remarks>
+    public event EventHandler<LogDirectoryOfflineEventArgs>? WentOffline;
 
     /// <summary>The directory's full path.</summary>
     public string Path { get; }
@@ -69,12 +92,13 @@ public sealed class LogDirectory
         }
         return new LogDirectory(full, clean,
             ReadCheckpoint(System.IO.Path.Combine(full, OffsetCheckpointFile.RecoveryPoint), logger),
-            ReadCheckpoint(System.IO.Path.Combine(full, OffsetCheckpointFile.LogStartOffset), logger), logger);
+            ReadCheckpoint(System.IO.Path.Combine(full, OffsetCheckpointFile.LogStartOffset), logger),
+            ReadCheckpoint(System.IO.Path.Combine(full, OffsetCheckpointFile.CleanerOffset), logger), logger);
     }
 
     /// <summary>A directory that could not be opened: offline from the start, with nothing loaded.</summary>
     internal static LogDirectory CreateOffline(string path, ILogger logger) =>
-        new(System.IO.Path.GetFullPath(path), hadCleanShutdown: false, [], [], logger);
+        new(System.IO.Path.GetFullPath(path), hadCleanShutdown: false, [], [], [], logger);
 
     private static Dictionary<TopicPartition, long> ReadCheckpoint(string path, ILogger logger)
     {
@@ -90,13 +114,15 @@ public sealed class LogDirectory
         }
     }
 
-    /// <summary>The partition directories present on disk, by name.</summary>
+    /// <summary>The partition directories present on disk, by name; the metadata log's directory is not one.</summary>
     public IReadOnlyList<TopicPartition> FindPartitions()
     {
         var found = new List<TopicPartition>();
         foreach (string directory in Directory.EnumerateDirectories(Path))
         {
-            if (TopicPartition.TryParseDirectoryName(System.IO.Path.GetFileName(directory), out TopicPartition tp))
+            string name = System.IO.Path.GetFileName(directory);
+            if (name == MetadataLogDirectoryName) continue;
+            if (TopicPartition.TryParseDirectoryName(name, out TopicPartition tp))
                 found.Add(tp);
         }
         return found;
@@ -140,9 +166,63 @@ public sealed class LogDirectory
             _recoveryPoints.Remove(topicPartition);
             _logStartOffsets.Remove(topicPartition);
         }
+        lock (_cleanerLock)
+        {
+            if (_cleanerOffsets.Remove(topicPartition)) TryWriteCleanerCheckpoint();
+        }
     }
 
-    /// <summary>Writes both checkpoint files from what the logs reported; false (and offline) on an I/O error.</summary>
+    /// <summary>Where the cleaner's last pass over the partition ended (its first dirty offset), if it ran.</summary>
+    internal long? CleanerOffsetOf(TopicPartition topicPartition)
+    {
+        lock (_cleanerLock)
+            return _cleanerOffsets.TryGetValue(topicPartition, out long offset) ? offset : null;
+    }
+
+    /// <summary>
+    /// Records where a cleaning pass ended and writes <c>cleaner-offset-checkpoint</c> before return (Kafka updates
+    /// it after every pass; losing it costs only a pass over the whole log).
+    /// </summary>
+    /// <exception cref="IOException">Writing the checkpoint failed.</exception>
+    internal void SetCleanerOffset(TopicPartition topicPartition, long offset)
+    {
+        lock (_cleanerLock)
+        {
+            _cleanerOffsets[topicPartition] = offset;
+            OffsetCheckpointFile.Write(System.IO.Path.Combine(Path, OffsetCheckpointFile.CleanerOffset),
+                _cleanerOffsets);
+        }
+    }
+
+    /// <summary>
+    /// A truncation to <paramref name="offset"/> ends the cleaned part there at most: what follows will be new data
+    /// (Kafka's maybeTruncateCheckpoint). Written at once: after a crash, a stale checkpoint past the cut would
+    /// count the new data as cleaned.
+    /// </summary>
+    internal void TruncateCleanerOffset(TopicPartition topicPartition, long offset)
+    {
+        lock (_cleanerLock)
+        {
+            if (!_cleanerOffsets.TryGetValue(topicPartition, out long current) || current <= offset) return;
+            _cleanerOffsets[topicPartition] = offset;
+            TryWriteCleanerCheckpoint();
+        }
+    }
+
+    private void TryWriteCleanerCheckpoint()
+    {
+        try
+        {
+            OffsetCheckpointFile.Write(System.IO.Path.Combine(Path, OffsetCheckpointFile.CleanerOffset),
+                _cleanerOffsets);
+        }
+        catch (IOException e)
+        {
+            MarkOffline("writing the cleaner checkpoint", e);
+        }
+    }
+
+    /// <summary>Writes the checkpoint files from what the logs reported; false (and offline) on an I/O error.</summary>
     public bool WriteCheckpoints()
     {
         if (IsOffline) return false;
@@ -154,6 +234,12 @@ public sealed class LogDirectory
                     _recoveryPoints);
                 OffsetCheckpointFile.Write(System.IO.Path.Combine(Path, OffsetCheckpointFile.LogStartOffset),
                     _logStartOffsets);
+            }
+            lock (_cleanerLock)
+            {
+                if (_cleanerOffsets.Count > 0)
+                    OffsetCheckpointFile.Write(System.IO.Path.Combine(Path, OffsetCheckpointFile.CleanerOffset),
+                        _cleanerOffsets);
             }
             return true;
         }
@@ -184,7 +270,23 @@ public sealed class LogDirectory
     /// <summary>Takes the directory offline; the first caller logs the error.</summary>
     internal void MarkOffline(string operation, Exception exception)
     {
-        if (Interlocked.Exchange(ref _offline, 1) == 0) _logger.LogDirectoryOffline(exception, Path, operation);
+        if (Interlocked.Exchange(ref _offline, 1) != 0) return;
+        _logger.LogDirectoryOffline(exception, Path, operation);
+        EventHandler<LogDirectoryOfflineEventArgs>? handlers = WentOffline;
+        if (handlers is null) return;
+        var args = new LogDirectoryOfflineEventArgs(this, operation, exception);
+        foreach (Delegate handler in handlers.GetInvocationList())
+        {
+            try
+            {
+                ((EventHandler<LogDirectoryOfflineEventArgs>)handler)(this, args);
+            }
+            catch (Exception e)
+            {
+                // A subscriber's bug must not turn one directory's I/O error into a failed append elsewhere.
+                _logger.OfflineHandlerFailed(e, Path);
+            }
+        }
     }
 
     public override string ToString() => Path;

@@ -37,9 +37,25 @@ public sealed class LogManager : IDisposable
         _time = time;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Samsa.Storage.LogManager");
+        foreach (LogDirectory directory in directories)
+            directory.WentOffline += OnLogDirectoryOffline;
     }
 
     public IReadOnlyList<LogDirectory> LogDirectories => _directories;
+
+    /// <summary>
+    /// Raised once per directory when an I/O error takes it offline after start-up, so the broker can stop leading
+    /// its partitions (and tell the controller) without polling.
+    /// </summary>
+    /// <remarks>
+    /// Runs on the thread that met the error, possibly under a partition's lock: return quickly and do not call
+    /// into the logs from the handler. Directories that were offline before <see cref="Open"/> returned raise
+    /// nothing: find them with <see cref="LogDirectory.IsOffline"/> in <see cref="LogDirectories"/>.
+    /// </remarks>
+    public event EventHandler<LogDirectoryOfflineEventArgs>? LogDirectoryOffline;
+
+    private void OnLogDirectoryOffline(object? sender, LogDirectoryOfflineEventArgs args) =>
+        LogDirectoryOffline?.Invoke(this, args);
 
     /// <summary>The open logs (a live view).</summary>
     public ICollection<PartitionLog> Logs => _logs.Values;

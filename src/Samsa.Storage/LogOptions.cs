@@ -13,6 +13,10 @@ public sealed record LogOptions
     private readonly int _indexIntervalBytes = 4096;
     private readonly TimeSpan _retentionTime = TimeSpan.FromDays(7);
     private readonly long _retentionBytes = -1;
+    private readonly TimeSpan _deleteRetention = TimeSpan.FromDays(1);
+    private readonly TimeSpan _minCompactionLag = TimeSpan.Zero;
+    private readonly TimeSpan _maxCompactionLag = TimeSpan.MaxValue;
+    private readonly double _minCleanableDirtyRatio = 0.5;
 
     /// <summary>Kafka's defaults.</summary>
     public static LogOptions Default { get; } = new();
@@ -74,4 +78,67 @@ public sealed record LogOptions
     /// into every batch it appends (which recomputes the batch's CRC).
     /// </summary>
     public TimestampType MessageTimestampType { get; init; } = TimestampType.CreateTime;
+
+    /// <summary>
+    /// <c>cleanup.policy</c>: <see cref="CleanupPolicy.Delete"/> applies <see cref="RetentionTime"/> and
+    /// <see cref="RetentionBytes"/>; <see cref="CleanupPolicy.Compact"/> lets the <see cref="LogCleaner"/> keep only
+    /// the latest record of each key. Without Delete, retention by time and size is off whatever they say.
+    /// </summary>
+    public CleanupPolicy CleanupPolicy { get; init; } = CleanupPolicy.Delete;
+
+    /// <summary>True when <see cref="CleanupPolicy"/> includes compact.</summary>
+    public bool IsCompacted => (CleanupPolicy & CleanupPolicy.Compact) != 0;
+
+    /// <summary>True when <see cref="CleanupPolicy"/> includes delete.</summary>
+    public bool IsDeleteEnabled => (CleanupPolicy & CleanupPolicy.Delete) != 0;
+
+    /// <summary>
+    /// <c>delete.retention.ms</c>: how long a tombstone (a record with a null value), and a transaction marker with
+    /// nothing left to mark, stay after the cleaner first meets them, so that a consumer reading from the start
+    /// sees the delete. Kafka's default: one day.
+    /// </summary>
+    public TimeSpan DeleteRetention
+    {
+        get => _deleteRetention;
+        init => _deleteRetention = value >= TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "delete.retention.ms must be >= 0");
+    }
+
+    /// <summary>
+    /// <c>min.compaction.lag.ms</c>: a segment whose largest timestamp is younger than this is not cleaned yet, so
+    /// consumers see every update for at least this long.
+    /// </summary>
+    public TimeSpan MinCompactionLag
+    {
+        get => _minCompactionLag;
+        init => _minCompactionLag = value >= TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "min.compaction.lag.ms must be >= 0");
+    }
+
+    /// <summary>
+    /// <c>max.compaction.lag.ms</c>: a log whose oldest uncleaned segment began longer ago than this is cleaned
+    /// whatever its dirty ratio. <see cref="TimeSpan.MaxValue"/> (Kafka's default) never forces a pass.
+    /// </summary>
+    public TimeSpan MaxCompactionLag
+    {
+        get => _maxCompactionLag;
+        init => _maxCompactionLag = value > TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "max.compaction.lag.ms must be positive");
+    }
+
+    /// <summary>
+    /// <c>min.cleanable.dirty.ratio</c>: the cleaner takes a log once its uncleaned bytes exceed this share of the
+    /// log (Kafka's default 0.5).
+    /// </summary>
+    public double MinCleanableDirtyRatio
+    {
+        get => _minCleanableDirtyRatio;
+        init => _minCleanableDirtyRatio = value is >= 0 and <= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value,
+                "min.cleanable.dirty.ratio must be between 0 and 1");
+    }
 }

@@ -1,3 +1,4 @@
+using Samsa.Protocol.Records;
 using Samsa.Storage.Segments;
 
 namespace Samsa.Storage;
@@ -94,6 +95,45 @@ public sealed partial class PartitionLog
                 segment.Release();
             }
             if (found is not null) return ReadStatus.Ok;
+        }
+        return ReadStatus.Ok;
+    }
+
+    /// <summary>
+    /// The record with the largest timestamp in the log, with that timestamp (ListOffsets with timestamp -3,
+    /// KIP-734): the first such record of the first segment holding the maximum, as Kafka answers.
+    /// <paramref name="found"/> is null when the log is empty or no batch carries a timestamp.
+    /// </summary>
+    /// <remarks>Each segment keeps its largest timestamp and the batch that carried it, so this reads one index
+    /// lookup and one batch, whatever the log's size.</remarks>
+    public ReadStatus FindMaxTimestamp(out TimestampAndOffset? found)
+    {
+        found = null;
+        if (_directory.IsOffline) return ReadStatus.StorageError;
+        for (int attempt = 0; attempt < ReadAttempts; attempt++)
+        {
+            LogSegment? latest = null;
+            foreach (LogSegment segment in Volatile.Read(ref _segments))
+            {
+                if (segment.MaxTimestamp > (latest?.MaxTimestamp ?? RecordBatchHeader.NoTimestamp)) latest = segment;
+            }
+            if (latest is null) return ReadStatus.Ok;
+            // Deleted meanwhile (retention, truncation, a cleaner's swap): look again.
+            if (!latest.TryAcquire()) continue;
+            try
+            {
+                found = latest.FindMaxTimestamp();
+                return ReadStatus.Ok;
+            }
+            catch (IOException e)
+            {
+                Offline("searching the largest timestamp in", e);
+                return ReadStatus.StorageError;
+            }
+            finally
+            {
+                latest.Release();
+            }
         }
         return ReadStatus.Ok;
     }

@@ -47,6 +47,7 @@ public sealed partial class PartitionLog
                 _epochs.TruncateFromEnd(_nextOffset);
                 _recoveryPoint = Math.Min(_recoveryPoint, _nextOffset);
                 _directory.SetRecoveryPoint(TopicPartition, _recoveryPoint);
+                _directory.TruncateCleanerOffset(TopicPartition, _nextOffset);
             }
             catch (IOException e)
             {

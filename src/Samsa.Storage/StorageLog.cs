@@ -68,4 +68,39 @@ internal static partial class StorageLog
 
     [LoggerMessage(2016, LogLevel.Warning, "Removed stray file {Path}: {Reason}")]
     public static partial void RemovedStrayFile(this ILogger logger, string path, string reason);
+
+    [LoggerMessage(2017, LogLevel.Error,
+        "A handler of log directory {LogDir} going offline threw; the directory is offline all the same")]
+    public static partial void OfflineHandlerFailed(this ILogger logger, Exception exception, string logDir);
+
+    [LoggerMessage(2018, LogLevel.Information,
+        "Cleaned {Topic}-{Partition}: rewrote {Segments} segments, {BytesRead} bytes to {BytesWritten}, removed {Records} records; offsets {FirstDirtyOffset} to {Offset} were dirty ({ElapsedMs} ms)")]
+    public static partial void CleanedLog(this ILogger logger, string topic, int partition, int segments,
+        long bytesRead, long bytesWritten, long records, long firstDirtyOffset, long offset, long elapsedMs);
+
+    [LoggerMessage(2019, LogLevel.Warning,
+        "The cleaner found {Segment} of {Topic}-{Partition} corrupt and left the log as it is: {Reason}")]
+    public static partial void CleanerFoundCorruption(this ILogger logger, string topic, int partition,
+        string segment, string reason);
+
+    [LoggerMessage(2020, LogLevel.Warning,
+        "The cleaner dropped {Count} records without a key from compacted {Topic}-{Partition}")]
+    public static partial void DroppedNullKeys(this ILogger logger, long count, string topic, int partition);
+
+    [LoggerMessage(2021, LogLevel.Warning,
+        "The cleaner kept the batch at offset {Offset} of {Topic}-{Partition} whole: its records do not decode ({Reason})")]
+    public static partial void KeptUndecodableBatch(this ILogger logger, string topic, int partition, long offset,
+        string reason);
+
+    [LoggerMessage(2022, LogLevel.Warning,
+        "The disk filled while cleaning {Topic}-{Partition}: the pass's output was removed and the log is unchanged")]
+    public static partial void CleanerDiskFull(this ILogger logger, string topic, int partition);
+
+    [LoggerMessage(2023, LogLevel.Error,
+        "The batch at offset {Offset} of {Topic}-{Partition} holds {Records} records, more than the cleaner's key map takes ({MaxEntries}); raise log.cleaner.dedupe.buffer.size")]
+    public static partial void BatchTooLargeForMap(this ILogger logger, string topic, int partition, long offset,
+        int records, int maxEntries);
+
+    [LoggerMessage(2024, LogLevel.Error, "A log cleaner pass failed; the cleaner backs off and goes on")]
+    public static partial void CleanerPassFailed(this ILogger logger, Exception exception);
 }

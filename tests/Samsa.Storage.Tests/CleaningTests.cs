@@ -4,7 +4,7 @@ using Samsa.Storage.Tests.Support;
 
 namespace Samsa.Storage.Tests;
 
-// The pieces compaction will stand on: reading rolled segments batch by batch and swapping in a cleaned segment.
+// The pieces compaction stands on: reading rolled segments batch by batch and swapping in a cleaned segment.
 public sealed class CleaningTests
 {
     [Theory]
@@ -21,7 +21,7 @@ public sealed class CleaningTests
 
         // Keep every other batch of the first two segments, offsets unchanged.
         LogSegment cleaned = LogSegment.CreateCleaned(test.PartitionPath, bases[0], faults: null);
-        LogSegment[] rolled = test.Log.AcquireRolledSegments();
+        LogSegment[] rolled = test.Log.AcquireSegments(out int truncations);
         var kept = new List<byte[]>();
         foreach (LogSegment segment in rolled[..2])
         {
@@ -34,15 +34,15 @@ public sealed class CleaningTests
             }
             Assert.Null(reader.Problem);
         }
-        foreach (LogSegment segment in rolled)
-            segment.Release();
         cleaned.Seal();
         Assert.True(File.Exists(test.SegmentFile(bases[0], ".log.cleaned")));
 
-        Assert.Equal(LogStatus.Ok, test.Log.ReplaceSegments(cleaned, bases[0], 2));
+        Assert.Equal(CleanStatus.Cleaned, test.Log.ReplaceSegments(cleaned, rolled[..2], truncations));
 
         List<byte[]> expected = [.. kept, .. before.Where(b => Batches.Header(b).BaseOffset >= bases[2])];
         Assert.Equal(expected, test.ReadAll());
+        foreach (LogSegment segment in rolled)
+            segment.Release();
         Assert.Equal([bases[0], .. bases[2..]], test.Log.SegmentBaseOffsets());
         Assert.False(File.Exists(test.SegmentFile(bases[1], ".log")));
         Assert.Empty(Directory.GetFiles(test.PartitionPath, "*.swap"));
@@ -52,5 +52,26 @@ public sealed class CleaningTests
         Assert.Equal(expected, test.ReadAll());
         using LogReadResult gap = test.Log.Read(bases[0] + 2, 1);
         Assert.Equal(bases[0] + 4, gap.FirstOffset);
+    }
+
+    [Fact]
+    public void A_swap_is_refused_when_the_log_changed_meanwhile()
+    {
+        using var test = new TestLog(LogOptions.Default with { SegmentBytes = 400 });
+        for (int i = 0; i < 12; i++)
+            test.Append(Batches.Create(2, test.NowMs, valueBytes: 50, fill: (byte)i));
+        long[] bases = test.Log.SegmentBaseOffsets();
+        LogSegment[] acquired = test.Log.AcquireSegments(out int truncations);
+        LogSegment cleaned = LogSegment.CreateCleaned(test.PartitionPath, bases[0], faults: null);
+        cleaned.Seal();
+
+        Assert.Equal(LogStatus.Ok, test.Log.TruncateTo(bases[^1] - 1));
+
+        Assert.Equal(CleanStatus.Aborted, test.Log.ReplaceSegments(cleaned, acquired[..1], truncations));
+        cleaned.Delete();
+        foreach (LogSegment segment in acquired)
+            segment.Release();
+        Assert.Empty(Directory.GetFiles(test.PartitionPath, "*.cleaned"));
+        Assert.Equal(bases[0], test.Log.SegmentBaseOffsets()[0]);
     }
 }

@@ -8,6 +8,24 @@ namespace Samsa.Storage.Tests;
 public sealed class DiskFullTests
 {
     [Fact]
+    public void A_failing_device_raises_the_directory_offline_event_from_the_append()
+    {
+        var faults = new FaultInjector();
+        using var test = new TestLog(faults: faults);
+        Assert.Equal(AppendStatus.Ok, test.Append(Batches.Create(2, test.NowMs)).Status);
+        LogDirectoryOfflineEventArgs? seen = null;
+        test.Directory.WentOffline += (_, args) => seen = args;
+        faults.DeviceFailed = true;
+
+        Assert.Equal(AppendStatus.StorageError, test.Append(Batches.Create(2, test.NowMs)).Status);
+
+        Assert.NotNull(seen);
+        Assert.Same(test.Directory, seen.Directory);
+        Assert.Contains("events-0", seen.Operation);
+        Assert.IsType<IOException>(seen.Exception);
+    }
+
+    [Fact]
     public void A_full_disk_fails_the_append_cuts_its_partial_bytes_and_keeps_the_log_readable()
     {
         var faults = new FaultInjector { PathFilter = ".log" };

@@ -164,4 +164,41 @@ public sealed class LogManagerTests
         Assert.All(manager.Logs, l => Assert.Equal(1, l.SegmentCount));
         Assert.Contains("r 1 4", File.ReadAllText(Path.Combine(root.Combine("data"), "recovery-point-offset-checkpoint")));
     }
+
+    [Fact]
+    public void Partition_discovery_skips_the_metadata_log_directory()
+    {
+        using var root = new TempDirectory();
+        string dir = root.Combine("data");
+        Open(dir).Dispose();
+        string metadata = Path.Combine(dir, "__cluster_metadata-0");
+        Directory.CreateDirectory(metadata);
+        File.WriteAllBytes(Path.Combine(metadata, "metadata.journal"), [1, 2, 3]);
+
+        using LogManager manager = Open(dir);
+
+        Assert.Empty(manager.Logs);
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(Path.Combine(metadata, "metadata.journal")));
+        Assert.Single(Directory.GetFiles(metadata));
+    }
+
+    [Fact]
+    public void A_directory_going_offline_is_announced_once_to_the_broker()
+    {
+        using var root = new TempDirectory();
+        string[] dirs = [root.Combine("a"), root.Combine("b")];
+        using LogManager manager = Open(dirs);
+        var announced = new List<LogDirectoryOfflineEventArgs>();
+        manager.LogDirectoryOffline += (_, args) => announced.Add(args);
+        manager.LogDirectories[1].WentOffline += (_, _) => throw new InvalidOperationException("a buggy handler");
+
+        manager.LogDirectories[1].MarkOffline("appending to orders-0", new IOException("Input/output error"));
+        manager.LogDirectories[1].MarkOffline("appending to orders-1", new IOException("Input/output error"));
+
+        LogDirectoryOfflineEventArgs only = Assert.Single(announced);
+        Assert.Same(manager.LogDirectories[1], only.Directory);
+        Assert.Equal("appending to orders-0", only.Operation);
+        Assert.True(_logger.Has(LogLevel.Error, 2017));
+        Assert.False(manager.LogDirectories[0].IsOffline);
+    }
 }

@@ -12,15 +12,15 @@ namespace Samsa.Metadata.Configs;
 public sealed record EffectiveTopicConfig
 {
     /// <summary>The partition logs' options: segment.bytes, segment.ms, index.interval.bytes, retention, flush.mode,
-    /// message.timestamp.type. Without the delete policy, retention is off (a compact-only topic keeps every key's
-    /// latest record however old).</summary>
+    /// message.timestamp.type, cleanup.policy and the compaction settings. Without the delete policy, retention is
+    /// off (a compact-only topic keeps every key's latest record however old).</summary>
     public required LogOptions Log { get; init; }
 
-    /// <summary><c>cleanup.policy</c> includes delete.</summary>
-    public required bool IsDeleteEnabled { get; init; }
+    /// <summary><c>cleanup.policy</c> includes delete (read from <see cref="Log"/>, the one source).</summary>
+    public bool IsDeleteEnabled => Log.IsDeleteEnabled;
 
-    /// <summary><c>cleanup.policy</c> includes compact.</summary>
-    public required bool IsCompacted { get; init; }
+    /// <summary><c>cleanup.policy</c> includes compact (read from <see cref="Log"/>).</summary>
+    public bool IsCompacted => Log.IsCompacted;
 
     /// <summary><c>max.message.bytes</c>.</summary>
     public required int MaxMessageBytes { get; init; }
@@ -37,17 +37,18 @@ public sealed record EffectiveTopicConfig
     /// <summary><c>message.timestamp.after.max.ms</c>; <see cref="TimeSpan.MaxValue"/> when unbounded.</summary>
     public required TimeSpan MessageTimestampAfterMax { get; init; }
 
-    /// <summary><c>delete.retention.ms</c>.</summary>
-    public required TimeSpan DeleteRetention { get; init; }
+    /// <summary><c>delete.retention.ms</c> (read from <see cref="Log"/>).</summary>
+    public TimeSpan DeleteRetention => Log.DeleteRetention;
 
-    /// <summary><c>min.compaction.lag.ms</c>.</summary>
-    public required TimeSpan MinCompactionLag { get; init; }
+    /// <summary><c>min.compaction.lag.ms</c> (read from <see cref="Log"/>).</summary>
+    public TimeSpan MinCompactionLag => Log.MinCompactionLag;
 
-    /// <summary><c>max.compaction.lag.ms</c>; <see cref="TimeSpan.MaxValue"/> when unbounded.</summary>
-    public required TimeSpan MaxCompactionLag { get; init; }
+    /// <summary><c>max.compaction.lag.ms</c>; <see cref="TimeSpan.MaxValue"/> when unbounded (read from
+    /// <see cref="Log"/>).</summary>
+    public TimeSpan MaxCompactionLag => Log.MaxCompactionLag;
 
-    /// <summary><c>min.cleanable.dirty.ratio</c>.</summary>
-    public required double MinCleanableDirtyRatio { get; init; }
+    /// <summary><c>min.cleanable.dirty.ratio</c> (read from <see cref="Log"/>).</summary>
+    public double MinCleanableDirtyRatio => Log.MinCleanableDirtyRatio;
 
     /// <summary>The effective configuration of a topic with <paramref name="topicConfigs"/> as its overrides.</summary>
     public static EffectiveTopicConfig Resolve(IReadOnlyDictionary<string, string> topicConfigs,
@@ -55,6 +56,8 @@ public sealed record EffectiveTopicConfig
     {
         IReadOnlyList<string> policy = Get(TopicConfigs.CleanupPolicy);
         bool delete = policy.Contains("delete");
+        CleanupPolicy cleanupPolicy = (delete ? CleanupPolicy.Delete : CleanupPolicy.None) |
+            (policy.Contains("compact") ? CleanupPolicy.Compact : CleanupPolicy.None);
         long retentionMs = Get(TopicConfigs.RetentionMs);
         var log = new LogOptions
         {
@@ -67,21 +70,20 @@ public sealed record EffectiveTopicConfig
             MessageTimestampType = Get(TopicConfigs.MessageTimestampType) == "LogAppendTime"
                 ? TimestampType.LogAppendTime
                 : TimestampType.CreateTime,
+            CleanupPolicy = cleanupPolicy,
+            DeleteRetention = Milliseconds(Math.Max(0, Get(TopicConfigs.DeleteRetentionMs))),
+            MinCompactionLag = Milliseconds(Math.Max(0, Get(TopicConfigs.MinCompactionLagMs))),
+            MaxCompactionLag = Milliseconds(Math.Max(1, Get(TopicConfigs.MaxCompactionLagMs))),
+            MinCleanableDirtyRatio = Math.Clamp(Get(TopicConfigs.MinCleanableDirtyRatio), 0, 1),
         };
         return new EffectiveTopicConfig
         {
             Log = log,
-            IsDeleteEnabled = delete,
-            IsCompacted = policy.Contains("compact"),
             MaxMessageBytes = Get(TopicConfigs.MaxMessageBytes),
             MinInsyncReplicas = Get(TopicConfigs.MinInsyncReplicas),
             UncleanLeaderElectionEnable = Get(TopicConfigs.UncleanLeaderElectionEnable),
             MessageTimestampBeforeMax = Milliseconds(Get(TopicConfigs.MessageTimestampBeforeMaxMs)),
             MessageTimestampAfterMax = Milliseconds(Get(TopicConfigs.MessageTimestampAfterMaxMs)),
-            DeleteRetention = Milliseconds(Get(TopicConfigs.DeleteRetentionMs)),
-            MinCompactionLag = Milliseconds(Get(TopicConfigs.MinCompactionLagMs)),
-            MaxCompactionLag = Milliseconds(Get(TopicConfigs.MaxCompactionLagMs)),
-            MinCleanableDirtyRatio = Get(TopicConfigs.MinCleanableDirtyRatio),
         };
 
         T Get<T>(ConfigDef<T> config) => ConfigResolver.ResolveTopicValue(config, topicConfigs, broker);

@@ -63,6 +63,12 @@ public readonly ref struct Record
     public RecordHeaderEnumerator Headers => new(_headers, HeaderCount);
 
     /// <summary>
+    /// The <see cref="HeaderCount"/> headers as encoded, after the count: what a log cleaner copies when it re-encodes
+    /// a record with a new timestamp delta.
+    /// </summary>
+    public ReadOnlySpan<byte> HeaderBytes => _headers;
+
+    /// <summary>
     /// Parses one record body (what follows its length prefix). The body must be consumed exactly, as Kafka
     /// requires; every length is checked before it is used.
     /// </summary>

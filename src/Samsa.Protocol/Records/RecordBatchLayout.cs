@@ -42,9 +42,14 @@ public static class RecordBatchLayout
     public const int MinLegacyLength = 14;
 
     // Attribute bits.
-    internal const short CompressionMask = 0x07;
-    internal const short TimestampTypeFlag = 0x08;
-    internal const short TransactionalFlag = 0x10;
-    internal const short ControlFlag = 0x20;
-    internal const short DeleteHorizonFlag = 0x40;
+    public const short CompressionMask = 0x07;
+    public const short TimestampTypeFlag = 0x08;
+    public const short TransactionalFlag = 0x10;
+    public const short ControlFlag = 0x20;
+
+    /// <summary>
+    /// Set by a log cleaner (KIP-534): the base timestamp holds the time after which the batch's tombstones and
+    /// transaction markers may be removed; record timestamps stay relative to it.
+    /// </summary>
+    public const short DeleteHorizonFlag = 0x40;
 }

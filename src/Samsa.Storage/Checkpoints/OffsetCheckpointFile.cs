@@ -3,13 +3,17 @@ using System.Globalization;
 namespace Samsa.Storage.Checkpoints;
 
 /// <summary>
-/// A log dir's <c>recovery-point-offset-checkpoint</c> or <c>log-start-offset-checkpoint</c>: one
-/// <c>topic partition offset</c> line per partition (topic names hold no spaces).
+/// A log dir's <c>recovery-point-offset-checkpoint</c>, <c>log-start-offset-checkpoint</c> or
+/// <c>cleaner-offset-checkpoint</c>: one <c>topic partition offset</c> line per partition (topic names hold no
+/// spaces).
 /// </summary>
 internal static class OffsetCheckpointFile
 {
     public const string RecoveryPoint = "recovery-point-offset-checkpoint";
     public const string LogStartOffset = "log-start-offset-checkpoint";
+
+    /// <summary>Per compacted partition, the first offset the cleaner has not yet cleaned (Kafka's name).</summary>
+    public const string CleanerOffset = "cleaner-offset-checkpoint";
 
     public static void Write(string path, Dictionary<TopicPartition, long> offsets)
     {

@@ -182,6 +182,57 @@ internal sealed partial class LogSegment
         return null;
     }
 
+    /// <summary>
+    /// The first record carrying the segment's largest timestamp among the visible batches (ListOffsets'
+    /// max-timestamp query, KIP-734), found from the tracked batch through the offset index without a scan; null
+    /// when no batch has a timestamp.
+    /// </summary>
+    public TimestampAndOffset? FindMaxTimestamp()
+    {
+        long maxTimestamp = MaxTimestamp;
+        long batchLastOffset = Volatile.Read(ref _offsetOfMaxTimestamp);
+        if (maxTimestamp < 0) return null;
+        int limit = VisibleSize;
+        Span<byte> chunk = stackalloc byte[WalkChunkBytes];
+        int start = IndexedStart(batchLastOffset, limit, chunk);
+        // The tracked batch is the first to reach the maximum; walking from the index entry at or below it finds it
+        // unless it is not visible yet (fsync mode) or a concurrent append moved the maximum: then the visible batches
+        // are walked from the start for their own maximum (rare).
+        int position = FindBatchWithMaxTimestamp(start, limit, maxTimestamp, chunk, out RecordBatchHeader header);
+        if (position < 0)
+        {
+            long visibleMax = RecordBatchHeader.NoTimestamp;
+            var walker = new BatchWalker(_log, BaseOffset, 0, limit, chunk);
+            while (walker.MoveNext())
+            {
+                visibleMax = Math.Max(visibleMax, walker.Current.MaxTimestamp);
+                walker.Advance();
+            }
+            if (visibleMax < 0) return null;
+            maxTimestamp = visibleMax;
+            position = FindBatchWithMaxTimestamp(0, limit, maxTimestamp, chunk, out header);
+            if (position < 0) return null;
+        }
+        return FindInBatch(position, header, maxTimestamp, long.MinValue);
+    }
+
+    private int FindBatchWithMaxTimestamp(int start, int limit, long maxTimestamp, Span<byte> chunk,
+        out RecordBatchHeader header)
+    {
+        var walker = new BatchWalker(_log, BaseOffset, start, limit, chunk);
+        while (walker.MoveNext())
+        {
+            if (walker.Current.MaxTimestamp == maxTimestamp)
+            {
+                header = walker.Current;
+                return walker.Position;
+            }
+            walker.Advance();
+        }
+        header = default;
+        return -1;
+    }
+
     /// <summary>Decodes one batch's records to find the first at or after the timestamp (ListOffsets is rare).</summary>
     private TimestampAndOffset? FindInBatch(int position, in RecordBatchHeader header, long timestamp, long startOffset)
     {

@@ -9,7 +9,9 @@ public sealed partial class PartitionLog
     /// <summary>
     /// Deletes whole segments, oldest first and never the active one, that lie below the log start offset, whose
     /// largest timestamp is older than <c>retention.ms</c>, or that put the log over <c>retention.bytes</c>; the log
-    /// start offset moves to the first remaining segment.
+    /// start offset moves to the first remaining segment. Retention by time and size needs
+    /// <c>cleanup.policy</c> to include delete (compact,delete applies both); a compact-only log loses only what is
+    /// below its log start offset.
     /// </summary>
     /// <returns>The number of segments deleted.</returns>
     public int DeleteOldSegments()
@@ -22,7 +24,7 @@ public sealed partial class PartitionLog
             int belowStart = CountBelowLogStartLocked();
             int count = belowStart;
 
-            if (options.RetentionTime != Timeout.InfiniteTimeSpan)
+            if (options.IsDeleteEnabled && options.RetentionTime != Timeout.InfiniteTimeSpan)
             {
                 long now = Now;
                 long retentionMs = (long)options.RetentionTime.TotalMilliseconds;
@@ -31,7 +33,7 @@ public sealed partial class PartitionLog
             }
             int byTime = count - belowStart;
 
-            if (options.RetentionBytes >= 0)
+            if (options.IsDeleteEnabled && options.RetentionBytes >= 0)
             {
                 long excess = -options.RetentionBytes;
                 for (int i = count; i < segments.Length; i++)
