@@ -35,6 +35,7 @@ public sealed class CleaningTests
             Assert.Null(reader.Problem);
         }
         cleaned.Seal();
+        cleaned.Flush();
         Assert.True(File.Exists(test.SegmentFile(bases[0], ".log.cleaned")));
 
         Assert.Equal(CleanStatus.Cleaned, test.Log.ReplaceSegments(cleaned, rolled[..2], truncations));

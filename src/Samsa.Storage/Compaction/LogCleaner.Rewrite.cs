@@ -95,6 +95,9 @@ public sealed partial class LogCleaner
             }
             WriteOutput(pass, cleaned);
             cleaned.Seal();
+            cleaned.Flush();
+            // Kafka keeps the replaced segments' modification time: retention of batches without timestamps reads it.
+            File.SetLastWriteTimeUtc(cleaned.Log.Path, File.GetLastWriteTimeUtc(group[^1].Log.Path));
 
             deleteOnExit = false;
             CleanStatus status = log.ReplaceSegments(cleaned, group, pass.Truncations);

@@ -75,7 +75,8 @@ public sealed partial class PartitionLog
     /// <paramref name="cleaned"/>, a sealed segment with the first one's base offset holding a subset of their
     /// batches. Readers holding the old segments keep reading them.
     /// </summary>
-    /// <param name="cleaned">The new segment.</param>
+    /// <param name="cleaned">The new segment, already synced by the caller: a sync of up to segment.bytes must not
+    /// run under the log's lock, where it would stall appends.</param>
     /// <param name="replaced">The segments it replaces, as the cleaner acquired them.</param>
     /// <param name="truncations">The truncation count the cleaner read the segments under.</param>
     /// <returns>
@@ -105,7 +106,6 @@ public sealed partial class PartitionLog
             try
             {
                 cleaned.Publish(cleaned.Size);
-                cleaned.Flush();
                 cleaned.RenameFiles(SegmentFiles.SwapSuffix);
                 FileSync.SyncDirectory(Path);
                 SwapHook?.Invoke(SwapStep.RenamedToSwap);

@@ -38,10 +38,11 @@ public static class Batches
     {
         var batches = new List<byte[]>();
         var reader = new RecordBatchReader(bytes);
-        foreach (ReadOnlySpan<byte> batch in reader)
+        // Not foreach: it would advance a copy of the reader, and Tail below would say nothing.
+        while (reader.MoveNext())
         {
-            Assert.Equal(RecordBatchValidation.Ok, RecordBatch.TryValidate(batch, out _));
-            batches.Add(batch.ToArray());
+            Assert.Equal(RecordBatchValidation.Ok, RecordBatch.TryValidate(reader.Current, out _));
+            batches.Add(reader.Current.ToArray());
         }
         Assert.Equal(RecordsTail.None, reader.Tail);
         return batches;
