@@ -1,4 +1,8 @@
 using BenchmarkDotNet.Running;
+using Samsa.Benchmarks.Storage;
 
-// Runs the micro-benchmarks: dotnet run -c Release --project bench/Samsa.Benchmarks -- --filter '*'
+// Micro-benchmarks (BenchmarkDotNet): dotnet run -c Release --project bench/Samsa.Benchmarks -- --filter '*'
+// Storage throughput and start-up (a Stopwatch harness): dotnet run -c Release --project bench/Samsa.Benchmarks -- storage
+if (args.Length > 0 && args[0] == "storage") return StorageBenchmark.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Samsa.Benchmarks.ProduceDecodeBenchmarks).Assembly).Run(args);
+return 0;

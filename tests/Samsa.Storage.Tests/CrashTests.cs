@@ -40,10 +40,11 @@ public sealed class CrashTests
         int killedWhileAppending = 0;
         for (int run = 0; run < Kills; run++)
         {
-            // Most runs die while the child appends; some while it is still starting or recovering the log.
-            bool afterReady = random.Next(4) != 0;
-            List<string> lines = await RunAndKillAsync(child, root.Path, mode, seed + run, afterReady,
-                random.Next(afterReady ? 5 : 0, afterReady ? 150 : 300));
+            // Most runs die while the child appends (some time after its first append completed); some while it is
+            // still starting or recovering the log.
+            bool whileAppending = run % 4 != 3;
+            List<string> lines = await RunAndKillAsync(child, root.Path, mode, seed + run, whileAppending,
+                random.Next(0, whileAppending ? 100 : 300));
             foreach (string line in lines)
             {
                 string[] fields = line.Split(' ');
@@ -71,7 +72,7 @@ public sealed class CrashTests
     private static long Long(string text) => long.Parse(text, CultureInfo.InvariantCulture);
 
     private static async Task<List<string>> RunAndKillAsync(string child, string logDir, string mode, int seed,
-        bool afterReady, int killAfterMs)
+        bool afterFirstAppend, int killAfterMs)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -92,7 +93,7 @@ public sealed class CrashTests
         });
         Task<string> errors = process.StandardError.ReadToEndAsync();
         DateTime deadline = DateTime.UtcNow.AddSeconds(20);
-        while (afterReady && !IsReady(lines) && DateTime.UtcNow < deadline && !process.HasExited)
+        while (afterFirstAppend && !HasAppended(lines) && DateTime.UtcNow < deadline && !process.HasExited)
             await Task.Delay(2);
         await Task.Delay(killAfterMs);
         if (process.HasExited) Assert.Fail($"the child exited on its own: {await errors}");
@@ -101,10 +102,10 @@ public sealed class CrashTests
         await reading;
         return lines;
 
-        static bool IsReady(List<string> lines)
+        static bool HasAppended(List<string> lines)
         {
             lock (lines)
-                return lines.Count > 0;
+                return lines.Count > 1;
         }
     }
 

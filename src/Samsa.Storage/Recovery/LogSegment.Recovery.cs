@@ -53,6 +53,7 @@ internal sealed partial class LogSegment
     public RecoveryOutcome Recover(long minimumOffset, LeaderEpochCache? epochs, long now, int indexIntervalBytes)
     {
         IndexesMissing = false;
+        WasRecovered = true;
         _offsetIndex.Entries.ResetInMemory();
         _timeIndex.Entries.ResetInMemory();
         _maxTimestamp = RecordBatchHeader.NoTimestamp;

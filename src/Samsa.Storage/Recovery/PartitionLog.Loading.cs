@@ -56,9 +56,11 @@ public sealed partial class PartitionLog
             if (scanned > 0)
             {
                 // The scanned bytes came from the page cache of a crashed process: make them durable before the
-                // recovery point says so.
+                // recovery point says so. Segments below the recovery point were synced before the crash.
                 foreach (LogSegment segment in segments)
-                    segment.Flush();
+                {
+                    if (segment.WasRecovered) segment.Flush();
+                }
                 FileSync.SyncDirectory(Path);
                 _logger.RecoveredLog(TopicPartition.Topic, TopicPartition.Partition, scanned,
                     _directory.RecoveryPointOf(TopicPartition), _nextOffset);

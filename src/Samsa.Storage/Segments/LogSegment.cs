@@ -62,6 +62,9 @@ internal sealed partial class LogSegment
     /// <summary>An index file was missing at open (an empty one stands in until it is rebuilt).</summary>
     public bool IndexesMissing { get; private set; }
 
+    /// <summary>Loading scanned this segment (<see cref="Recover"/>): its bytes and rebuilt indexes need a sync.</summary>
+    public bool WasRecovered { get; private set; }
+
     /// <summary>True when the segment holds no batch.</summary>
     public bool IsEmpty => _size == 0;
 
