@@ -1,5 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 
 namespace Samsa.IntegrationTests;
 
@@ -152,6 +153,12 @@ public sealed class ProduceConsumeTests
             [new TopicPartitionTimestamp("by-time", 0, new Timestamp(1_700_000_004_500, TimestampType.CreateTime))],
             TimeSpan.FromSeconds(10));
         Assert.Equal(5, found[0].Offset.Value);
+        using (IAdminClient admin = cluster.CreateAdmin())
+        {
+            ListOffsetsResult max = await admin.ListOffsetsAsync(
+                [new TopicPartitionOffsetSpec { TopicPartition = new TopicPartition("by-time", 0), OffsetSpec = OffsetSpec.MaxTimestamp() }]);
+            Assert.Equal(9, max.ResultInfos[0].TopicPartitionOffsetError.Offset.Value);
+        }
         WatermarkOffsets watermarks = consumer.QueryWatermarkOffsets(new TopicPartition("by-time", 0), TimeSpan.FromSeconds(10));
         Assert.Equal(0, watermarks.Low.Value);
         Assert.Equal(10, watermarks.High.Value);

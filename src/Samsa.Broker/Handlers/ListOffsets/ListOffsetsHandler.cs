@@ -8,22 +8,23 @@ using PartitionResponse = Samsa.Protocol.Messages.ListOffsetsResponse.ListOffset
 
 namespace Samsa.Broker.Handlers;
 
-// ListOffsets v1–6. Behaviour: timestamp -2 (earliest) answers the log start offset, -1 (latest) the high
-// watermark (the last stable offset under read_committed), any other value the first offset whose timestamp is
-// at or after it (offset -1 when none).
-// Version notes: v2 isolation level; v4 leader epochs; v6 first flexible; v7 (max timestamp) waits for the log to
-// keep each segment's largest timestamp and its offset.
-[ApiHandler(ApiKey.ListOffsets, MinVersion = 1, MaxVersion = 6)]
+// ListOffsets v1–7. Behaviour: timestamp -2 (earliest) answers the log start offset, -1 (latest) the high
+// watermark (the last stable offset under read_committed), -3 (max timestamp, KIP-734) the record with the
+// largest timestamp, any other value the first offset whose timestamp is at or after it (offset -1 when none).
+// Version notes: v2 isolation level; v4 leader epochs; v6 first flexible; v7 max timestamp.
+[ApiHandler(ApiKey.ListOffsets, MinVersion = 1, MaxVersion = 7)]
 internal sealed class ListOffsetsHandler(ReplicaManager replicas, MetadataLoader metadata)
     : ApiHandler<ListOffsetsRequest, ListOffsetsResponse>
 {
     private const long Latest = -1;
     private const long Earliest = -2;
+    private const long MaxTimestamp = -3;
 
     protected override ValueTask<ListOffsetsResponse?> HandleAsync(RequestContext context, ListOffsetsRequest request,
         CancellationToken cancellationToken)
     {
         var response = new ListOffsetsResponse();
+        bool epochs = context.ApiVersion >= 4;
         foreach (ListOffsetsRequest.ListOffsetsTopic topic in request.Topics)
         {
             var topicResponse = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = topic.Name };
@@ -33,6 +34,7 @@ internal sealed class ListOffsetsHandler(ReplicaManager replicas, MetadataLoader
                 var result = new PartitionResponse { PartitionIndex = requested.PartitionIndex, Timestamp = -1, Offset = -1 };
                 topicResponse.Partitions.Add(result);
                 result.ErrorCode = (short)Lookup(topic.Name, requested, request.IsolationLevel == 1, result);
+                if (!epochs) result.LeaderEpoch = -1;   // the field exists from v4 only
             }
         }
         return ValueTask.FromResult<ListOffsetsResponse?>(response);
@@ -62,6 +64,16 @@ internal sealed class ListOffsetsHandler(ReplicaManager replicas, MetadataLoader
             case Latest:
                 result.Offset = visibleEnd;
                 result.LeaderEpoch = state.LeaderEpoch;
+                return ErrorCode.None;
+            case MaxTimestamp:
+                ReadStatus maxStatus = log.FindMaxTimestamp(out TimestampAndOffset? max);
+                if (maxStatus != ReadStatus.Ok) return ErrorMapping.ToErrorCode(maxStatus);
+                if (max is { } m && m.Offset < visibleEnd)
+                {
+                    result.Offset = m.Offset;
+                    result.Timestamp = m.Timestamp;
+                    result.LeaderEpoch = m.LeaderEpoch;
+                }
                 return ErrorCode.None;
             default:
                 if (requested.Timestamp < 0) return ErrorCode.UnsupportedVersion;
