@@ -46,6 +46,17 @@ public sealed class BrokerServer : IDisposable
             new ProduceHandler(replicas, metadata, time),
             new FetchHandler(replicas, metadata, new FetchSessionCache(time), time),
             new ListOffsetsHandler(replicas, metadata),
+            new CreateTopicsHandler(options, metadata, controller),
+            new DeleteTopicsHandler(controller),
+            new CreatePartitionsHandler(controller),
+            new DescribeConfigsHandler(options, metadata),
+            new AlterConfigsHandler(options, controller),
+            new IncrementalAlterConfigsHandler(options, controller),
+            new DescribeClusterHandler(options, metadata),
+            new DeleteRecordsHandler(replicas, metadata),
+            new OffsetForLeaderEpochHandler(replicas, metadata),
+            new DescribeLogDirsHandler(logs, replicas),
+            new DescribeTopicPartitionsHandler(metadata),
         ];
         var versions = new ApiVersionTable([.. handlers.Select(h => h.GetType()), typeof(ApiVersionsHandler)]);
         var dispatcher = new RequestDispatcher([.. handlers, new ApiVersionsHandler(versions)], versions,

@@ -26,6 +26,15 @@ internal static class ErrorMapping
         _ => ErrorCode.UnknownServerError,
     };
 
+    public static ErrorCode ToErrorCode(LogStatus status) => status switch
+    {
+        LogStatus.Ok => ErrorCode.None,
+        LogStatus.OffsetOutOfRange => ErrorCode.OffsetOutOfRange,
+        LogStatus.DiskFull => ErrorCode.KafkaStorageError,
+        LogStatus.StorageError => ErrorCode.KafkaStorageError,
+        _ => ErrorCode.UnknownServerError,
+    };
+
     public static ErrorCode ToErrorCode(ControllerStatus status) => status switch
     {
         ControllerStatus.Ok => ErrorCode.None,
@@ -50,6 +59,7 @@ internal static class ErrorMapping
         ControllerStatus.FencedLeaderEpoch => ErrorCode.FencedLeaderEpoch,
         ControllerStatus.InvalidUpdateVersion => ErrorCode.InvalidUpdateVersion,
         ControllerStatus.IneligibleReplica => ErrorCode.IneligibleReplica,
+        ControllerStatus.ProducerIdsExhausted => ErrorCode.UnknownServerError,
         _ => ErrorCode.UnknownServerError,
     };
 }

@@ -1,0 +1,61 @@
+using Samsa.Metadata.Image;
+using Samsa.Protocol;
+using Samsa.Protocol.Messages;
+
+namespace Samsa.Broker.Handlers;
+
+// DescribeCluster v0–1. Behaviour: the cluster id, the unfenced brokers with their endpoint on the listener the
+// request came in on, and this node as the controller id (controllers are not separate nodes yet; -1 while this
+// node is not among the brokers listed, as Kafka answers). Only broker endpoints are described: endpoint type 2
+// (controllers) gets MISMATCHED_ENDPOINT_TYPE, any other UNSUPPORTED_ENDPOINT_TYPE. Cluster authorized operations,
+// when asked for, are every operation on the cluster resource (there is no authorizer).
+// Version notes: v0 first, flexible; v1 adds the endpoint type.
+[ApiHandler(ApiKey.DescribeCluster, MinVersion = 0, MaxVersion = 1)]
+internal sealed class DescribeClusterHandler(BrokerOptions options, MetadataLoader metadata)
+    : ApiHandler<DescribeClusterRequest, DescribeClusterResponse>
+{
+    private const sbyte BrokerEndpoints = 1;
+    private const sbyte ControllerEndpoints = 2;
+
+    // CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS and IDEMPOTENT_WRITE: Kafka's
+    // operations on the cluster resource, as bits of their AclOperation codes.
+    private const int ClusterOperations =
+        (1 << 5) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10) | (1 << 11) | (1 << 12);
+
+    protected override ValueTask<DescribeClusterResponse?> HandleAsync(RequestContext context,
+        DescribeClusterRequest request, CancellationToken cancellationToken)
+    {
+        if (request.EndpointType != BrokerEndpoints)
+        {
+            bool controllers = request.EndpointType == ControllerEndpoints;
+            return ValueTask.FromResult<DescribeClusterResponse?>(new DescribeClusterResponse
+            {
+                ErrorCode = (short)(controllers ? ErrorCode.MismatchedEndpointType : ErrorCode.UnsupportedEndpointType),
+                ErrorMessage = controllers
+                    ? "The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER"
+                    : $"Unsupported endpoint type {request.EndpointType}",
+            });
+        }
+        MetadataImage image = metadata.Current;
+        var response = new DescribeClusterResponse
+        {
+            ClusterId = image.ClusterId ?? "",
+            ClusterAuthorizedOperations = request.IncludeClusterAuthorizedOperations ? ClusterOperations : int.MinValue,
+        };
+        var brokers = new List<BrokerRegistration>(image.Brokers.All);
+        brokers.Sort(static (a, b) => a.BrokerId.CompareTo(b.BrokerId));
+        foreach (BrokerRegistration broker in brokers)
+        {
+            if (broker.IsFenced || !broker.TryGetEndpoint(context.ListenerName, out BrokerEndpoint endpoint)) continue;
+            response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker
+            {
+                BrokerId = broker.BrokerId, Host = endpoint.Host, Port = endpoint.Port, Rack = broker.Rack,
+            });
+            if (broker.BrokerId == options.NodeId) response.ControllerId = options.NodeId;
+        }
+        return ValueTask.FromResult<DescribeClusterResponse?>(response);
+    }
+
+    protected override DescribeClusterResponse ErrorResponse(RequestContext context, DescribeClusterRequest request,
+        ErrorCode error) => new() { ErrorCode = (short)error, ErrorMessage = error.Message() };
+}

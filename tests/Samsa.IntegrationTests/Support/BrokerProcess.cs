@@ -1,0 +1,116 @@
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace Samsa.IntegrationTests.Support;
+
+/// <summary>
+/// A Samsa broker as a child process (<c>dotnet samsa.dll broker</c>) on a loopback port the OS chose, with its
+/// data in a temporary folder, so its CPU time and memory can be read from /proc apart from the test's own.
+/// Dispose kills it by PID and removes the folder.
+/// </summary>
+internal sealed partial class BrokerProcess : IAsyncDisposable
+{
+    private readonly ChildProcess _process;
+    private readonly string _dataDir;
+
+    private BrokerProcess(ChildProcess process, string dataDir, string bootstrapServers)
+    {
+        _process = process;
+        _dataDir = dataDir;
+        BootstrapServers = bootstrapServers;
+    }
+
+    public string BootstrapServers { get; }
+
+    public int Pid => _process.Pid;
+
+    public static async Task<BrokerProcess> StartAsync(params string[] extraFlags)
+    {
+        string dataDir = Directory.CreateTempSubdirectory("samsa-it-proc-").FullName;
+        string[] arguments =
+        [
+            RepoPaths.SamsaDll(), "broker", "--node.id=1", "--listeners=PLAINTEXT://127.0.0.1:0",
+            $"--log.dirs={dataDir}", "--http.listeners=http://127.0.0.1:0", "--num.partitions=1", .. extraFlags,
+        ];
+        ChildProcess process = ChildProcess.Start(RepoPaths.DotnetHost(), arguments, dataDir,
+            new Dictionary<string, string> { ["SAMSA_LOG_LEVEL"] = "Information", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
+        try
+        {
+            string started = await process.WaitForLineAsync(line => StartedLine().IsMatch(line), TimeSpan.FromSeconds(60));
+            return new BrokerProcess(process, dataDir, StartedLine().Match(started).Groups["bootstrap"].Value);
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            DeleteQuietly(dataDir);
+            throw;
+        }
+    }
+
+    /// <summary>User plus system CPU time the broker has used so far (/proc/PID/stat, utime + stime).</summary>
+    public TimeSpan ReadCpuTime()
+    {
+        string stat = File.ReadAllText($"/proc/{Pid}/stat");
+        // Fields after the command name, which is in parentheses and may itself hold spaces: state is field 3,
+        // utime field 14 and stime field 15, so they sit at indexes 11 and 12 after the closing parenthesis.
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        long ticks = long.Parse(fields[11]) + long.Parse(fields[12]);
+        return TimeSpan.FromSeconds((double)ticks / ClockTicksPerSecond);
+    }
+
+    /// <summary>The broker's resident set size now and its peak (/proc/PID/status VmRSS and VmHWM), in bytes.</summary>
+    public (long Rss, long PeakRss) ReadMemory()
+    {
+        long rss = 0, peak = 0;
+        foreach (string line in File.ReadLines($"/proc/{Pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kilobytes(line) * 1024;
+            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) peak = Kilobytes(line) * 1024;
+        }
+        return (rss, peak);
+
+        static long Kilobytes(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+    }
+
+    /// <summary>Throws with the broker's output if it has died.</summary>
+    public void AssertRunning()
+    {
+        if (_process.HasExited)
+            throw new InvalidOperationException($"the broker exited with {_process.ExitCode}\n{_process.Describe()}");
+    }
+
+    public string Describe() => _process.Describe();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        DeleteQuietly(_dataDir);
+    }
+
+    private static void DeleteQuietly(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static long ClockTicksPerSecond
+    {
+        get
+        {
+            const int ScClkTck = 2;   // _SC_CLK_TCK in glibc and musl
+            nint ticks = Sysconf(ScClkTck);
+            return ticks > 0 ? ticks : 100;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "sysconf")]
+    private static partial nint Sysconf(int name);
+
+    [GeneratedRegex(@"serving Kafka clients at (?<bootstrap>\S+)")]
+    private static partial Regex StartedLine();
+}
