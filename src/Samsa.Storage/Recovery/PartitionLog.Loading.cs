@@ -30,6 +30,9 @@ public sealed partial class PartitionLog
                 segments.Add(LogSegment.Open(Path, baseOffset, _faults));
             _epochs = LeaderEpochCache.Load(Path, out bool epochsValid);
             int scanned = 0;
+            bool directoryChanged = false;
+            foreach (LogSegment segment in segments)
+                directoryChanged |= segment.IndexesMissing;
             if (segments.Count == 0)
             {
                 // A new log (or one whose segments were all lost): one empty active segment, nothing to scan.
@@ -37,7 +40,9 @@ public sealed partial class PartitionLog
             }
             else
             {
+                int count = segments.Count;
                 scanned = LoadSegments(segments, epochsValid ? _epochs : null, now, options);
+                directoryChanged |= segments.Count != count;
             }
 
             _segments = [.. segments];
@@ -61,7 +66,10 @@ public sealed partial class PartitionLog
                 {
                     if (segment.WasRecovered) segment.Flush();
                 }
-                FileSync.SyncDirectory(Path);
+                // Only new index files or segments deleted after corruption change the directory; a cut is a size
+                // change, which fdatasync covers. A deletion lost to a power cut would bring back segments that
+                // follow a hole.
+                if (directoryChanged) FileSync.SyncDirectory(Path);
                 _logger.RecoveredLog(TopicPartition.Topic, TopicPartition.Partition, scanned,
                     _directory.RecoveryPointOf(TopicPartition), _nextOffset);
             }
