@@ -449,6 +449,22 @@ public sealed class CompactionTests
         Assert.True(compacted.Size < plain!.Size / 2);
     }
 
+    [Fact]
+    public async Task A_pass_over_a_deleted_log_is_aborted_and_takes_nothing_offline()
+    {
+        using var root = new TempDirectory();
+        using var manager = LogManager.Open(new LogManagerOptions { LogDirs = [root.Path], ClusterId = "c", NodeId = 1 });
+        var partition = new TopicPartition("gone", 0);
+        Assert.Equal(LogStatus.Ok, manager.GetOrCreateLog(partition, Compacted, out PartitionLog? log));
+        for (int i = 0; i < 20; i++)
+            Assert.Equal(AppendStatus.Ok, (await log!.AppendAsync(Keyed.Batch(0, ("k", $"v{i}")), 0)).Status);
+        Assert.True(manager.DeleteLog(partition));
+
+        Assert.Equal(CleanStatus.Aborted, new LogCleaner().Clean(log!).Status);
+
+        Assert.False(manager.LogDirectories[0].IsOffline);
+    }
+
     private static List<(string?, string?)> Pairs(TestLog test) =>
         [.. Keyed.Records(test).Select(r => (r.Key, r.Value))];
 

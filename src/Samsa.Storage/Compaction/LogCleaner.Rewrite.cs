@@ -134,8 +134,7 @@ public sealed partial class LogCleaner
             _logger.CleanerDiskFull(pass.Log.TopicPartition.Topic, pass.Log.TopicPartition.Partition);
             return CleanStatus.DiskFull;
         }
-        pass.Log.OnCleanerIOError(error);
-        return CleanStatus.StorageError;
+        return pass.Log.OnCleanerIOError(error);
     }
 
     private static void DeleteQuietly(LogSegment cleaned)

@@ -43,6 +43,7 @@ public sealed partial class LogCleaner : IDisposable
     private readonly CleanerBuffer _output = new(WriteChunkBytes);
     private readonly CleanerBuffer _scratch = new(64 << 10);
     private bool[] _kept = new bool[256];
+    private bool _disposed;
 
     public LogCleaner(LogCleanerOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
     {
@@ -70,6 +71,7 @@ public sealed partial class LogCleaner : IDisposable
         if (!log.Options.IsCompacted) return CleanResult.Of(CleanStatus.NotCompacted);
         lock (_passLock)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (log.IsOffline) return CleanResult.Of(CleanStatus.StorageError);
             if (!log.TryBeginCleaning()) return CleanResult.Of(CleanStatus.Busy);
             try
@@ -192,7 +194,15 @@ public sealed partial class LogCleaner : IDisposable
             if (scan.FirstUnstableOffset < end) end = SegmentBaseAtOrBelow(segments, scan.FirstUnstableOffset);
 
             var pass = new Pass(log, segments, truncations, now, scan, range.FirstDirtyOffset);
-            CleanStatus status = BuildOffsetMap(pass, end);
+            CleanStatus status;
+            try
+            {
+                status = BuildOffsetMap(pass, end);
+            }
+            catch (IOException e)
+            {
+                return Failed(log, e);
+            }
             if (status == CleanStatus.Cleaned) status = RewriteSegments(pass);
             if (status != CleanStatus.Cleaned) return CleanResult.Of(status);
 
@@ -219,11 +229,8 @@ public sealed partial class LogCleaner : IDisposable
         }
     }
 
-    private static CleanResult Failed(PartitionLog log, IOException error)
-    {
-        log.OnCleanerIOError(error);
-        return CleanResult.Of(CleanStatus.StorageError);
-    }
+    private static CleanResult Failed(PartitionLog log, IOException error) =>
+        CleanResult.Of(log.OnCleanerIOError(error));
 
     private static void Release(LogSegment[] segments)
     {
@@ -247,6 +254,7 @@ public sealed partial class LogCleaner : IDisposable
     {
         lock (_passLock)
         {
+            _disposed = true;
             _output.Dispose();
             _scratch.Dispose();
         }

@@ -128,6 +128,18 @@ public sealed partial class PartitionLog
         }
     }
 
-    /// <summary>Marks the directory offline after a cleaner's I/O error.</summary>
-    internal void OnCleanerIOError(IOException error) => Offline("cleaning", error);
+    /// <summary>
+    /// A cleaner's I/O error takes the directory offline, unless the log was closed or deleted under the pass (its
+    /// directory renamed away): then the error is the pass's, not the disk's.
+    /// </summary>
+    /// <returns>The pass's status.</returns>
+    internal CleanStatus OnCleanerIOError(IOException error)
+    {
+        lock (_lock)
+        {
+            if (_closed) return CleanStatus.Aborted;
+        }
+        Offline("cleaning", error);
+        return CleanStatus.StorageError;
+    }
 }
