@@ -164,6 +164,22 @@ internal sealed partial class KafkaConnection
 
     private async Task WriteResponsesAsync()
     {
+        try
+        {
+            await WriteQueuedResponsesAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A response that cannot be written leaves the client waiting forever: close the connection now, so the
+            // read loop stops too and the client sees the failure.
+            Log.ResponseFailed(_logger, e, _info.ConnectionId);
+            _connection.Abort(new ConnectionAbortedException("a response could not be written", e));
+            throw;
+        }
+    }
+
+    private async Task WriteQueuedResponsesAsync()
+    {
         PipeWriter output = _connection.Transport.Output;
         ChannelReader<PendingResponse> queue = _responses.Reader;
         while (await queue.WaitToReadAsync().ConfigureAwait(false))
@@ -216,6 +232,9 @@ internal sealed partial class KafkaConnection
 
         [LoggerMessage(4014, LogLevel.Debug, "Connection {ConnectionId} read failed: {Reason}")]
         public static partial void ReadFailed(ILogger logger, string connectionId, string reason);
+
+        [LoggerMessage(4016, LogLevel.Error, "A response on connection {ConnectionId} could not be written; closing it")]
+        public static partial void ResponseFailed(ILogger logger, Exception exception, string connectionId);
 
         [LoggerMessage(4015, LogLevel.Debug, "Connection {ConnectionId} write failed: {Reason}")]
         public static partial void WriteFailed(ILogger logger, string connectionId, string reason);

@@ -33,10 +33,11 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
             $"--log.dirs={dataDir}", "--http.listeners=http://127.0.0.1:0", "--num.partitions=1", .. extraFlags,
         ];
         ChildProcess process = ChildProcess.Start(RepoPaths.DotnetHost(), arguments, dataDir,
-            new Dictionary<string, string> { ["SAMSA_LOG_LEVEL"] = "Information", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
+            new Dictionary<string, string> { ["SAMSA_LOG_LEVEL"] = "Information" });
         try
         {
-            string started = await process.WaitForLineAsync(line => StartedLine().IsMatch(line), TimeSpan.FromSeconds(60));
+            string started = await process.WaitForLineAsync(line => StartedLine().IsMatch(line),
+                TimeSpan.FromSeconds(60));
             return new BrokerProcess(process, dataDir, StartedLine().Match(started).Groups["bootstrap"].Value);
         }
         catch

@@ -24,11 +24,14 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     public string StandardOutput => Joined(_stdout);
 
     public string StandardError => Joined(_stderr);
 
-    /// <summary>Starts <paramref name="fileName"/>; stdin stays open for <see cref="WriteInputAndCloseAsync"/>.</summary>
+    /// <summary>Starts <paramref name="fileName"/>; stdin stays open for <see cref="WriteInputAndCloseAsync"/>.
+    /// </summary>
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -80,8 +83,6 @@ internal sealed class ChildProcess : IAsyncDisposable
             $"$ {Command}\nexit code {ExitCode}\n--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";
     }
 
-    public int ExitCode => _process.ExitCode;
-
     public async Task WriteInputAndCloseAsync(string input)
     {
         try
@@ -107,11 +108,13 @@ internal sealed class ChildProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             Kill();
-            throw new TimeoutException($"{_description} did not exit within {deadline.TotalSeconds:F0} s\n{Describe()}");
+            throw new TimeoutException(
+                $"{_description} did not exit within {deadline.TotalSeconds:F0} s\n{Describe()}");
         }
     }
 
-    /// <summary>Waits for an output line (stdout or stderr) that <paramref name="match"/> accepts, and returns it.</summary>
+    /// <summary>Waits for an output line (stdout or stderr) that <paramref name="match"/> accepts; returns it.
+    /// </summary>
     public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan deadline)
     {
         long start = Stopwatch.GetTimestamp();
@@ -130,7 +133,8 @@ internal sealed class ChildProcess : IAsyncDisposable
             if (_process.HasExited)
                 throw new InvalidOperationException($"{_description} exited with {_process.ExitCode}\n{Describe()}");
             if (Stopwatch.GetElapsedTime(start) > deadline)
-                throw new TimeoutException($"{_description}: expected line not seen within {deadline.TotalSeconds:F0} s\n{Describe()}");
+                throw new TimeoutException(
+                    $"{_description}: expected line not seen within {deadline.TotalSeconds:F0} s\n{Describe()}");
             await Task.Delay(25, TestContext.Current.CancellationToken);
         }
     }

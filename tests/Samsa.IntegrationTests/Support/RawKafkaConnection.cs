@@ -22,7 +22,8 @@ internal sealed class RawKafkaConnection : IAsyncDisposable
     public static async Task<RawKafkaConnection> ConnectAsync(string bootstrapServers)
     {
         int colon = bootstrapServers.LastIndexOf(':');
-        var endpoint = new IPEndPoint(IPAddress.Parse(bootstrapServers[..colon]), int.Parse(bootstrapServers[(colon + 1)..]));
+        var endpoint = new IPEndPoint(IPAddress.Parse(bootstrapServers[..colon]),
+            int.Parse(bootstrapServers[(colon + 1)..]));
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
@@ -81,7 +82,8 @@ internal sealed class RawKafkaConnection : IAsyncDisposable
         catch (OperationCanceledException) when (timeout.IsCancellationRequested
             && !TestContext.Current.CancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"the broker neither answered nor closed the connection within {deadline.TotalSeconds:F0} s");
+            throw new TimeoutException(
+                $"the broker neither answered nor closed the connection within {deadline.TotalSeconds:F0} s");
         }
         catch (SocketException e) when (IsClosedByPeer(e))
         {
@@ -89,7 +91,8 @@ internal sealed class RawKafkaConnection : IAsyncDisposable
         }
     }
 
-    private async Task<bool> ReadExactlyAsync(Memory<byte> buffer, bool allowEndAtStart, CancellationToken cancellationToken)
+    private async Task<bool> ReadExactlyAsync(Memory<byte> buffer, bool allowEndAtStart,
+        CancellationToken cancellationToken)
     {
         int read = 0;
         while (read < buffer.Length)
@@ -98,7 +101,8 @@ internal sealed class RawKafkaConnection : IAsyncDisposable
             if (n == 0)
             {
                 if (read == 0 && allowEndAtStart) return false;
-                throw new EndOfStreamException($"the broker closed the connection inside a response frame ({read} of {buffer.Length} bytes)");
+                throw new EndOfStreamException(
+                    $"the broker closed the connection inside a response frame ({read} of {buffer.Length} bytes)");
             }
             read += n;
         }
@@ -108,7 +112,8 @@ internal sealed class RawKafkaConnection : IAsyncDisposable
     private static bool IsClosedByPeer(SocketException e) =>
         e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown;
 
-    /// <summary>A whole request frame, size prefix included, with the header version the API and version call for.</summary>
+    /// <summary>A whole request frame, size prefix included, in the header version its API and version call for.
+    /// </summary>
     public static byte[] EncodeRequest(ApiKey apiKey, short apiVersion, int correlationId, IKafkaMessage body)
     {
         var output = new ArrayBufferWriter<byte>(body.GetSize(apiVersion));
@@ -147,7 +152,8 @@ internal sealed class RawKafkaConnection : IAsyncDisposable
         ResponseHeader header = ResponseHeader.Read(ref reader, HeaderVersions.Response(apiKey, apiVersion));
         T body = T.Read(ref reader, apiVersion);
         if (reader.Remaining != 0)
-            throw new InvalidDataException($"{reader.Remaining} bytes left after the {typeof(T).Name} v{apiVersion} body");
+            throw new InvalidDataException(
+                $"{reader.Remaining} bytes left after the {typeof(T).Name} v{apiVersion} body");
         return (header.CorrelationId, body);
     }
 

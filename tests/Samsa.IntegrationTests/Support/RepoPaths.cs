@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 
 namespace Samsa.IntegrationTests.Support;
 
-/// <summary>Finds the repository, the built <c>samsa.dll</c> and the <c>dotnet</c> host for tests that need them.</summary>
+/// <summary>Finds the repository, the built <c>samsa.dll</c> and the <c>dotnet</c> host, for tests that need them.
+/// </summary>
 internal static class RepoPaths
 {
     /// <summary>
@@ -20,7 +21,8 @@ internal static class RepoPaths
         string?[] starts = [AppContext.BaseDirectory, Environment.CurrentDirectory, Path.GetDirectoryName(sourceFile)];
         foreach (string? start in starts)
         {
-            for (DirectoryInfo? dir = start is null ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            DirectoryInfo? dir = start is null ? null : new DirectoryInfo(start);
+            for (; dir is not null; dir = dir.Parent)
             {
                 if (File.Exists(Path.Combine(dir.FullName, "Samsa.slnx"))) return dir.FullName;
             }
