@@ -43,14 +43,10 @@ internal sealed class DeleteRecordsHandler(ReplicaManager replicas, MetadataLoad
     private ErrorCode Delete(string topic, DeleteRecordsRequest.DeleteRecordsPartition requested,
         PartitionResult result)
     {
-        if (!replicas.TryGetPartition(topic, requested.PartitionIndex, out Partition? partition))
-        {
-            return metadata.Current.Topics.TryGetPartition(topic, requested.PartitionIndex, out _)
-                ? ErrorCode.NotLeaderOrFollower
-                : ErrorCode.UnknownTopicOrPartition;
-        }
+        ErrorCode leader = LeaderLookup.Find(replicas, metadata.Current, topic, requested.PartitionIndex,
+            LeaderLookup.AnyEpoch, out Partition? partition);
+        if (leader != ErrorCode.None) return leader;
         PartitionState state = partition!.State;
-        if (!state.IsLeader) return ErrorCode.NotLeaderOrFollower;
         if (!state.Config.IsDeleteEnabled) return ErrorCode.PolicyViolation;
         long highWatermark = partition.HighWatermark;
         long offset = requested.Offset == HighWatermark ? highWatermark : requested.Offset;

@@ -102,17 +102,8 @@ internal sealed class FetchPlan
             entry.Error = ErrorCode.UnknownTopicId;
             return entry;
         }
-        if (!replicas.TryGetPartition(name, index, out Partition? partition))
-        {
-            entry.Error = image.Topics.TryGetPartition(name, index, out _)
-                ? ErrorCode.NotLeaderOrFollower
-                : ErrorCode.UnknownTopicOrPartition;
-            return entry;
-        }
-        PartitionState state = partition!.State;
-        if (!state.IsLeader) entry.Error = ErrorCode.NotLeaderOrFollower;
-        else if (currentLeaderEpoch >= 0 && currentLeaderEpoch > state.LeaderEpoch) entry.Error = ErrorCode.UnknownLeaderEpoch;
-        else if (currentLeaderEpoch >= 0 && currentLeaderEpoch < state.LeaderEpoch) entry.Error = ErrorCode.FencedLeaderEpoch;
+        entry.Error = LeaderLookup.Find(replicas, image, name, index, currentLeaderEpoch, out Partition? partition);
+        if (partition is null) return entry;
         entry.Partition = partition;
         entry.TopicId = partition.TopicId;
         return entry;

@@ -43,16 +43,10 @@ internal sealed class ListOffsetsHandler(ReplicaManager replicas, MetadataLoader
     private ErrorCode Lookup(string topic, ListOffsetsRequest.ListOffsetsPartition requested, bool readCommitted,
         PartitionResponse result)
     {
-        if (!replicas.TryGetPartition(topic, requested.PartitionIndex, out Partition? partition))
-        {
-            return metadata.Current.Topics.TryGetPartition(topic, requested.PartitionIndex, out _)
-                ? ErrorCode.NotLeaderOrFollower
-                : ErrorCode.UnknownTopicOrPartition;
-        }
+        ErrorCode leader = LeaderLookup.Find(replicas, metadata.Current, topic, requested.PartitionIndex,
+            requested.CurrentLeaderEpoch, out Partition? partition);
+        if (leader != ErrorCode.None) return leader;
         PartitionState state = partition!.State;
-        if (!state.IsLeader) return ErrorCode.NotLeaderOrFollower;
-        if (requested.CurrentLeaderEpoch >= 0 && requested.CurrentLeaderEpoch != state.LeaderEpoch)
-            return requested.CurrentLeaderEpoch > state.LeaderEpoch ? ErrorCode.UnknownLeaderEpoch : ErrorCode.FencedLeaderEpoch;
         PartitionLog log = partition.Log;
         long visibleEnd = readCommitted ? partition.LastStableOffset : partition.HighWatermark;
         switch (requested.Timestamp)

@@ -78,14 +78,10 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
         PartitionResponse response, out Partition? partition, out Memory<byte> batch)
     {
         batch = default;
-        if (!replicas.TryGetPartition(topic, data.Index, out partition))
-        {
-            return metadata.Current.Topics.TryGetPartition(topic, data.Index, out _)
-                ? ErrorCode.NotLeaderOrFollower
-                : ErrorCode.UnknownTopicOrPartition;
-        }
+        ErrorCode leader = LeaderLookup.Find(replicas, metadata.Current, topic, data.Index, LeaderLookup.AnyEpoch,
+            out partition);
+        if (leader != ErrorCode.None) return leader;
         PartitionState state = partition!.State;
-        if (!state.IsLeader) return ErrorCode.NotLeaderOrFollower;
         if (data.Records is not { Length: > 0 } records) return ErrorCode.CorruptMessage;
 
         batch = Writable(records);
