@@ -1,5 +1,6 @@
 using Samsa.Broker.Network;
 using Samsa.Metadata.Configs;
+using Samsa.Storage;
 
 namespace Samsa.Broker;
 
@@ -19,6 +20,15 @@ public sealed record BrokerOptions
     public TimeSpan ConnectionsMaxIdle { get; init; } = TimeSpan.FromMinutes(10);
 
     public bool AutoCreateTopicsEnable { get; init; } = true;
+
+    /// <summary><c>log.retention.check.interval.ms</c>: how often retention deletes old segments.</summary>
+    public TimeSpan LogRetentionCheckInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary><c>log.flush.offset.checkpoint.interval.ms</c>: how often logs are flushed and checkpointed.</summary>
+    public TimeSpan LogCheckpointInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The log cleaner's settings; null runs no cleaner (<c>log.cleaner.enable=false</c>).</summary>
+    public LogCleanerOptions? LogCleaner { get; init; } = LogCleanerOptions.Default;
 
     /// <summary>The broker's static and dynamic config values, for topic defaults and DescribeConfigs.</summary>
     public required BrokerConfigValues Configs { get; init; }

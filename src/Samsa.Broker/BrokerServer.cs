@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Samsa.Broker.Handlers;
+using Samsa.Broker.Maintenance;
 using Samsa.Broker.Network;
 using Samsa.Broker.Replication;
 using Samsa.Metadata.Controller;
@@ -15,20 +16,23 @@ namespace Samsa.Broker;
 /// </summary>
 /// <remarks>
 /// Thread-safe. The replica manager follows the metadata image on the metadata thread; connections run in
-/// parallel. <see cref="Stop"/> makes connections stop reading and finish the responses they owe.
+/// parallel. <see cref="Stop"/> makes connections stop reading and finish the responses they owe. The broker also
+/// runs the background jobs on its logs (retention, checkpoints, the log cleaner) until disposed.
 /// </remarks>
-public sealed class BrokerServer : IDisposable
+public sealed class BrokerServer : IAsyncDisposable
 {
     private readonly KafkaConnectionHandler _connections;
     private readonly BrokerLifetime _lifetime;
+    private readonly LogMaintenance _maintenance;
 
     private BrokerServer(BrokerOptions options, ReplicaManager replicas, KafkaConnectionHandler connections,
-        BrokerLifetime lifetime)
+        BrokerLifetime lifetime, LogMaintenance maintenance)
     {
         Options = options;
         Replicas = replicas;
         _connections = connections;
         _lifetime = lifetime;
+        _maintenance = maintenance;
     }
 
     public BrokerOptions Options { get; }
@@ -66,7 +70,8 @@ public sealed class BrokerServer : IDisposable
         var connections = new KafkaConnectionHandler(dispatcher, options.Connection, budget, time, loggers, lifetime,
             options.ListenerName);
         metadata.AddPublisher(replicas);
-        return new BrokerServer(options, replicas, connections, lifetime);
+        var maintenance = new LogMaintenance(logs, replicas, options, time, loggers);
+        return new BrokerServer(options, replicas, connections, lifetime, maintenance);
     }
 
     /// <summary>Serves one accepted Kafka connection until it closes.</summary>
@@ -75,5 +80,14 @@ public sealed class BrokerServer : IDisposable
     /// <summary>Stops taking requests; connections write what they owe and close.</summary>
     public void Stop() => _lifetime.Stop();
 
-    public void Dispose() => _lifetime.Dispose();
+    /// <summary>
+    /// Stops the background log jobs (waiting for a cleaning pass in progress) and releases the broker; call it
+    /// after the connections have closed and before the logs close.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _maintenance.DisposeAsync().ConfigureAwait(false);
+        Replicas.Dispose();
+        _lifetime.Dispose();
+    }
 }

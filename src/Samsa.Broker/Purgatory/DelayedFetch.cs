@@ -23,11 +23,14 @@ internal sealed class DelayedFetch : DelayedOperation
 
     public Task<FetchResponseLease?> Result => _result.Task;
 
-    /// <summary>Watches every partition of the fetch, starts the deadline, and checks once more for a race.</summary>
+    /// <summary>
+    /// Starts the deadline, watches every partition of the fetch, and checks once more for an append that came in
+    /// between. The deadline starts first, so a fetch seen waiting on a partition always has its deadline running.
+    /// </summary>
     public void Start()
     {
-        foreach (Replication.Partition partition in _plan.Partitions) partition.FetchWatchers.Watch(this);
         Arm();
+        foreach (Replication.Partition partition in _plan.Partitions) partition.FetchWatchers.Watch(this);
         TryComplete();
     }
 

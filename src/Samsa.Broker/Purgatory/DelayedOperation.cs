@@ -24,7 +24,7 @@ internal abstract class DelayedOperation : IDisposable
 
     public bool IsCompleted => Volatile.Read(ref _completed) != 0;
 
-    /// <summary>Starts the deadline. Call once the operation is watched.</summary>
+    /// <summary>Starts the deadline. Call once, before or as the operation starts being watched.</summary>
     public void Arm() => _timer.Change(_timeout, Timeout.InfiniteTimeSpan);
 
     /// <summary>Completes the operation if its condition now holds; true if this call completed it.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Samsa.Broker.Handlers;
 using Samsa.Metadata.Configs;
 using Samsa.Metadata.Image;
 using Samsa.Storage;
@@ -8,27 +9,32 @@ namespace Samsa.Broker.Replication;
 
 /// <summary>
 /// Keeps this broker's replicas in step with the metadata image: opens a log for each partition assigned here,
-/// records whether this broker leads it, applies topic config changes, and deletes the logs of deleted topics.
+/// records whether this broker leads it, applies topic and dynamic broker config changes, and deletes the logs of
+/// deleted topics.
 /// </summary>
 /// <remarks>
-/// <see cref="OnMetadataUpdate"/> runs on the metadata delivery thread, one image at a time; request threads look
-/// partitions up concurrently in a <see cref="ConcurrentDictionary{TKey, TValue}"/>. A log that cannot be opened
-/// (its directory is offline) leaves the partition out, so requests for it get a storage error code.
+/// <see cref="OnMetadataUpdate"/> runs on the metadata delivery thread, one image at a time, and visits only the
+/// topics a delta touches (all of them when the broker-level configs every topic falls back to change); request
+/// threads look partitions up concurrently in a <see cref="ConcurrentDictionary{TKey, TValue}"/>. A log that cannot
+/// be opened (its directory is offline) leaves the partition out, so requests for it get a storage error code.
 /// </remarks>
-internal sealed partial class ReplicaManager : IMetadataPublisher
+internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
 {
     private readonly int _nodeId;
     private readonly LogManager _logs;
-    private readonly BrokerConfigValues _brokerConfigs;
+    private readonly BrokerConfigValues _staticConfigs;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<TopicPartition, Partition> _partitions = new();
+    private BrokerConfigValues _brokerConfigs;
 
     public ReplicaManager(int nodeId, LogManager logs, BrokerConfigValues brokerConfigs, ILogger logger)
     {
         _nodeId = nodeId;
         _logs = logs;
+        _staticConfigs = brokerConfigs;
         _brokerConfigs = brokerConfigs;
         _logger = logger;
+        _logs.LogDirectoryOffline += OnLogDirectoryOffline;
     }
 
     public int NodeId => _nodeId;
@@ -36,17 +42,54 @@ internal sealed partial class ReplicaManager : IMetadataPublisher
     public bool TryGetPartition(string topic, int partition, out Partition? result) =>
         _partitions.TryGetValue(new TopicPartition(topic, partition), out result);
 
+    public bool TryGetPartition(TopicPartition topicPartition, out Partition? result) =>
+        _partitions.TryGetValue(topicPartition, out result);
+
     public IEnumerable<Partition> Partitions => _partitions.Values;
 
     /// <summary>The topic configuration in effect for <paramref name="topic"/> in <paramref name="image"/>.</summary>
     public EffectiveTopicConfig TopicConfig(MetadataImage image, string topic) =>
-        EffectiveTopicConfig.Resolve(image.Configs.Get(ConfigResource.ForTopic(topic)), _brokerConfigs);
+        EffectiveTopicConfig.Resolve(image.Configs.Get(ConfigResource.ForTopic(topic)), BrokerLayers(image));
+
+    private BrokerConfigValues BrokerLayers(MetadataImage image) => new(
+        image.Configs.Get(ConfigResources.ForBroker(_nodeId)),
+        image.Configs.Get(ConfigResource.BrokerDefault),
+        _staticConfigs.Static);
 
     public void OnMetadataUpdate(MetadataImage previous, MetadataImage image, MetadataDelta? delta)
     {
-        // Deleted or replaced topics first: a topic re-created under the same name gets a new id and a fresh log.
-        foreach ((TopicPartition tp, Partition partition) in _partitions)
+        bool brokerConfigsChanged = delta is null || delta.ConfigChanges.Any(r => r.Type == ConfigResourceType.Broker
+            && (r.IsBrokerDefault || r == ConfigResources.ForBroker(_nodeId)));
+        if (brokerConfigsChanged) _brokerConfigs = BrokerLayers(image);
+        if (delta is null || brokerConfigsChanged)
         {
+            RemoveReplicasNotIn(image, _partitions.Keys);
+            foreach (TopicImage topic in image.Topics.All)
+                ApplyTopic(image, topic);
+            return;
+        }
+
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (TopicImage deleted in delta.DeletedTopics) touched.Add(deleted.Name);
+        foreach (TopicDelta changed in delta.TopicChanges.Values) touched.Add(changed.Name);
+        foreach (ConfigResource resource in delta.ConfigChanges)
+        {
+            if (resource.Type == ConfigResourceType.Topic) touched.Add(resource.Name);
+        }
+        if (touched.Count == 0) return;
+        RemoveReplicasNotIn(image, _partitions.Keys.Where(tp => touched.Contains(tp.Topic)));
+        foreach (string name in touched)
+        {
+            if (image.Topics.TryGetTopic(name, out TopicImage? topic)) ApplyTopic(image, topic);
+        }
+    }
+
+    // Deleted or replaced topics first: a topic re-created under the same name gets a new id and a fresh log.
+    private void RemoveReplicasNotIn(MetadataImage image, IEnumerable<TopicPartition> candidates)
+    {
+        foreach (TopicPartition tp in candidates.ToList())
+        {
+            if (!_partitions.TryGetValue(tp, out Partition? partition)) continue;
             if (image.Topics.TryGetTopic(tp.Topic, out TopicImage? topic) && topic.TopicId == partition.TopicId
                 && topic.TryGetPartition(tp.Partition, out PartitionRegistration? registration)
                 && registration.IsReplica(_nodeId))
@@ -60,37 +103,56 @@ internal sealed partial class ReplicaManager : IMetadataPublisher
                 Log.ReplicaRemoved(_logger, tp.Topic, tp.Partition);
             }
         }
-        foreach (TopicImage topic in image.Topics.All)
+    }
+
+    private void ApplyTopic(MetadataImage image, TopicImage topic)
+    {
+        EffectiveTopicConfig? config = null;
+        foreach (PartitionRegistration registration in topic.Partitions)
         {
-            EffectiveTopicConfig? config = null;
-            foreach (PartitionRegistration registration in topic.Partitions)
+            if (!registration.IsReplica(_nodeId)) continue;
+            config ??= EffectiveTopicConfig.Resolve(image.Configs.Get(ConfigResource.ForTopic(topic.Name)),
+                _brokerConfigs);
+            var state = new PartitionState(registration.Leader == _nodeId, registration.LeaderEpoch,
+                registration.Leader, [.. registration.Replicas], [.. registration.Isr], config);
+            var tp = new TopicPartition(topic.Name, registration.Partition);
+            if (_partitions.TryGetValue(tp, out Partition? existing))
             {
-                if (!registration.IsReplica(_nodeId)) continue;
-                config ??= TopicConfig(image, topic.Name);
-                var state = new PartitionState(registration.Leader == _nodeId, registration.LeaderEpoch,
-                    registration.Leader, [.. registration.Replicas], [.. registration.Isr], config);
-                var tp = new TopicPartition(topic.Name, registration.Partition);
-                if (_partitions.TryGetValue(tp, out Partition? existing))
-                {
-                    PartitionState old = existing.State;
-                    if (!ReferenceEquals(old.Config.Log, config.Log) && old.Config.Log != config.Log)
-                        existing.Log.UpdateOptions(config.Log);
-                    existing.Update(state);
-                    if (old.IsLeader != state.IsLeader || old.LeaderEpoch != state.LeaderEpoch)
-                        existing.FetchWatchers.Notify();
-                    continue;
-                }
-                if (_logs.GetOrCreateLog(tp, config.Log, out PartitionLog? log) != LogStatus.Ok || log is null)
-                {
-                    Log.ReplicaOffline(_logger, tp.Topic, tp.Partition);
-                    continue;
-                }
-                _partitions[tp] = new Partition(tp, topic.TopicId, log, state);
-                if (state.IsLeader)
-                    Log.BecameLeader(_logger, tp.Topic, tp.Partition, state.LeaderEpoch, log.LogEndOffset);
+                PartitionState old = existing.State;
+                if (!ReferenceEquals(old.Config.Log, config.Log) && old.Config.Log != config.Log)
+                    existing.Log.UpdateOptions(config.Log);
+                existing.Update(state);
+                if (old.IsLeader != state.IsLeader || old.LeaderEpoch != state.LeaderEpoch)
+                    existing.FetchWatchers.Notify();
+                continue;
             }
+            if (_logs.GetOrCreateLog(tp, config.Log, out PartitionLog? log) != LogStatus.Ok || log is null)
+            {
+                Log.ReplicaOffline(_logger, tp.Topic, tp.Partition);
+                continue;
+            }
+            _partitions[tp] = new Partition(tp, topic.TopicId, log, state);
+            if (state.IsLeader)
+                Log.BecameLeader(_logger, tp.Topic, tp.Partition, state.LeaderEpoch, log.LogEndOffset);
         }
     }
+
+    // A directory went offline after an I/O error: its logs refuse every read and append from now on. Fetches parked
+    // on them are woken so they answer with the storage error now rather than at their deadline. (With replication,
+    // the controller is told so that leadership moves to replicas on healthy disks.)
+    private void OnLogDirectoryOffline(object? sender, LogDirectoryOfflineEventArgs args)
+    {
+        int affected = 0;
+        foreach (Partition partition in _partitions.Values)
+        {
+            if (!partition.Log.IsOffline) continue;
+            affected++;
+            partition.FetchWatchers.Notify();
+        }
+        Log.DirectoryOffline(_logger, args.Directory.Path, args.Operation, affected, args.Exception);
+    }
+
+    public void Dispose() => _logs.LogDirectoryOffline -= OnLogDirectoryOffline;
 
     private static partial class Log
     {
@@ -103,5 +165,10 @@ internal sealed partial class ReplicaManager : IMetadataPublisher
 
         [LoggerMessage(4103, LogLevel.Warning, "Cannot open the log of {Topic}-{Partition}: its log directory is offline")]
         public static partial void ReplicaOffline(ILogger logger, string topic, int partition);
+
+        [LoggerMessage(4104, LogLevel.Error,
+            "Log directory {Path} went offline while {Operation}: {Partitions} partitions here now answer KAFKA_STORAGE_ERROR")]
+        public static partial void DirectoryOffline(ILogger logger, string path, string operation, int partitions,
+            Exception exception);
     }
 }

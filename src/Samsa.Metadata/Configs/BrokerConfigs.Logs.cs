@@ -77,6 +77,25 @@ public static partial class BrokerConfigs
         "log.cleaner.min.cleanable.ratio", defaultValue: 0.5, min: 0, max: 1, dynamic: true,
         importance: ConfigImportance.Medium, doc: "The default min.cleanable.dirty.ratio.");
 
+    public static readonly ConfigDef<bool> LogCleanerEnable = ConfigDef.Bool("log.cleaner.enable", defaultValue: true,
+        importance: ConfigImportance.Medium,
+        doc: "Runs the log cleaner, which compacts topics whose cleanup.policy includes compact (__consumer_offsets "
+            + "among them). Off, compacted topics grow without bound.");
+
+    public static readonly ConfigDef<long> LogCleanerBackoffMs = ConfigDef.Long("log.cleaner.backoff.ms",
+        defaultValue: 15_000, min: 1, importance: ConfigImportance.Medium,
+        doc: "How long the log cleaner sleeps when no log needs cleaning.");
+
+    public static readonly ConfigDef<long> LogCleanerDedupeBufferSize = ConfigDef.Long(
+        "log.cleaner.dedupe.buffer.size", defaultValue: 128L << 20, min: 1 << 16, importance: ConfigImportance.Medium,
+        doc: "The most memory the log cleaner's key map may take (24 bytes a key). It grows on demand from a small "
+            + "start, so an idle broker does not hold it.");
+
+    public static readonly ConfigDef<long> LogFlushOffsetCheckpointIntervalMs = ConfigDef.Long(
+        "log.flush.offset.checkpoint.interval.ms", defaultValue: 60_000, min: 1, importance: ConfigImportance.Low,
+        doc: "How often rolled segments are flushed and each log directory's recovery and log-start-offset "
+            + "checkpoints are written, so that recovery after a crash rescans little.");
+
     public static readonly ConfigDef<int> LogIndexIntervalBytes = ConfigDef.Int("log.index.interval.bytes",
         defaultValue: 4096, min: 0, dynamic: true, importance: ConfigImportance.Medium,
         doc: "The default index.interval.bytes: log bytes between two entries of the sparse offset index.");

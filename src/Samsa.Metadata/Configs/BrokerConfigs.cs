@@ -63,6 +63,7 @@ public static partial class BrokerConfigs
                 LogRetentionMs, LogRetentionMinutes, LogRetentionHours, LogRetentionBytes,
                 LogRetentionCheckIntervalMs, LogCleanupPolicy, LogCleanerDeleteRetentionMs,
                 LogCleanerMinCompactionLagMs, LogCleanerMaxCompactionLagMs, LogCleanerMinCleanableRatio,
+                LogCleanerEnable, LogCleanerBackoffMs, LogCleanerDedupeBufferSize, LogFlushOffsetCheckpointIntervalMs,
                 LogIndexIntervalBytes, LogFlushMode, LogMessageTimestampType, LogMessageTimestampBeforeMaxMs,
                 LogMessageTimestampAfterMaxMs,
             ]),

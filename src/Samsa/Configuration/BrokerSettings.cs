@@ -76,6 +76,11 @@ internal sealed record BrokerSettings
 
     public required TimeSpan LogRetentionCheckInterval { get; init; }
 
+    public required TimeSpan LogFlushOffsetCheckpointInterval { get; init; }
+
+    /// <summary>The log cleaner's settings, or null when <c>log.cleaner.enable=false</c>.</summary>
+    public required LogCleanerOptions? LogCleaner { get; init; }
+
     /// <summary>The configuration of a topic with no overrides, from the static broker values.</summary>
     public required EffectiveTopicConfig TopicDefaults { get; init; }
 

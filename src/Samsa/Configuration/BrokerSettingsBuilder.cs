@@ -1,5 +1,6 @@
 using System.Globalization;
 using Samsa.Metadata.Configs;
+using Samsa.Storage;
 using static Samsa.Metadata.Configs.BrokerConfigs;
 
 namespace Samsa.Configuration;
@@ -79,6 +80,15 @@ internal static class BrokerSettingsBuilder
             LogDirs = dirs,
             NumRecoveryThreadsPerDataDir = config.Get(NumRecoveryThreadsPerDataDir),
             LogRetentionCheckInterval = Ms(config.Get(LogRetentionCheckIntervalMs)),
+            LogFlushOffsetCheckpointInterval = Ms(config.Get(LogFlushOffsetCheckpointIntervalMs)),
+            LogCleaner = config.Get(LogCleanerEnable)
+                ? new LogCleanerOptions
+                {
+                    DedupeBufferBytes = config.Get(LogCleanerDedupeBufferSize),
+                    Backoff = Ms(config.Get(LogCleanerBackoffMs)),
+                    ProducerIdExpiration = Ms(config.Get(ProducerIdExpirationMs)),
+                }
+                : null,
             TopicDefaults = EffectiveTopicConfig.Resolve(new Dictionary<string, string>(),
                 new BrokerConfigValues(staticValues: config.StaticValues)),
             ReplicaLagTimeMax = Ms(config.Get(ReplicaLagTimeMaxMs)),

@@ -102,6 +102,9 @@ internal sealed partial class SamsaNode : IAsyncDisposable
             ConnectionsMaxIdle = settings.ConnectionsMaxIdle,
             AutoCreateTopicsEnable = settings.AutoCreateTopicsEnable,
             Configs = settings.ToBrokerConfigValues(),
+            LogRetentionCheckInterval = settings.LogRetentionCheckInterval,
+            LogCheckpointInterval = settings.LogFlushOffsetCheckpointInterval,
+            LogCleaner = settings.LogCleaner,
         };
         BrokerServer broker = BrokerServer.Create(brokerOptions, logs, loader, controller, time, loggers);
 
@@ -217,9 +220,9 @@ internal sealed partial class SamsaNode : IAsyncDisposable
         await _controller.DisposeAsync().ConfigureAwait(false);
         _subscription.Dispose();
         await _metadataLog.DisposeAsync().ConfigureAwait(false);
+        await _broker.DisposeAsync().ConfigureAwait(false);
         _logs.Dispose();
         await _web.DisposeAsync().ConfigureAwait(false);
-        _broker.Dispose();
         _stopping.Dispose();
     }
 

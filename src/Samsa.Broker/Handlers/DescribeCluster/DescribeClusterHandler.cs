@@ -19,9 +19,6 @@ internal sealed class DescribeClusterHandler(BrokerOptions options, MetadataLoad
 
     // CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS and IDEMPOTENT_WRITE: Kafka's
     // operations on the cluster resource, as bits of their AclOperation codes.
-    private const int ClusterOperations =
-        (1 << 5) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10) | (1 << 11) | (1 << 12);
-
     protected override ValueTask<DescribeClusterResponse?> HandleAsync(RequestContext context,
         DescribeClusterRequest request, CancellationToken cancellationToken)
     {
@@ -40,7 +37,9 @@ internal sealed class DescribeClusterHandler(BrokerOptions options, MetadataLoad
         var response = new DescribeClusterResponse
         {
             ClusterId = image.ClusterId ?? "",
-            ClusterAuthorizedOperations = request.IncludeClusterAuthorizedOperations ? ClusterOperations : int.MinValue,
+            ClusterAuthorizedOperations = request.IncludeClusterAuthorizedOperations
+                ? AuthorizedOperations.Cluster
+                : AuthorizedOperations.NotRequested,
         };
         var brokers = new List<BrokerRegistration>(image.Brokers.All);
         brokers.Sort(static (a, b) => a.BrokerId.CompareTo(b.BrokerId));

@@ -27,9 +27,6 @@ internal sealed class DescribeTopicPartitionsHandler(MetadataLoader metadata)
 
     // READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS and ALTER_CONFIGS: Kafka's operations on a
     // topic, as bits of their AclOperation codes.
-    private const int TopicOperations =
-        (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 10) | (1 << 11);
-
     protected override ValueTask<DescribeTopicPartitionsResponse?> HandleAsync(RequestContext context,
         DescribeTopicPartitionsRequest request, CancellationToken cancellationToken)
     {
@@ -77,7 +74,7 @@ internal sealed class DescribeTopicPartitionsHandler(MetadataLoader metadata)
                 Name = name,
                 TopicId = topic.TopicId,
                 IsInternal = name.StartsWith("__", StringComparison.Ordinal),
-                TopicAuthorizedOperations = TopicOperations,
+                TopicAuthorizedOperations = AuthorizedOperations.Topic,
             };
             for (int p = start; p < end; p++) result.Partitions.Add(Describe(topic.Partitions[p], image, context));
             response.Topics.Add(result);
@@ -126,7 +123,7 @@ internal sealed class DescribeTopicPartitionsHandler(MetadataLoader metadata)
             ? ErrorCode.UnknownTopicOrPartition
             : ErrorCode.InvalidTopicException),
         IsInternal = name.StartsWith("__", StringComparison.Ordinal),
-        TopicAuthorizedOperations = TopicOperations,
+        TopicAuthorizedOperations = AuthorizedOperations.Topic,
     };
 
     protected override DescribeTopicPartitionsResponse ErrorResponse(RequestContext context,

@@ -9,7 +9,8 @@ namespace Samsa.Broker.Handlers;
 // Metadata v0–12. Behaviour: null topics (v1+) or an empty list (v0) means all topics; a named topic that does not
 // exist is created with the defaults when the request allows it and auto.create.topics.enable is on, else
 // UNKNOWN_TOPIC_OR_PARTITION. Brokers are listed with the endpoint of the listener the request came in on.
-// Version notes: v9 first flexible; v10 adds topic ids; v12 allows topics by id only (null name).
+// Authorized operations (v8+, cluster's v8-10 only) are reported when asked, as with no authorizer. Version notes:
+// v9 first flexible; v10 adds topic ids; v12 allows topics by id only (null name).
 [ApiHandler(ApiKey.Metadata, MinVersion = 0, MaxVersion = 12)]
 internal sealed class MetadataHandler(BrokerOptions options, MetadataLoader metadata, MetadataController controller)
     : ApiHandler<MetadataRequest, MetadataResponse>
@@ -47,6 +48,11 @@ internal sealed class MetadataHandler(BrokerOptions options, MetadataLoader meta
             ClusterId = image.ClusterId,
             ControllerId = options.NodeId,
         };
+        if (context.ApiVersion is >= 8 and <= 10 && request.IncludeClusterAuthorizedOperations)
+            response.ClusterAuthorizedOperations = AuthorizedOperations.Cluster;
+        int topicOperations = context.ApiVersion >= 8 && request.IncludeTopicAuthorizedOperations
+            ? AuthorizedOperations.Topic
+            : AuthorizedOperations.NotRequested;
         foreach (BrokerRegistration broker in image.Brokers.All)
         {
             if (broker.IsFenced || !broker.TryGetEndpoint(context.ListenerName, out BrokerEndpoint endpoint)) continue;
@@ -58,7 +64,7 @@ internal sealed class MetadataHandler(BrokerOptions options, MetadataLoader meta
         bool all = request.Topics is null || (context.ApiVersion == 0 && request.Topics.Count == 0);
         if (all)
         {
-            foreach (TopicImage topic in image.Topics.All) response.Topics.Add(Describe(topic, image));
+            foreach (TopicImage topic in image.Topics.All) response.Topics.Add(Describe(topic, image, topicOperations));
             return response;
         }
         foreach (MetadataRequest.MetadataRequestTopic requested in request.Topics!)
@@ -69,7 +75,7 @@ internal sealed class MetadataHandler(BrokerOptions options, MetadataLoader meta
                 : image.Topics.TryGetTopic(requested.TopicId, out topic);
             if (found)
             {
-                response.Topics.Add(Describe(topic!, image));
+                response.Topics.Add(Describe(topic!, image, topicOperations));
                 continue;
             }
             ErrorCode error = requested.Name is { } n && !TopicName.TryValidate(n, out _)
@@ -83,13 +89,14 @@ internal sealed class MetadataHandler(BrokerOptions options, MetadataLoader meta
         return response;
     }
 
-    private static MetadataTopic Describe(TopicImage topic, MetadataImage image)
+    private static MetadataTopic Describe(TopicImage topic, MetadataImage image, int authorizedOperations)
     {
         var result = new MetadataTopic
         {
             Name = topic.Name,
             TopicId = topic.TopicId,
             IsInternal = topic.Name.StartsWith("__", StringComparison.Ordinal),
+            TopicAuthorizedOperations = authorizedOperations,
         };
         foreach (PartitionRegistration partition in topic.Partitions)
         {

@@ -14,9 +14,10 @@ namespace Samsa.Broker.Handlers;
 
 // Produce v3–11. Behaviour: each partition's records must be exactly one v2 batch (magic 0 and 1 refused) whose
 // header and CRC check, no larger than max.message.bytes, with timestamps inside message.timestamp.before/after
-// .max.ms under CreateTime; the batch stays bytes: the log stamps offsets and epoch and writes it. acks=0 sends no
-// response, acks=1 answers after the leader's append, acks=all after the ISR holds it and refuses below
-// min.insync.replicas. Version notes: v3 first with batch v2 only; v8 adds record errors; v9 first flexible.
+// .max.ms under CreateTime, and every record keyed on a compacted topic; otherwise the batch stays bytes: the log
+// stamps offsets and epoch and writes it. acks=0 sends no response, acks=1 answers after the leader's append,
+// acks=all after the ISR holds it and refuses below min.insync.replicas. Version notes: v3 first with batch v2
+// only; v8 adds record errors; v9 first flexible.
 [ApiHandler(ApiKey.Produce, MinVersion = 3, MaxVersion = 11)]
 internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader metadata, TimeProvider time)
     : ApiHandler<ProduceRequest, ProduceResponse>
@@ -122,6 +123,11 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
             response.RecordErrors.Add(new ProduceResponse.BatchIndexAndErrorMessage { BatchIndex = 0, BatchIndexErrorMessage = message });
             response.ErrorMessage = message;
             return ErrorCode.InvalidTimestamp;
+        }
+        if (config.IsCompacted)
+        {
+            ErrorCode keys = CompactedTopicKeys.Check(batch.Span, topic, data.Index, response);
+            if (keys != ErrorCode.None) return keys;
         }
         if (acks == -1 && state.Isr.Length < config.MinInsyncReplicas) return ErrorCode.NotEnoughReplicas;
         return ErrorCode.None;
