@@ -54,7 +54,9 @@ public sealed partial class PartitionLog
             if (!epochsValid)
             {
                 RebuildEpochs();
-                _logger.RebuiltLeaderEpochs(TopicPartition.Topic, TopicPartition.Partition);
+                // A new log has no checkpoint yet and nothing to rebuild from: only a log with records is news.
+                if (_nextOffset > _logStartOffset)
+                    _logger.RebuiltLeaderEpochs(TopicPartition.Topic, TopicPartition.Partition);
             }
             _epochs.TruncateFromStart(_logStartOffset, _nextOffset);
 

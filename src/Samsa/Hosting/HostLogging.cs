@@ -13,6 +13,9 @@ internal static class HostLogging
         return LoggerFactory.Create(builder => builder
             .SetMinimumLevel(minimum)
             .AddFilter("Microsoft", LogLevel.Warning)
+            // The generic host logs a failed start with its stack trace and then throws; the CLI reports the
+            // exception in one line (a port in use names the address), so the host's copy is dropped.
+            .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None)
             .AddSimpleConsole(options =>
             {
                 options.SingleLine = true;
