@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using HdrHistogram;
+
+namespace Samsa.LoadGen;
+
+// Runs workloads against one bootstrap address, modelled on the OpenMessaging Benchmark: producers send on a fixed-rate
+// schedule and latency is measured from each message's intended send time, so a stalled broker cannot hide its stall
+// by slowing the generator down (no coordinated omission). Each payload carries its send time for end-to-end latency.
+// A warm-up precedes the measured window; only messages whose intended send time falls in the window count.
+internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWriter log)
+{
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    public string Bootstrap => bootstrap;
+
+    public async Task<WorkloadResult> RunAsync(Workload workload, CancellationToken cancellationToken)
+    {
+        await EnsureTopicAsync(workload.Topic, workload.Partitions, workload.TopicConfigs).ConfigureAwait(false);
+        log.WriteLine($"  {workload.Name}: {workload.Producers} producers, {(workload.Rate > 0 ? $"{workload.Rate:0} msg/s" : "unthrottled")}, " +
+            $"{workload.Partitions} partitions, warm-up {workload.Warmup.TotalSeconds:0} s, window {workload.Duration.TotalSeconds:0} s");
+
+        long start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 2;
+        long windowStart = start + Ticks(workload.Warmup);
+        long windowEnd = windowStart + Ticks(workload.Duration);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        var consumers = new List<ConsumerWorker>();
+        for (int c = 0; c < workload.Consumers; c++)
+        {
+            int[] partitions = [.. Enumerable.Range(0, workload.Partitions).Where(p => p % workload.Consumers == c)];
+            consumers.Add(ConsumerWorker.Start(bootstrap, workload.Topic, partitions, Offset.End, windowStart,
+                windowEnd, stop.Token));
+        }
+        foreach (ConsumerWorker consumer in consumers) await consumer.Assigned.ConfigureAwait(false);
+
+        var producers = new List<ProducerWorker>();
+        for (int p = 0; p < workload.Producers; p++)
+            producers.Add(new ProducerWorker(bootstrap, workload, p, start, windowStart, windowEnd));
+
+        Task<(double Cpu, long Rss)> window = MeasureWindowAsync(windowStart, windowEnd, cancellationToken);
+        Thread[] threads = [.. producers.Select(p => new Thread(p.Run) { IsBackground = true, Name = "producer" })];
+        foreach (Thread thread in threads) thread.Start();
+        foreach (Thread thread in threads) thread.Join();
+        (double cpu, long rss) = await window.ConfigureAwait(false);
+        foreach (ProducerWorker producer in producers) producer.Flush(DrainTimeout);
+
+        long acked = producers.Sum(p => p.Messages);
+        await DrainAsync(consumers, acked).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        foreach (ConsumerWorker consumer in consumers) await consumer.Completion.ConfigureAwait(false);
+        var result = new WorkloadResult
+        {
+            Name = workload.Name,
+            Messages = acked,
+            Bytes = producers.Sum(p => p.Bytes),
+            Seconds = workload.Duration.TotalSeconds,
+            Publish = Latency.Of(producers.Select(p => p.PublishLatency)),
+            EndToEnd = Latency.Of(consumers.Select(c => c.EndToEnd)),
+            MaxScheduleLagMs = producers.Max(p => p.MaxScheduleLagMs),
+            Errors = producers.Sum(p => p.Errors),
+            BrokerCpuSeconds = cpu,
+            PeakRssMiB = rss > 0 ? rss / 1048576.0 : double.NaN,
+            AverageRequestBytes = AverageRequestBytes(producers),
+        };
+        foreach (ProducerWorker producer in producers) producer.Dispose();
+        return result;
+    }
+
+    /// <summary>
+    /// Fills the topic with <paramref name="preloadBytes"/> as fast as the producers go, then reads it all with one
+    /// consumer from the beginning: the rate of that read is the figure.
+    /// </summary>
+    public async Task<WorkloadResult> RunCatchUpAsync(Workload workload, long preloadBytes,
+        CancellationToken cancellationToken)
+    {
+        await EnsureTopicAsync(workload.Topic, workload.Partitions, workload.TopicConfigs).ConfigureAwait(false);
+        long messages = preloadBytes / workload.MessageBytes;
+        log.WriteLine($"  {workload.Name}: preloading {preloadBytes / 1048576} MiB ({messages} messages)");
+        var preload = new ProducerWorker(bootstrap, workload, 0, 0, 0, long.MaxValue, messages);
+        preload.Run();
+        preload.Flush(DrainTimeout);
+        preload.Dispose();
+
+        log.WriteLine($"  {workload.Name}: reading it back with one consumer");
+        broker.TakePeakRssBytes();
+        double cpu0 = broker.CpuSeconds();
+        long started = Stopwatch.GetTimestamp();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsumerWorker consumer = ConsumerWorker.Start(bootstrap, workload.Topic,
+            [.. Enumerable.Range(0, workload.Partitions)], Offset.Beginning, 0, long.MaxValue, stop.Token);
+        await consumer.WaitForAsync(messages, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+        double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        double cpu1 = broker.CpuSeconds();
+        await stop.CancelAsync().ConfigureAwait(false);
+        await consumer.Completion.ConfigureAwait(false);
+        long rss = broker.TakePeakRssBytes();
+        return new WorkloadResult
+        {
+            Name = workload.Name,
+            Messages = consumer.Messages,
+            Bytes = consumer.Bytes,
+            Seconds = seconds,
+            BrokerCpuSeconds = cpu1 - cpu0,
+            PeakRssMiB = rss > 0 ? rss / 1048576.0 : double.NaN,
+        };
+    }
+
+    /// <summary>
+    /// An idle producer and a consumer long-polling (fetch.wait.max.ms=500) for <paramref name="idle"/>, then one
+    /// message: the broker's CPU and memory while idle, and how soon the waiting consumer gets that message.
+    /// </summary>
+    public async Task<WorkloadResult> RunIdleAsync(string topic, TimeSpan idle, CancellationToken cancellationToken)
+    {
+        await EnsureTopicAsync(topic, 1, new Dictionary<string, string>()).ConfigureAwait(false);
+        log.WriteLine($"  idle: {idle.TotalSeconds:0} s of long polling, then one message");
+        using IProducer<Null, byte[]> producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig
+        {
+            BootstrapServers = bootstrap, Acks = Confluent.Kafka.Acks.All, LingerMs = 0,
+        }).Build();
+        byte[] payload = Payload.Create(1024, 1);
+        Payload.Stamp(payload, Stopwatch.GetTimestamp());
+        await producer.ProduceAsync(topic, new Message<Null, byte[]> { Value = payload }, cancellationToken).ConfigureAwait(false);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsumerWorker consumer = ConsumerWorker.Start(bootstrap, topic, [0], Offset.End, 0, long.MaxValue, stop.Token);
+        await consumer.Assigned.ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false); // connections settle
+        broker.TakePeakRssBytes();
+        double cpu0 = broker.CpuSeconds();
+        await Task.Delay(idle, cancellationToken).ConfigureAwait(false);
+        double cpu1 = broker.CpuSeconds();
+        long rss = broker.TakePeakRssBytes();
+
+        Payload.Stamp(payload, Stopwatch.GetTimestamp());
+        await producer.ProduceAsync(topic, new Message<Null, byte[]> { Value = payload }, cancellationToken).ConfigureAwait(false);
+        await consumer.WaitForAsync(1, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        await consumer.Completion.ConfigureAwait(false);
+        return new WorkloadResult
+        {
+            Name = "idle",
+            Seconds = idle.TotalSeconds,
+            BrokerCpuSeconds = cpu1 - cpu0,
+            PeakRssMiB = rss > 0 ? rss / 1048576.0 : double.NaN,
+            FirstMessageLatencyMs = consumer.FirstLatencyMs,
+        };
+    }
+
+    private async Task<(double Cpu, long Rss)> MeasureWindowAsync(long windowStart, long windowEnd,
+        CancellationToken cancellationToken)
+    {
+        await Task.Delay(Until(windowStart), cancellationToken).ConfigureAwait(false);
+        broker.TakePeakRssBytes();
+        double cpu0 = broker.CpuSeconds();
+        await Task.Delay(Until(windowEnd), cancellationToken).ConfigureAwait(false);
+        return (broker.CpuSeconds() - cpu0, broker.TakePeakRssBytes());
+    }
+
+    private static async Task DrainAsync(List<ConsumerWorker> consumers, long acked)
+    {
+        if (consumers.Count == 0) return;
+        var deadline = Stopwatch.StartNew();
+        while (consumers.Sum(c => c.MessagesInWindow) < acked && deadline.Elapsed < DrainTimeout)
+            await Task.Delay(50).ConfigureAwait(false);
+    }
+
+    private static double AverageRequestBytes(List<ProducerWorker> producers)
+    {
+        long requests = 0, bytes = 0;
+        foreach (ProducerWorker producer in producers)
+        {
+            if (producer.LastStatistics is not { } json) continue;
+            using JsonDocument stats = JsonDocument.Parse(json);
+            foreach (JsonProperty b in stats.RootElement.GetProperty("brokers").EnumerateObject())
+            {
+                if (b.Value.GetProperty("nodeid").GetInt32() < 0) continue;
+                requests += b.Value.GetProperty("tx").GetInt64();
+                bytes += b.Value.GetProperty("txbytes").GetInt64();
+            }
+        }
+        return requests > 0 ? (double)bytes / requests : double.NaN;
+    }
+
+    /// <summary>Deletes a row's topic, so the rows do not fill the disk; a failure only costs space.</summary>
+    public async Task DeleteTopicAsync(string topic)
+    {
+        using IAdminClient admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        try
+        {
+            await admin.DeleteTopicsAsync([topic]).ConfigureAwait(false);
+        }
+        catch (KafkaException e)
+        {
+            log.WriteLine($"  (topic {topic} not deleted: {e.Message})");
+        }
+    }
+
+    private async Task EnsureTopicAsync(string topic, int partitions, IReadOnlyDictionary<string, string> configs)
+    {
+        using IAdminClient admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        try
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification
+            {
+                Name = topic, NumPartitions = partitions, ReplicationFactor = 1,
+                Configs = configs.ToDictionary(kv => kv.Key, kv => kv.Value),
+            }]).ConfigureAwait(false);
+        }
+        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.TopicAlreadyExists))
+        {
+        }
+        catch (KafkaException e)
+        {
+            // librdkafka's mock cluster may not serve CreateTopics; it creates topics on first use instead.
+            log.WriteLine($"  (topic {topic} not created: {e.Error.Reason}; relying on auto-creation)");
+        }
+        // Leaders are elected by the time CreateTopics answers; the metadata round trip makes sure clients see them.
+        admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
+    }
+
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+    private static TimeSpan Until(long timestamp)
+    {
+        long left = timestamp - Stopwatch.GetTimestamp();
+        return left > 0 ? TimeSpan.FromSeconds((double)left / Stopwatch.Frequency) : TimeSpan.Zero;
+    }
+}

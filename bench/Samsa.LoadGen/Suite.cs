@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Samsa.LoadGen;
+
+/// <summary>Where and how long the suite runs.</summary>
+internal sealed record SuiteOptions
+{
+    public required string Bootstrap { get; init; }
+
+    public int? BrokerPid { get; init; }
+
+    /// <summary>A directory on the disk of the broker's logs, for fio.</summary>
+    public required string DataDirectory { get; init; }
+
+    public required string ResultsDirectory { get; init; }
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(20);
+
+    public TimeSpan Idle { get; init; } = TimeSpan.FromSeconds(60);
+
+    public long PreloadBytes { get; init; } = 2L << 30;
+
+    public bool MeasureLimits { get; init; } = true;
+
+    public bool Mock { get; init; } = true;
+}
+
+/// <summary>One line of the table: the figures a row measured, its ratio to the machine, and its target.</summary>
+internal sealed record SuiteRow(string Row, string Workload, string Figures, string Ratio, string Target, bool? Holds,
+    WorkloadResult? Result);
+
+// The benchmark table: each row of bench/README.md run against one broker, beside the machine's limits measured in the
+// same run, as a Markdown table on the console and in bench/results/, with every raw figure in a JSON file next to it.
+internal sealed class Suite(SuiteOptions options, TextWriter log)
+{
+    private const int KiB = 1024;
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        using var broker = new BrokerSampler(options.BrokerPid);
+        var runner = new LoadRunner(options.Bootstrap, broker, log);
+        var rows = new List<SuiteRow>();
+        double loopback = double.NaN, buffered = double.NaN, synced = double.NaN;
+        if (options.MeasureLimits)
+        {
+            log.WriteLine("machine limits");
+            loopback = MachineLimits.LoopbackMegabytesPerSecond(log);
+            buffered = MachineLimits.BufferedWriteMegabytesPerSecond(options.DataDirectory, log);
+            log.WriteLine($"  loopback TCP {MachineLimits.Format(loopback)} MB/s, buffered sequential write {MachineLimits.Format(buffered)} MB/s");
+        }
+
+        log.WriteLine("rows");
+        async Task<WorkloadResult> Measure(Workload workload)
+        {
+            WorkloadResult result = await runner.RunAsync(workload, cancellationToken);
+            await runner.DeleteTopicAsync(workload.Topic);
+            return result;
+        }
+
+        WorkloadResult produce = await Measure(Produce("produce", "bench-produce"));
+        rows.Add(new SuiteRow("produce", "8 partitions, 2 producers, acks=1, linger 5 ms, batch 1 MiB, unthrottled",
+            $"{F(produce.MegabytesPerSecond)} MB/s; {F(produce.MegabytesPerCpuSecond)} MB per CPU-s",
+            $"{R(produce.MegabytesPerSecond / Math.Min(loopback, buffered))} of min(loopback, disk)",
+            "ratio >= 0.3; >= 300 MB per CPU-s",
+            Both(AtLeast(produce.MegabytesPerSecond / Math.Min(loopback, buffered), 0.3),
+                AtLeast(produce.MegabytesPerCpuSecond, 300)),
+            produce));
+
+        WorkloadResult durable = await Measure(Produce("durable produce", "bench-durable") with
+        {
+            Acks = "all", TopicConfigs = new Dictionary<string, string> { ["flush.mode"] = "fsync" },
+        });
+        if (options.MeasureLimits && !double.IsNaN(durable.AverageRequestBytes))
+        {
+            int block = (int)Math.Clamp(durable.AverageRequestBytes, 4 * KiB, 16 << 20);
+            synced = MachineLimits.SyncedWriteMegabytesPerSecond(options.DataDirectory, block, log);
+            log.WriteLine($"  fio with an fdatasync per {block / KiB} KiB write: {MachineLimits.Format(synced)} MB/s");
+        }
+        rows.Add(new SuiteRow("durable produce", "as produce, acks=all, flush.mode=fsync",
+            $"{F(durable.MegabytesPerSecond)} MB/s; produce p99 {F(durable.Publish.P99, "0.0")} ms; " +
+            $"requests of {F(durable.AverageRequestBytes / KiB)} KiB",
+            $"{R(durable.MegabytesPerSecond / synced)} of fio, one fdatasync per request", "ratio >= 1.0",
+            AtLeast(durable.MegabytesPerSecond / synced, 1.0), durable));
+
+        WorkloadResult catchUp = await runner.RunCatchUpAsync(Produce("catch-up consume", "bench-catchup"),
+            options.PreloadBytes, cancellationToken);
+        await runner.DeleteTopicAsync("bench-catchup");
+        rows.Add(new SuiteRow("catch-up consume", $"{options.PreloadBytes >> 20} MiB preloaded, one consumer from the start",
+            $"{F(catchUp.MegabytesPerSecond)} MB/s; {F(catchUp.MegabytesPerCpuSecond)} MB per CPU-s",
+            $"{R(catchUp.MegabytesPerSecond / loopback)} of loopback", "ratio >= 0.3",
+            AtLeast(catchUp.MegabytesPerSecond / loopback, 0.3), catchUp));
+
+        foreach (int rate in new[] { 10_000, 50_000 })
+        {
+            WorkloadResult latency = await Measure(new Workload
+            {
+                Name = $"latency {rate / 1000}k", Topic = $"bench-latency-{rate}", Partitions = 16, Producers = 1,
+                Consumers = 1, Rate = rate, Acks = "all", LingerMs = 1, Warmup = options.Warmup, Duration = options.Window,
+            });
+            Latency e2e = latency.EndToEnd;
+            bool? holds = rate == 10_000 ? Check(e2e.P50 <= 1 && e2e.P99 <= 5 && e2e.P999 <= 15) : null;
+            rows.Add(new SuiteRow($"latency {rate / 1000}k msg/s", "16 partitions, linger 1 ms, acks=all",
+                $"end-to-end p50 {F(e2e.P50, "0.00")} / p99 {F(e2e.P99, "0.00")} / p99.9 {F(e2e.P999, "0.00")} ms; " +
+                $"sent {F(latency.MessagesPerSecond)} msg/s; broker CPU {F(latency.BrokerCpuPercent)}%",
+                "", rate == 10_000 ? "p50 <= 1, p99 <= 5, p99.9 <= 15 ms" : "", holds, latency));
+        }
+
+        WorkloadResult idle = await runner.RunIdleAsync("bench-idle", options.Idle, cancellationToken);
+        rows.Add(new SuiteRow("idle", $"idle producer, consumer long-polling at 500 ms for {options.Idle.TotalSeconds:0} s, then one message",
+            $"broker CPU {F(idle.BrokerCpuPercent, "0.00")}% of a core; RSS {F(idle.PeakRssMiB)} MiB; " +
+            $"first message {F(idle.FirstMessageLatencyMs, "0.0")} ms",
+            "", "< 0.5% of a core; < 150 MiB; <= 5 ms",
+            Check(idle.BrokerCpuPercent < 0.5 && idle.PeakRssMiB < 150 && idle.FirstMessageLatencyMs <= 5), idle));
+
+        WorkloadResult small = await Measure(Small("small records", "bench-small"));
+        rows.Add(new SuiteRow("small records", "100 partitions, 100-byte records, 2 producers",
+            $"{F(small.MessagesPerSecond)} records/s; {F(small.MessagesPerCpuSecond)} records per CPU-s", "",
+            ">= 150k records per CPU-s", AtLeast(small.MessagesPerCpuSecond, 150_000), small));
+
+        // Idempotence needs acks=all, so its baseline is the produce row with acks=all, run here beside it.
+        WorkloadResult all = await Measure(Produce("produce acks=all", "bench-produce-all") with { Acks = "all" });
+        WorkloadResult idempotent = await Measure(Produce("idempotence", "bench-idempotent") with
+        {
+            Acks = "all", Idempotence = true,
+        });
+        double idempotenceRatio = idempotent.Errors > 0 ? double.NaN : idempotent.MegabytesPerSecond / all.MegabytesPerSecond;
+        rows.Add(new SuiteRow("idempotence", "the produce row with enable.idempotence=true (acks=all)",
+            idempotent.Errors > 0
+                ? $"{idempotent.Errors} errors: the broker refused idempotent produce"
+                : $"{F(idempotent.MegabytesPerSecond)} MB/s; acks=all without it {F(all.MegabytesPerSecond)} MB/s",
+            $"{R(idempotenceRatio)} of the same without idempotence", ">= 0.95", AtLeast(idempotenceRatio, 0.95),
+            idempotent));
+
+        if (options.Mock)
+        {
+            using var mock = new MockCluster();
+            var mockRunner = new LoadRunner(mock.Bootstrap, new BrokerSampler(null), log);
+            WorkloadResult mockProduce = await mockRunner.RunAsync(Produce("mock produce", "bench-produce"), cancellationToken);
+            rows.Add(new SuiteRow("reference: produce", "the produce row against librdkafka's mock cluster",
+                $"{F(mockProduce.MegabytesPerSecond)} MB/s", $"Samsa's produce row is {R(produce.MegabytesPerSecond / mockProduce.MegabytesPerSecond)} of it",
+                "", null, mockProduce));
+            WorkloadResult mockSmall = await mockRunner.RunAsync(Small("mock small records", "bench-small"), cancellationToken);
+            rows.Add(new SuiteRow("reference: small records", "the small-records row against librdkafka's mock cluster",
+                $"{F(mockSmall.MessagesPerSecond)} records/s", $"Samsa's small-records row is {R(small.MessagesPerSecond / mockSmall.MessagesPerSecond)} of it",
+                "", null, mockSmall));
+        }
+
+        string table = Table(rows, loopback, buffered, synced);
+        log.WriteLine();
+        log.WriteLine(table);
+        Write(rows, table, loopback, buffered, synced);
+        return 0;
+    }
+
+    private Workload Produce(string name, string topic) => new()
+    {
+        Name = name, Topic = topic, Partitions = 8, Producers = 2, Acks = "1", LingerMs = 5, BatchBytes = 1 << 20,
+        Warmup = options.Warmup, Duration = options.Window,
+    };
+
+    private Workload Small(string name, string topic) => new()
+    {
+        Name = name, Topic = topic, Partitions = 100, Producers = 2, MessageBytes = 100, Acks = "1", LingerMs = 5,
+        BatchBytes = 1 << 20, Warmup = options.Warmup, Duration = options.Window,
+    };
+
+    private static string Table(List<SuiteRow> rows, double loopback, double buffered, double synced)
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append("Machine limits, same run: loopback TCP ").Append(MachineLimits.Format(loopback))
+            .Append(" MB/s (iperf3); sequential write ").Append(MachineLimits.Format(buffered))
+            .Append(" MB/s buffered, ").Append(MachineLimits.Format(synced))
+            .AppendLine(" MB/s with an fdatasync per request-sized write (fio).");
+        text.AppendLine();
+        text.AppendLine("| row | workload | figures | ratio | target | holds |");
+        text.AppendLine("|---|---|---|---|---|---|");
+        foreach (SuiteRow row in rows)
+        {
+            string holds = row.Holds switch { true => "yes", false => "**no**", null => "" };
+            text.Append(CultureInfo.InvariantCulture,
+                $"| {row.Row} | {row.Workload} | {row.Figures} | {row.Ratio} | {row.Target} | {holds} |").AppendLine();
+        }
+        return text.ToString();
+    }
+
+    private void Write(List<SuiteRow> rows, string table, double loopback, double buffered, double synced)
+    {
+        Directory.CreateDirectory(options.ResultsDirectory);
+        string stamp = DateTime.UtcNow.ToString("yyyy-MM-dd-HHmm", CultureInfo.InvariantCulture);
+        string markdown = Path.Combine(options.ResultsDirectory, $"{stamp}.md");
+        File.WriteAllText(markdown, $"# Benchmark run {stamp} UTC\n\n{table}");
+        var document = new
+        {
+            utc = DateTime.UtcNow,
+            machine = new { cores = Environment.ProcessorCount, loopbackMBps = loopback, bufferedWriteMBps = buffered, syncedWriteMBps = synced },
+            rows,
+        };
+        File.WriteAllText(Path.ChangeExtension(markdown, ".json"), JsonSerializer.Serialize(document, JsonOptions));
+        log.WriteLine($"wrote {markdown} and its .json");
+    }
+
+    private static bool? Check(bool condition) => condition;
+
+    /// <summary>Whether <paramref name="value"/> reaches <paramref name="target"/>; null when it was not measured.</summary>
+    private static bool? AtLeast(double value, double target) => double.IsNaN(value) ? null : value >= target;
+
+    private static bool? Both(bool? a, bool? b) => a is null || b is null ? null : a.Value && b.Value;
+
+    private static string F(double value, string format = "0") =>
+        double.IsNaN(value) || double.IsInfinity(value) ? "n/a" : value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string R(double ratio) => F(ratio, "0.00");
+}

@@ -1,0 +1,39 @@
+namespace Samsa.LoadGen;
+
+/// <summary>One load to put on a cluster: a topic, its producers and consumers, and the measured window.</summary>
+internal sealed record Workload
+{
+    public required string Name { get; init; }
+
+    public required string Topic { get; init; }
+
+    public int Partitions { get; init; } = 8;
+
+    /// <summary>Topic configs set when the topic is created (flush.mode=fsync for the durable row).</summary>
+    public IReadOnlyDictionary<string, string> TopicConfigs { get; init; } = new Dictionary<string, string>();
+
+    public int Producers { get; init; } = 1;
+
+    /// <summary>Consumers that split the partitions between them (manual assignment) and measure end-to-end latency.</summary>
+    public int Consumers { get; init; }
+
+    public int MessageBytes { get; init; } = 1024;
+
+    /// <summary>Messages a second over all producers; 0 sends as fast as the producers' queues take them.</summary>
+    public double Rate { get; init; }
+
+    /// <summary>"0", "1" or "all".</summary>
+    public string Acks { get; init; } = "1";
+
+    public double LingerMs { get; init; } = 5;
+
+    public int BatchBytes { get; init; } = 1 << 20;
+
+    public bool Idempotence { get; init; }
+
+    public string Compression { get; init; } = "none";
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
+}

@@ -1,0 +1,48 @@
+namespace Samsa.LoadGen;
+
+/// <summary>What one workload measured in its window.</summary>
+internal sealed record WorkloadResult
+{
+    public required string Name { get; init; }
+
+    /// <summary>Messages acknowledged whose intended send time fell in the window.</summary>
+    public long Messages { get; init; }
+
+    public long Bytes { get; init; }
+
+    public double Seconds { get; init; }
+
+    public double MegabytesPerSecond => Seconds > 0 ? Bytes / 1e6 / Seconds : double.NaN;
+
+    public double MessagesPerSecond => Seconds > 0 ? Messages / Seconds : double.NaN;
+
+    /// <summary>From the intended send time to the acknowledgement (so a late send counts as latency).</summary>
+    public Latency Publish { get; init; } = Latency.Empty;
+
+    /// <summary>From the send to the consumer's receipt, in this process's clock.</summary>
+    public Latency EndToEnd { get; init; } = Latency.Empty;
+
+    /// <summary>How far the producers fell behind their schedule at worst, in milliseconds.</summary>
+    public double MaxScheduleLagMs { get; init; }
+
+    public long Errors { get; init; }
+
+    /// <summary>The broker's CPU seconds in the window; NaN when no broker process was given.</summary>
+    public double BrokerCpuSeconds { get; init; } = double.NaN;
+
+    public double BrokerCpuPercent => Seconds > 0 ? BrokerCpuSeconds / Seconds * 100 : double.NaN;
+
+    /// <summary>Megabytes moved per broker CPU-second.</summary>
+    public double MegabytesPerCpuSecond => BrokerCpuSeconds > 0 ? Bytes / 1e6 / BrokerCpuSeconds : double.NaN;
+
+    /// <summary>Messages moved per broker CPU-second.</summary>
+    public double MessagesPerCpuSecond => BrokerCpuSeconds > 0 ? Messages / BrokerCpuSeconds : double.NaN;
+
+    public double PeakRssMiB { get; init; } = double.NaN;
+
+    /// <summary>The producers' average request size, from librdkafka's statistics (bytes sent / requests).</summary>
+    public double AverageRequestBytes { get; init; } = double.NaN;
+
+    /// <summary>For the idle row: the latency of the one message sent after the idle period.</summary>
+    public double FirstMessageLatencyMs { get; init; } = double.NaN;
+}
