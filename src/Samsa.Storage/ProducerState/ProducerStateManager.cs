@@ -16,6 +16,7 @@ internal sealed class ProducerStateManager
     public const int BatchesToRetain = 5;
 
     private readonly Dictionary<long, ProducerStateEntry> _producers = [];
+    private TimeSpan _expiration;
     private long _expirationMs;
 
     public ProducerStateManager(TimeSpan expiration) => Expiration = expiration;
@@ -23,10 +24,12 @@ internal sealed class ProducerStateManager
     /// <summary><c>producer.id.expiration.ms</c>: a producer whose last batch is this old is forgotten.</summary>
     public TimeSpan Expiration
     {
-        get => TimeSpan.FromMilliseconds(_expirationMs);
-        set => _expirationMs = value >= TimeSpan.FromMilliseconds(long.MaxValue / 2)
-            ? long.MaxValue / 2
-            : (long)value.TotalMilliseconds;
+        get => _expiration;
+        set
+        {
+            _expiration = value;
+            _expirationMs = (long)Math.Min(value.TotalMilliseconds, long.MaxValue / 2);
+        }
     }
 
     /// <summary>Producers in the map, expired ones included until the next sweep or lookup.</summary>
