@@ -24,7 +24,10 @@ public sealed class ProducerHandlersTests
 
     [Theory]
     [InlineData(0)]
+    [InlineData(1)]
     [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
     [InlineData(5)]
     public async Task Init_producer_id_hands_out_distinct_ids_at_epoch_zero(short version)
     {
