@@ -97,6 +97,8 @@ public sealed class ProducerHandlersTests
 
         Assert.Equal(ErrorCode.TransactionalIdAuthorizationFailed, (ErrorCode)response.ErrorCode);
         Assert.Equal(-1, response.ProducerId);
+        InitProducerIdResponse empty = await InitAsync(InitHandler(f), transactionalId: "");
+        Assert.Equal(ErrorCode.InvalidRequest, (ErrorCode)empty.ErrorCode);
     }
 
     private static byte[] Batch(long producerId, short epoch, int baseSequence, int records = 1,

@@ -11,7 +11,7 @@ namespace Samsa.Broker.Handlers;
 // names its current id and epoch (v3+, KIP-360) after a failed batch gets the same id at the next epoch, so its
 // sequences restart at 0 on every partition; when the epoch would overflow, or the id was never allocated, it gets
 // a new id. Transactions are not served: a transactional id gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED, which
-// clients treat as fatal instead of retrying. No block yet (the broker is not registered, the controller is away):
+// clients treat as fatal instead of retrying (an empty one INVALID_REQUEST, as Kafka answers). No block yet (the broker is not registered, the controller is away):
 // COORDINATOR_LOAD_IN_PROGRESS, which clients retry. Version notes: v2 first flexible; v3 adds ProducerId and
 // ProducerEpoch; v4 and v5 add error codes of transactional producers only.
 [ApiHandler(ApiKey.InitProducerId, MinVersion = 0, MaxVersion = 5)]
@@ -21,6 +21,8 @@ internal sealed class InitProducerIdHandler(ProducerIdManager producerIds, Metad
     protected override async ValueTask<InitProducerIdResponse?> HandleAsync(RequestContext context,
         InitProducerIdRequest request, CancellationToken cancellationToken)
     {
+        if (request.TransactionalId is { Length: 0 })
+            return new InitProducerIdResponse { ErrorCode = (short)ErrorCode.InvalidRequest };
         if (request.TransactionalId is not null)
             return new InitProducerIdResponse { ErrorCode = (short)ErrorCode.TransactionalIdAuthorizationFailed };
         bool hasId = request.ProducerId >= 0;
