@@ -4,6 +4,7 @@ using Samsa.Broker.Handlers;
 using Samsa.Broker.Maintenance;
 using Samsa.Broker.Network;
 using Samsa.Broker.Replication;
+using Samsa.Broker.Transactions;
 using Samsa.Metadata.Controller;
 using Samsa.Metadata.Image;
 using Samsa.Storage;
@@ -61,6 +62,9 @@ public sealed class BrokerServer : IAsyncDisposable
             new OffsetForLeaderEpochHandler(replicas, metadata),
             new DescribeLogDirsHandler(logs, replicas),
             new DescribeTopicPartitionsHandler(metadata),
+            new InitProducerIdHandler(new ProducerIdManager(options.NodeId, controller, metadata,
+                loggers.CreateLogger("Samsa.Broker.Transactions")), metadata),
+            new DescribeProducersHandler(replicas, metadata),
         ];
         var versions = new ApiVersionTable([.. handlers.Select(h => h.GetType()), typeof(ApiVersionsHandler)]);
         var dispatcher = new RequestDispatcher([.. handlers, new ApiVersionsHandler(versions)], versions,

@@ -10,5 +10,11 @@ namespace Samsa.Storage;
 public readonly record struct AppendResult(AppendStatus Status, long FirstOffset, long LastOffset,
     long LogAppendTime, long SegmentBaseOffset, int Position)
 {
+    /// <summary>
+    /// The batch was a retry of one the producer had already appended: nothing was written, and the offsets are the
+    /// original batch's.
+    /// </summary>
+    public bool IsDuplicate { get; init; }
+
     internal static AppendResult Failed(AppendStatus status) => new(status, -1, -1, -1, -1, -1);
 }

@@ -16,6 +16,15 @@ public enum AppendStatus
     OffsetOutOfOrder,
 
     /// <summary>
+    /// An idempotent producer's batch does not follow its last one, or a new epoch does not start at sequence 0
+    /// (OUT_OF_ORDER_SEQUENCE_NUMBER).
+    /// </summary>
+    OutOfOrderSequence,
+
+    /// <summary>The batch's producer epoch is older than the producer's current one (INVALID_PRODUCER_EPOCH).</summary>
+    InvalidProducerEpoch,
+
+    /// <summary>
     /// The disk (or quota) is full. Nothing of the append remains; the log stays online and readable, and a later
     /// append succeeds once space is freed.
     /// </summary>

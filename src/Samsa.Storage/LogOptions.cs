@@ -17,6 +17,7 @@ public sealed record LogOptions
     private readonly TimeSpan _minCompactionLag = TimeSpan.Zero;
     private readonly TimeSpan _maxCompactionLag = TimeSpan.MaxValue;
     private readonly double _minCleanableDirtyRatio = 0.5;
+    private readonly TimeSpan _producerIdExpiration = TimeSpan.FromDays(1);
 
     /// <summary>Kafka's defaults.</summary>
     public static LogOptions Default { get; } = new();
@@ -127,6 +128,18 @@ public sealed record LogOptions
         init => _maxCompactionLag = value > TimeSpan.Zero
             ? value
             : throw new ArgumentOutOfRangeException(nameof(value), value, "max.compaction.lag.ms must be positive");
+    }
+
+    /// <summary>
+    /// <c>producer.id.expiration.ms</c> (a broker config): a producer whose last batch is older than this is
+    /// forgotten by the partition; its next batch may start at any sequence. Kafka's default: one day.
+    /// </summary>
+    public TimeSpan ProducerIdExpiration
+    {
+        get => _producerIdExpiration;
+        init => _producerIdExpiration = value > TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "producer.id.expiration.ms must be positive");
     }
 
     /// <summary>

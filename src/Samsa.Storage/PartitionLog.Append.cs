@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Samsa.Protocol.Records;
 using Samsa.Storage.IO;
+using Samsa.Storage.ProducerState;
 using Samsa.Storage.Segments;
 using L = Samsa.Protocol.Records.RecordBatchLayout;
 
@@ -41,6 +42,9 @@ public sealed partial class PartitionLog
             AppendResult result = AppendLocked(records, leaderEpoch, assignOffsets);
             if (result.Status != AppendStatus.Ok || Options.FlushMode != LogFlushMode.Fsync)
                 return new ValueTask<AppendResult>(result);
+            // A duplicate is answered once its original is as durable as a new append would be.
+            if (result.IsDuplicate && result.LastOffset < Volatile.Read(ref _logEndOffset))
+                return new ValueTask<AppendResult>(result);
             LogSegment active = Active;
             return _groupCommit.Enqueue(active, active.Size, _nextOffset, result);
         }
@@ -56,6 +60,7 @@ public sealed partial class PartitionLog
         long nextOffset = _nextOffset;
         long firstOffset = -1;
         int maxEpoch = -1;
+        bool producers = false;
         var reader = new RecordBatchReader(records);
         while (reader.MoveNext())
         {
@@ -64,6 +69,7 @@ public sealed partial class PartitionLog
             {
                 return AppendResult.Failed(AppendStatus.InvalidRecords);
             }
+            producers |= header.HasProducerId;
             if (assignOffsets)
             {
                 if (firstOffset < 0) firstOffset = nextOffset;
@@ -82,6 +88,19 @@ public sealed partial class PartitionLog
         if (records.Length > options.SegmentBytes) return AppendResult.Failed(AppendStatus.RecordBatchTooLarge);
 
         long now = Now;
+        if (producers && assignOffsets)
+        {
+            AppendStatus checkedStatus = CheckProducersLocked(records, now, out BatchMetadata duplicate,
+                out bool isDuplicate);
+            if (checkedStatus != AppendStatus.Ok) return AppendResult.Failed(checkedStatus);
+            if (isDuplicate)
+            {
+                return new AppendResult(AppendStatus.Ok, duplicate.FirstOffset, duplicate.LastOffset, -1, -1, -1)
+                {
+                    IsDuplicate = true,
+                };
+            }
+        }
         long lastOffset = nextOffset - 1;
         if (Active.ShouldRoll(records.Length, lastOffset, now, options))
         {
@@ -103,6 +122,7 @@ public sealed partial class PartitionLog
             return AppendResult.Failed(OnAppendFailed(active, e));
         }
         _nextOffset = nextOffset;
+        if (producers) RecordProducersLocked(records, now);
 
         int epoch = assignOffsets ? leaderEpoch : maxEpoch;
         if (epoch > _epochs.LatestEpoch && !TryAssignEpochs(records, leaderEpoch, firstOffset, assignOffsets))

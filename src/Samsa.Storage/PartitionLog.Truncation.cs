@@ -45,6 +45,7 @@ public sealed partial class PartitionLog
                 }
                 _groupCommit.EndTruncation(_nextOffset);
                 _epochs.TruncateFromEnd(_nextOffset);
+                LoadProducerStateLocked(cleanShutdown: false);
                 _recoveryPoint = Math.Min(_recoveryPoint, _nextOffset);
                 _directory.SetRecoveryPoint(TopicPartition, _recoveryPoint);
                 _directory.TruncateCleanerOffset(TopicPartition, _nextOffset);
@@ -89,6 +90,7 @@ public sealed partial class PartitionLog
         Volatile.Write(ref _logEndOffset, offset);
         Volatile.Write(ref _logStartOffset, offset);
         _epochs.Clear();
+        DeleteProducerSnapshotsBelow(long.MaxValue);
         FileSync.SyncDirectory(Path);
         _directory.SetLogStartOffset(TopicPartition, offset, persist: true);
     }
@@ -155,6 +157,7 @@ public sealed partial class PartitionLog
         }
         for (int i = 0; i < count; i++)
             segments[i].Delete();
+        DeleteProducerSnapshotsBelow(firstBase);
         _directory.SetLogStartOffset(TopicPartition, _logStartOffset, persist: false);
         return count;
     }

@@ -148,7 +148,10 @@ public sealed partial class PartitionLog
     {
         ArgumentNullException.ThrowIfNull(options);
         lock (_lock)
+        {
             Volatile.Write(ref _options, options);
+            _producerState.Expiration = options.ProducerIdExpiration;
+        }
     }
 
     /// <summary>
@@ -181,6 +184,7 @@ public sealed partial class PartitionLog
                     _groupCommit.MarkDurable(active, active.Size, _nextOffset);
                     FlushSegmentsLocked(includeActive: true);
                     active.WriteIndexesForClose();
+                    TakeProducerSnapshotLocked(_nextOffset, sync: true);
                     _recoveryPoint = _nextOffset;
                     _directory.SetRecoveryPoint(TopicPartition, _recoveryPoint);
                     _directory.SetLogStartOffset(TopicPartition, _logStartOffset, persist: false);
@@ -327,6 +331,7 @@ public sealed partial class PartitionLog
         }
         Volatile.Write(ref _segments, [.. _segments, created]);
         if (Options.FlushMode == LogFlushMode.Fsync) _groupCommit.MarkDurable(old, old.Size, old.NextOffset);
+        TakeProducerSnapshotLocked(baseOffset, sync: false);
         _logger.RolledSegment(TopicPartition.Topic, TopicPartition.Partition, baseOffset);
         return AppendStatus.Ok;
     }

@@ -103,4 +103,19 @@ internal static partial class StorageLog
 
     [LoggerMessage(2024, LogLevel.Error, "A log cleaner pass failed; the cleaner backs off and goes on")]
     public static partial void CleanerPassFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(2025, LogLevel.Warning,
+        "Producer snapshot {Path} of {Topic}-{Partition} is unreadable and was deleted: {Reason}")]
+    public static partial void DeletedCorruptProducerSnapshot(this ILogger logger, string path, string topic,
+        int partition, string reason);
+
+    [LoggerMessage(2026, LogLevel.Warning,
+        "Could not write producer snapshot {Path} of {Topic}-{Partition}; a restart replays more of the log: {Reason}")]
+    public static partial void ProducerSnapshotFailed(this ILogger logger, string path, string topic, int partition,
+        string reason);
+
+    [LoggerMessage(2027, LogLevel.Information,
+        "Loaded {Count} producers of {Topic}-{Partition} from snapshot {Offset} and {Batches} batches after it")]
+    public static partial void LoadedProducerState(this ILogger logger, int count, string topic, int partition,
+        long offset, int batches);
 }

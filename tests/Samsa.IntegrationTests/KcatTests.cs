@@ -115,6 +115,43 @@ public sealed class KcatTests
             $"kcat printed {seen} messages, expected {perPartition * 2}\n{kcat.Describe()}");
     }
 
+    [Fact]
+    public async Task Kcat_produces_with_idempotence_and_the_partition_remembers_its_producer()
+    {
+        await using SamsaCluster cluster = await SamsaCluster.StartAsync();
+        const int count = 50;
+        var input = new StringBuilder();
+        for (int i = 0; i < count; i++) input.Append($"idempotent {i}\n");
+
+        ChildProcess.Completed produce = await RunKcatAsync(
+            ["-b", cluster.BootstrapServers, "-P", "-t", "kcat-idempotent", "-X", "enable.idempotence=true",
+                "-X", "acks=all", "-d", "eos"],
+            input.ToString());
+        Assert.Contains("Acquired PID", produce.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("ERROR", produce.StandardError, StringComparison.Ordinal);
+
+        ChildProcess.Completed consume = await RunKcatAsync(
+            ["-b", cluster.BootstrapServers, "-C", "-t", "kcat-idempotent", "-e", "-o", "beginning", "-f", "%s\n"]);
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"idempotent {i}"),
+            consume.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        await using RawKafkaConnection connection = await RawKafkaConnection.ConnectAsync(cluster.BootstrapServers);
+        var request = new Samsa.Protocol.Messages.DescribeProducersRequest
+        {
+            Topics = [new() { Name = "kcat-idempotent", PartitionIndexes = [0] }],
+        };
+        Assert.True(await connection.SendAsync(
+            RawKafkaConnection.EncodeRequest(Samsa.Protocol.ApiKey.DescribeProducers, 0, 7, request)));
+        byte[] frame = await connection.ReadFrameAsync(TimeSpan.FromSeconds(10))
+            ?? throw new InvalidOperationException("no DescribeProducers response");
+        (_, Samsa.Protocol.Messages.DescribeProducersResponse response) =
+            RawKafkaConnection.DecodeResponse<Samsa.Protocol.Messages.DescribeProducersResponse>(frame,
+                Samsa.Protocol.ApiKey.DescribeProducers, 0);
+        var producer = Assert.Single(response.Topics[0].Partitions[0].ActiveProducers);
+        Assert.True(producer.ProducerId >= 0);
+        Assert.Equal(count - 1, producer.LastSequence);
+    }
+
     private static IEnumerable<int> Ids(JsonElement brokers) =>
         brokers.EnumerateArray().Select(b => b.GetProperty("id").GetInt32());
 

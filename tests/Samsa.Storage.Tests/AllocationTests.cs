@@ -24,6 +24,37 @@ public sealed class AllocationTests
         Assert.Equal(Enumerable.Range(0, 600).Select(i => (long)i), firstOffsets);
     }
 
+    [Fact]
+    public void Idempotent_appends_and_their_retries_allocate_nothing_once_the_producer_is_known()
+    {
+        using var test = new TestLog(LogOptions.Default with { IndexIntervalBytes = 512 });
+        byte[][] batches = [.. Enumerable.Range(0, 600).Select(i => new Samsa.Protocol.Records.RecordBatchBuilder
+        {
+            ProducerId = 42, ProducerEpoch = 0, BaseSequence = i,
+        }.Add([1], new byte[100], test.NowMs).Build())];
+        for (int i = 0; i < 500; i++)
+            Assert.Equal(i, AppendNow(test.Log, batches[i]));
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        long sum = 0;
+        for (int i = 500; i < 600; i++)
+        {
+            sum += AppendNow(test.Log, batches[i]);
+            sum += AppendNow(test.Log, batches[i]);     // a retry: the original offset
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(2 * Enumerable.Range(500, 100).Sum(i => (long)i), sum);
+        Assert.Equal(600, test.Log.LogEndOffset);
+    }
+
+    private static long AppendNow(PartitionLog log, byte[] batch)
+    {
+        ValueTask<AppendResult> append = log.AppendAsync(batch, 0);
+        return append.IsCompletedSuccessfully ? append.Result.FirstOffset : -1;
+    }
+
     private static long AppendAndRead(PartitionLog log, byte[] batch, byte[] destination)
     {
         ValueTask<AppendResult> append = log.AppendAsync(batch, 0);

@@ -13,6 +13,8 @@ internal static class ErrorMapping
         AppendStatus.InvalidRecords => ErrorCode.CorruptMessage,
         AppendStatus.RecordBatchTooLarge => ErrorCode.RecordListTooLarge,
         AppendStatus.OffsetOutOfOrder => ErrorCode.InvalidRecord,
+        AppendStatus.OutOfOrderSequence => ErrorCode.OutOfOrderSequenceNumber,
+        AppendStatus.InvalidProducerEpoch => ErrorCode.InvalidProducerEpoch,
         AppendStatus.DiskFull => ErrorCode.KafkaStorageError,
         AppendStatus.StorageError => ErrorCode.KafkaStorageError,
         _ => ErrorCode.UnknownServerError,

@@ -42,6 +42,7 @@ public static partial class BrokerConfigs
 
     public static readonly ConfigDef<int> ProducerIdExpirationMs = ConfigDef.Int("producer.id.expiration.ms",
         defaultValue: 86_400_000, min: 1, dynamic: true, importance: ConfigImportance.Low,
-        doc: "How long a partition leader remembers an idempotent producer that has stopped writing; after that "
-            + "its next batch starts a new sequence.");
+        doc: "How long a partition remembers an idempotent producer after its last batch (by that batch's "
+            + "timestamp); after that the producer is forgotten, its next batch may start at any sequence, and a "
+            + "retry of an older batch is no longer recognised as a duplicate.");
 }

@@ -45,6 +45,23 @@ public static class ConfigResolver
     }
 
     /// <summary>
+    /// The effective value of a broker-only config (one topics cannot override), typed: this broker's dynamic value,
+    /// else the cluster-wide dynamic default, else the static value, else the definition's default.
+    /// </summary>
+    public static T ResolveBrokerValue<T>(ConfigDef<T> config, BrokerConfigValues broker)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(broker);
+        if (broker.DynamicBroker.TryGetValue(config.Name, out string? value) ||
+            broker.DynamicDefault.TryGetValue(config.Name, out value) ||
+            broker.Static.TryGetValue(config.Name, out value))
+        {
+            return config.ParseOrDefault(value);
+        }
+        return config.ParseOrDefault(null);
+    }
+
+    /// <summary>
     /// Every broker config: of this broker (<paramref name="clusterDefault"/> false, the resource <c>"&lt;id&gt;"</c>),
     /// or the cluster-wide dynamic defaults (true, the resource <c>""</c>), which lists only the keys set there.
     /// </summary>

@@ -12,7 +12,7 @@ namespace Samsa.Metadata.Configs;
 public sealed record EffectiveTopicConfig
 {
     /// <summary>The partition logs' options: segment.bytes, segment.ms, index.interval.bytes, retention, flush.mode,
-    /// message.timestamp.type, cleanup.policy and the compaction settings. Without the delete policy, retention is
+    /// message.timestamp.type, cleanup.policy, the compaction settings and the broker's producer.id.expiration.ms. Without the delete policy, retention is
     /// off (a compact-only topic keeps every key's latest record however old).</summary>
     public required LogOptions Log { get; init; }
 
@@ -75,6 +75,8 @@ public sealed record EffectiveTopicConfig
             MinCompactionLag = Milliseconds(Math.Max(0, Get(TopicConfigs.MinCompactionLagMs))),
             MaxCompactionLag = Milliseconds(Math.Max(1, Get(TopicConfigs.MaxCompactionLagMs))),
             MinCleanableDirtyRatio = Math.Clamp(Get(TopicConfigs.MinCleanableDirtyRatio), 0, 1),
+            ProducerIdExpiration = Milliseconds(Math.Max(1,
+                ConfigResolver.ResolveBrokerValue(BrokerConfigs.ProducerIdExpirationMs, broker))),
         };
         return new EffectiveTopicConfig
         {

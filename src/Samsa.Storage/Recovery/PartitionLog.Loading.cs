@@ -59,6 +59,7 @@ public sealed partial class PartitionLog
                     _logger.RebuiltLeaderEpochs(TopicPartition.Topic, TopicPartition.Partition);
             }
             _epochs.TruncateFromStart(_logStartOffset, _nextOffset);
+            LoadProducerStateLocked(_directory.HadCleanShutdown && scanned == 0);
 
             if (scanned > 0)
             {

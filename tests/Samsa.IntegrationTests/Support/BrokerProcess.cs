@@ -12,21 +12,32 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
 {
     private readonly ChildProcess _process;
     private readonly string _dataDir;
+    private readonly bool _ownsDataDir;
 
-    private BrokerProcess(ChildProcess process, string dataDir, string bootstrapServers)
+    private BrokerProcess(ChildProcess process, string dataDir, bool ownsDataDir, string bootstrapServers)
     {
         _process = process;
         _dataDir = dataDir;
+        _ownsDataDir = ownsDataDir;
         BootstrapServers = bootstrapServers;
     }
+
+    /// <summary>The broker's log.dirs.</summary>
+    public string DataDir => _dataDir;
 
     public string BootstrapServers { get; }
 
     public int Pid => _process.Pid;
 
-    public static async Task<BrokerProcess> StartAsync(params string[] extraFlags)
+    public static Task<BrokerProcess> StartAsync(params string[] extraFlags) =>
+        StartInAsync(Directory.CreateTempSubdirectory("samsa-it-proc-").FullName, ownsDataDir: true, extraFlags);
+
+    /// <summary>
+    /// Starts a broker on <paramref name="dataDir"/> (a restart after <see cref="Kill"/> passes the dead broker's);
+    /// dispose removes the folder only when <paramref name="ownsDataDir"/>.
+    /// </summary>
+    public static async Task<BrokerProcess> StartInAsync(string dataDir, bool ownsDataDir, params string[] extraFlags)
     {
-        string dataDir = Directory.CreateTempSubdirectory("samsa-it-proc-").FullName;
         string[] arguments =
         [
             RepoPaths.SamsaDll(), "broker", "--node.id=1", "--listeners=PLAINTEXT://127.0.0.1:0",
@@ -38,15 +49,19 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
         {
             string started = await process.WaitForLineAsync(line => StartedLine().IsMatch(line),
                 TimeSpan.FromSeconds(60));
-            return new BrokerProcess(process, dataDir, StartedLine().Match(started).Groups["bootstrap"].Value);
+            return new BrokerProcess(process, dataDir, ownsDataDir,
+                StartedLine().Match(started).Groups["bootstrap"].Value);
         }
         catch
         {
             await process.DisposeAsync();
-            DeleteQuietly(dataDir);
+            if (ownsDataDir) DeleteQuietly(dataDir);
             throw;
         }
     }
+
+    /// <summary>Kills the broker with SIGKILL, by PID, and leaves its data as the crash left it.</summary>
+    public void Kill() => _process.Kill();
 
     /// <summary>User plus system CPU time the broker has used so far (/proc/PID/stat, utime + stime).</summary>
     public TimeSpan ReadCpuTime()
@@ -85,7 +100,7 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();
-        DeleteQuietly(_dataDir);
+        if (_ownsDataDir) DeleteQuietly(_dataDir);
     }
 
     private static void DeleteQuietly(string dir)
