@@ -61,6 +61,7 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
             EndToEnd = Latency.Of(consumers.Select(c => c.EndToEnd)),
             MaxScheduleLagMs = producers.Max(p => p.MaxScheduleLagMs),
             Errors = producers.Sum(p => p.Errors),
+            FirstError = producers.Select(p => p.FailedWith).FirstOrDefault(e => e is not null),
             BrokerCpuSeconds = cpu,
             PeakRssMiB = rss > 0 ? rss / 1048576.0 : double.NaN,
             AverageRequestBytes = AverageRequestBytes(producers),

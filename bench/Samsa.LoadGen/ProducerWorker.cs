@@ -66,7 +66,7 @@ internal sealed class ProducerWorker : IDisposable
 
     public string? LastStatistics { get; private set; }
 
-    /// <summary>Why the producer stopped before its window ended, or null.</summary>
+    /// <summary>The first error a send or a delivery report gave, or null.</summary>
     public string? FailedWith { get; private set; }
 
     public void Run()
@@ -119,6 +119,7 @@ internal sealed class ProducerWorker : IDisposable
         if (report.Error.IsError)
         {
             Interlocked.Increment(ref _errors);
+            FailedWith ??= report.Error.Reason;
             return;
         }
         if (intended < _windowStart || intended >= _windowEnd) return;

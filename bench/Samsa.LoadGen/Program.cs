@@ -87,7 +87,7 @@ run.SetAction(async (result, cancellationToken) =>
     var runner = new LoadRunner(cluster?.Bootstrap ?? result.GetValue(runBootstrap)!, sampler, Console.Out);
     WorkloadResult r = await runner.RunAsync(workload, cancellationToken);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{r.MessagesPerSecond:0} msg/s, {r.MegabytesPerSecond:0.0} MB/s, errors {r.Errors}; publish p50 {r.Publish.P50:0.00} " +
+        $"{r.MessagesPerSecond:0} msg/s, {r.MegabytesPerSecond:0.0} MB/s, errors {r.Errors} {r.FirstError}; publish p50 {r.Publish.P50:0.00} " +
         $"p99 {r.Publish.P99:0.00} p99.9 {r.Publish.P999:0.00} ms; end-to-end p50 {r.EndToEnd.P50:0.00} p99 " +
         $"{r.EndToEnd.P99:0.00} p99.9 {r.EndToEnd.P999:0.00} ms; broker CPU {r.BrokerCpuPercent:0.0}%, peak RSS " +
         $"{r.PeakRssMiB:0} MiB; average request {r.AverageRequestBytes:0} B; schedule lag max {r.MaxScheduleLagMs:0.0} ms"));

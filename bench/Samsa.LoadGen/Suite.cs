@@ -137,7 +137,7 @@ internal sealed class Suite(SuiteOptions options, TextWriter log)
         double idempotenceRatio = idempotent.Errors > 0 ? double.NaN : idempotent.MegabytesPerSecond / all.MegabytesPerSecond;
         rows.Add(new SuiteRow("idempotence", "the produce row with enable.idempotence=true (acks=all)",
             idempotent.Errors > 0
-                ? $"{idempotent.Errors} errors: the broker refused idempotent produce"
+                ? $"{idempotent.Errors} errors, the first: {idempotent.FirstError}"
                 : $"{F(idempotent.MegabytesPerSecond)} MB/s; acks=all without it {F(all.MegabytesPerSecond)} MB/s",
             $"{R(idempotenceRatio)} of the same without idempotence", ">= 0.95", AtLeast(idempotenceRatio, 0.95),
             idempotent));

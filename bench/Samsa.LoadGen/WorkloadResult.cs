@@ -27,6 +27,9 @@ internal sealed record WorkloadResult
 
     public long Errors { get; init; }
 
+    /// <summary>The first error the producers saw, for the report.</summary>
+    public string? FirstError { get; init; }
+
     /// <summary>The broker's CPU seconds in the window; NaN when no broker process was given.</summary>
     public double BrokerCpuSeconds { get; init; } = double.NaN;
 
