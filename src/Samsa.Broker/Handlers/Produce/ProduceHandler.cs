@@ -31,6 +31,7 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
         var response = new ProduceResponse();
         bool validAcks = request.Acks is -1 or 0 or 1;
         List<(PartitionResponse Response, ValueTask<AppendResult> Append, Partition Partition)>? pending = null;
+        List<byte[]>? rented = null;
         foreach (ProduceRequest.TopicProduceData topic in request.TopicData)
         {
             var topicResponse = new ProduceResponse.TopicProduceResponse { Name = topic.Name };
@@ -45,7 +46,7 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
                     continue;
                 }
                 ErrorCode error = Validate(topic.Name, data, request.Acks, partitionResponse, out Partition? partition,
-                    out Memory<byte> batch);
+                    out Memory<byte> batch, ref rented);
                 if (error != ErrorCode.None)
                 {
                     partitionResponse.ErrorCode = (short)error;
@@ -56,17 +57,37 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
                 else (pending ??= []).Add((partitionResponse, append, partition));
             }
         }
-        if (request.Acks == 0) return ValueTask.FromResult<ProduceResponse?>(null);
-        if (pending is null) return ValueTask.FromResult<ProduceResponse?>(response);
-        return CompleteAsync(response, pending);
+        if (pending is null)
+        {
+            Return(rented);
+            return ValueTask.FromResult(request.Acks == 0 ? null : response);
+        }
+        ValueTask<ProduceResponse?> completion = CompleteAsync(response, pending, rented);
+        if (request.Acks != 0) return completion;
+        _ = completion.AsTask();   // acks=0: nothing to answer, but the copies go back to the pool once written
+        return ValueTask.FromResult<ProduceResponse?>(null);
     }
 
     private static async ValueTask<ProduceResponse?> CompleteAsync(ProduceResponse response,
-        List<(PartitionResponse Response, ValueTask<AppendResult> Append, Partition Partition)> pending)
+        List<(PartitionResponse Response, ValueTask<AppendResult> Append, Partition Partition)> pending,
+        List<byte[]>? rented)
     {
-        foreach ((PartitionResponse partitionResponse, ValueTask<AppendResult> append, Partition partition) in pending)
-            Complete(partitionResponse, await append.ConfigureAwait(false), partition);
-        return response;
+        try
+        {
+            foreach ((PartitionResponse partitionResponse, ValueTask<AppendResult> append, Partition partition) in pending)
+                Complete(partitionResponse, await append.ConfigureAwait(false), partition);
+            return response;
+        }
+        finally
+        {
+            Return(rented);
+        }
+    }
+
+    private static void Return(List<byte[]>? rented)
+    {
+        if (rented is null) return;
+        foreach (byte[] buffer in rented) ArrayPool<byte>.Shared.Return(buffer);
     }
 
     private static void Complete(PartitionResponse response, AppendResult result, Partition partition)
@@ -79,7 +100,7 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
     }
 
     private ErrorCode Validate(string topic, ProduceRequest.PartitionProduceData data, short acks,
-        PartitionResponse response, out Partition? partition, out Memory<byte> batch)
+        PartitionResponse response, out Partition? partition, out Memory<byte> batch, ref List<byte[]>? rented)
     {
         batch = default;
         ErrorCode leader = LeaderLookup.Find(replicas, metadata.Current, topic, data.Index, LeaderLookup.AnyEpoch,
@@ -88,7 +109,7 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
         PartitionState state = partition!.State;
         if (data.Records is not { Length: > 0 } records) return ErrorCode.CorruptMessage;
 
-        batch = Writable(records);
+        batch = Writable(records, ref rented);
         var reader = new RecordBatchReader(batch.Span);
         if (!reader.MoveNext() || reader.Consumed != batch.Length)
         {
@@ -161,9 +182,18 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
     }
 
     // The records are a slice of the request frame, which the connection does not reuse until this request is
-    // decoded and started; the log stamps offsets in place and writes the bytes before the append returns.
-    private static Memory<byte> Writable(ReadOnlySequence<byte> records) =>
-        records.IsSingleSegment ? MemoryMarshal.AsMemory(records.First) : records.ToArray();
+    // decoded and started; the log stamps offsets in place and writes the bytes before the append returns. A batch
+    // spread over several of the transport's buffers is copied into one pooled array, returned once its append is
+    // done: a fresh array per batch would put every large batch on the large object heap and churn gen-2 collections.
+    private static Memory<byte> Writable(ReadOnlySequence<byte> records, ref List<byte[]>? rented)
+    {
+        if (records.IsSingleSegment) return MemoryMarshal.AsMemory(records.First);
+        int length = checked((int)records.Length);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+        (rented ??= []).Add(buffer);
+        records.CopyTo(buffer);
+        return buffer.AsMemory(0, length);
+    }
 
     protected override ProduceResponse ErrorResponse(RequestContext context, ProduceRequest request, ErrorCode error)
     {
