@@ -1,4 +1,4 @@
-using System.Buffers;
+using Samsa.Broker.Network;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
 using Samsa.Protocol.Primitives;
@@ -6,7 +6,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Broker.Handlers;
 
 /// <summary>
-/// A Fetch response whose record data sits in buffers rented from the shared pool; the connection disposes it
+/// A Fetch response whose record data sits in buffers rented from <see cref="RecordBuffers"/>; the connection disposes it
 /// once the response is written, which returns them.
 /// </summary>
 internal sealed class FetchResponseLease : IKafkaMessage, IDisposable
@@ -21,7 +21,7 @@ internal sealed class FetchResponseLease : IKafkaMessage, IDisposable
     /// <summary>Rents a buffer of at least <paramref name="length"/> bytes that lives until the response is sent.</summary>
     public byte[] Rent(int length)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+        byte[] buffer = RecordBuffers.Pool.Rent(length);
         (_rented ??= []).Add(buffer);
         RecordBytes += length;
         return buffer;
@@ -35,6 +35,6 @@ internal sealed class FetchResponseLease : IKafkaMessage, IDisposable
     {
         List<byte[]>? rented = Interlocked.Exchange(ref _rented, null);
         if (rented is null) return;
-        foreach (byte[] buffer in rented) ArrayPool<byte>.Shared.Return(buffer);
+        foreach (byte[] buffer in rented) RecordBuffers.Pool.Return(buffer);
     }
 }

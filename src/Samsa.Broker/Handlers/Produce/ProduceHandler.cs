@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using Samsa.Broker.Errors;
+using Samsa.Broker.Network;
 using Samsa.Broker.Replication;
 using Samsa.Metadata.Configs;
 using Samsa.Metadata.Image;
@@ -87,7 +88,7 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
     private static void Return(List<byte[]>? rented)
     {
         if (rented is null) return;
-        foreach (byte[] buffer in rented) ArrayPool<byte>.Shared.Return(buffer);
+        foreach (byte[] buffer in rented) RecordBuffers.Pool.Return(buffer);
     }
 
     private static void Complete(PartitionResponse response, AppendResult result, Partition partition)
@@ -189,7 +190,7 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
     {
         if (records.IsSingleSegment) return MemoryMarshal.AsMemory(records.First);
         int length = checked((int)records.Length);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+        byte[] buffer = RecordBuffers.Pool.Rent(length);
         (rented ??= []).Add(buffer);
         records.CopyTo(buffer);
         return buffer.AsMemory(0, length);
