@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
+using Samsa.Broker.Groups;
 using Samsa.Broker.Handlers;
 using Samsa.Broker.Network;
 using Samsa.Broker.Replication;
@@ -23,8 +24,9 @@ public sealed class BrokerServer : IDisposable
     private readonly BrokerLifetime _lifetime;
 
     private BrokerServer(BrokerOptions options, ReplicaManager replicas, KafkaConnectionHandler connections,
-        BrokerLifetime lifetime)
+        BrokerLifetime lifetime, GroupCoordinator groups)
     {
+        Groups = groups;
         Options = options;
         Replicas = replicas;
         _connections = connections;
@@ -35,11 +37,15 @@ public sealed class BrokerServer : IDisposable
 
     internal ReplicaManager Replicas { get; }
 
+    internal GroupCoordinator Groups { get; }
+
     /// <summary>Wires the broker over its logs, the metadata image and the controller it sends admin changes to.</summary>
     public static BrokerServer Create(BrokerOptions options, LogManager logs, MetadataLoader metadata,
         MetadataController controller, TimeProvider time, ILoggerFactory loggers)
     {
         var replicas = new ReplicaManager(options.NodeId, logs, options.Configs, loggers.CreateLogger("Samsa.Broker.Replication"));
+        var groups = new GroupCoordinator(replicas, metadata, controller, options.Groups, time,
+            loggers.CreateLogger("Samsa.Broker.Groups"));
         IApiHandler[] handlers =
         [
             new MetadataHandler(options, metadata, controller),
@@ -57,6 +63,13 @@ public sealed class BrokerServer : IDisposable
             new OffsetForLeaderEpochHandler(replicas, metadata),
             new DescribeLogDirsHandler(logs, replicas),
             new DescribeTopicPartitionsHandler(metadata),
+            new FindCoordinatorHandler(groups, metadata),
+            new JoinGroupHandler(groups),
+            new SyncGroupHandler(groups),
+            new HeartbeatHandler(groups),
+            new LeaveGroupHandler(groups),
+            new OffsetCommitHandler(groups),
+            new OffsetFetchHandler(groups),
         ];
         var versions = new ApiVersionTable([.. handlers.Select(h => h.GetType()), typeof(ApiVersionsHandler)]);
         var dispatcher = new RequestDispatcher([.. handlers, new ApiVersionsHandler(versions)], versions,
@@ -66,7 +79,8 @@ public sealed class BrokerServer : IDisposable
         var connections = new KafkaConnectionHandler(dispatcher, options.Connection, budget, time, loggers, lifetime,
             options.ListenerName);
         metadata.AddPublisher(replicas);
-        return new BrokerServer(options, replicas, connections, lifetime);
+        metadata.AddPublisher(groups);   // after the replicas: it looks up the partitions they open
+        return new BrokerServer(options, replicas, connections, lifetime, groups);
     }
 
     /// <summary>Serves one accepted Kafka connection until it closes.</summary>
@@ -75,5 +89,9 @@ public sealed class BrokerServer : IDisposable
     /// <summary>Stops taking requests; connections write what they owe and close.</summary>
     public void Stop() => _lifetime.Stop();
 
-    public void Dispose() => _lifetime.Dispose();
+    public void Dispose()
+    {
+        Groups.Shutdown();
+        _lifetime.Dispose();
+    }
 }

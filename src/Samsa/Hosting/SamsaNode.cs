@@ -102,6 +102,15 @@ internal sealed partial class SamsaNode : IAsyncDisposable
             ConnectionsMaxIdle = settings.ConnectionsMaxIdle,
             AutoCreateTopicsEnable = settings.AutoCreateTopicsEnable,
             Configs = settings.ToBrokerConfigValues(),
+            Groups = new Samsa.Broker.Groups.GroupCoordinatorOptions
+            {
+                OffsetsTopicNumPartitions = settings.OffsetsTopicNumPartitions,
+                OffsetsTopicReplicationFactor = settings.OffsetsTopicReplicationFactor,
+                OffsetsRetention = settings.OffsetsRetention,
+                InitialRebalanceDelay = settings.GroupInitialRebalanceDelay,
+                MinSessionTimeout = settings.GroupMinSessionTimeout,
+                MaxSessionTimeout = settings.GroupMaxSessionTimeout,
+            },
         };
         BrokerServer broker = BrokerServer.Create(brokerOptions, logs, loader, controller, time, loggers);
 

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Samsa.Broker.Replication;
+using Samsa.Protocol;
+using Samsa.Protocol.Records;
+using Samsa.Storage;
+
+namespace Samsa.Broker.Groups;
+
+/// <summary>
+/// The groups of one partition of <c>__consumer_offsets</c> that this broker leads: loaded from the partition when
+/// leadership arrives, written to it as they change, dropped when leadership goes.
+/// </summary>
+/// <remarks>
+/// Each group is single-threaded under its own lock; the shard's dictionary is concurrent, so groups proceed in
+/// parallel. A group's records are appended while its lock is held, so the log holds them in the order the group
+/// changed, and the response that depends on a write is sent once the append completes. Until loading finishes,
+/// requests get COORDINATOR_LOAD_IN_PROGRESS; after unloading, NOT_COORDINATOR.
+/// </remarks>
+internal sealed partial class CoordinatorShard
+{
+    private const int Loading = 0;
+    private const int Loaded = 1;
+    private const int Unloaded = 2;
+
+    private readonly Partition _partition;
+    private readonly ConcurrentDictionary<string, Group> _groups = new(StringComparer.Ordinal);
+    private int _status = Loading;
+
+    public CoordinatorShard(Partition partition, int leaderEpoch, GroupCoordinatorOptions options, TimeProvider time,
+        ILogger logger)
+    {
+        _partition = partition;
+        LeaderEpoch = leaderEpoch;
+        Options = options;
+        Time = time;
+        Logger = logger;
+    }
+
+    public int PartitionIndex => _partition.TopicPartition.Partition;
+
+    public int LeaderEpoch { get; }
+
+    public Partition Partition => _partition;
+
+    public GroupCoordinatorOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public ILogger Logger { get; }
+
+    public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>NONE when loaded, COORDINATOR_LOAD_IN_PROGRESS while loading, NOT_COORDINATOR once unloaded.</summary>
+    public ErrorCode Status => Volatile.Read(ref _status) switch
+    {
+        Loaded => ErrorCode.None,
+        Loading => ErrorCode.CoordinatorLoadInProgress,
+        _ => ErrorCode.NotCoordinator,
+    };
+
+    public IEnumerable<Group> Groups => _groups.Values;
+
+    public bool TryGetGroup(string groupId, out Group? group) => _groups.TryGetValue(groupId, out group);
+
+    /// <summary>
+    /// The classic group with this id, created empty when there is none. Null when a group of another type holds
+    /// the id. The caller locks it and, if it finds it dead (deleted meanwhile), asks again.
+    /// </summary>
+    public ClassicGroup? GetOrCreateClassicGroup(string groupId)
+    {
+        Group group = _groups.GetOrAdd(groupId, static (id, shard) => new ClassicGroup(id, shard), this);
+        return group as ClassicGroup;
+    }
+
+    /// <summary>Adds a group unless one holds the id; returns the one that holds it.</summary>
+    public Group GetOrAdd(Group group) => _groups.GetOrAdd(group.GroupId, group);
+
+    /// <summary>Forgets a dead group (deleted or expired); call under its lock.</summary>
+    public void Remove(Group group) => _groups.TryRemove(new KeyValuePair<string, Group>(group.GroupId, group));
+
+    /// <summary>
+    /// Appends records to the partition as one batch. The bytes are in the log when this returns; the task
+    /// completes when the write is as durable as the log's flush mode makes produce writes.
+    /// </summary>
+    /// <returns>NONE; NOT_COORDINATOR when this broker no longer leads the partition or its log is offline;
+    /// RECORD_LIST_TOO_LARGE when the batch does not fit.</returns>
+    public ValueTask<ErrorCode> AppendAsync(IReadOnlyList<(byte[] Key, byte[]? Value)> records)
+    {
+        PartitionState state = _partition.State;
+        if (Volatile.Read(ref _status) == Unloaded || !state.IsLeader || state.LeaderEpoch != LeaderEpoch)
+            return new ValueTask<ErrorCode>(ErrorCode.NotCoordinator);
+        var builder = new RecordBatchBuilder();
+        long now = NowMs;
+        foreach ((byte[] key, byte[]? value) in records) builder.Add(key, value, now);
+        ValueTask<AppendResult> append = _partition.AppendAsLeaderAsync(builder.Build());
+        return append.IsCompletedSuccessfully
+            ? new ValueTask<ErrorCode>(ToErrorCode(append.Result.Status))
+            : AwaitAppendAsync(append);
+    }
+
+    private static async ValueTask<ErrorCode> AwaitAppendAsync(ValueTask<AppendResult> append) =>
+        ToErrorCode((await append.ConfigureAwait(false)).Status);
+
+    // Kafka's mapping of a failed coordinator write to what the client can act on.
+    private static ErrorCode ToErrorCode(AppendStatus status) => status switch
+    {
+        AppendStatus.Ok => ErrorCode.None,
+        AppendStatus.RecordBatchTooLarge => ErrorCode.RecordListTooLarge,
+        AppendStatus.StorageError or AppendStatus.DiskFull => ErrorCode.NotCoordinator,
+        _ => ErrorCode.UnknownServerError,
+    };
+
+    /// <summary>Stops serving: fails what waits, stops timers, and answers NOT_COORDINATOR from now on.</summary>
+    public void Unload()
+    {
+        Volatile.Write(ref _status, Unloaded);
+        foreach (Group group in _groups.Values)
+        {
+            lock (group.Lock)
+            {
+                group.Shutdown(ErrorCode.NotCoordinator);
+                group.StopExpiry();
+            }
+        }
+        _groups.Clear();
+    }
+}
