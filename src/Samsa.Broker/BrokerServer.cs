@@ -70,6 +70,10 @@ public sealed class BrokerServer : IDisposable
             new LeaveGroupHandler(groups),
             new OffsetCommitHandler(groups),
             new OffsetFetchHandler(groups),
+            new ListGroupsHandler(groups),
+            new DescribeGroupsHandler(groups),
+            new DeleteGroupsHandler(groups),
+            new OffsetDeleteHandler(groups),
         ];
         var versions = new ApiVersionTable([.. handlers.Select(h => h.GetType()), typeof(ApiVersionsHandler)]);
         var dispatcher = new RequestDispatcher([.. handlers, new ApiVersionsHandler(versions)], versions,

@@ -166,12 +166,15 @@ internal sealed partial class ClassicGroup
         _staticMembers[request.GroupInstanceId!] = newId;
         if (wasLeader) LeaderId = newId;
 
-        bool sameProtocols = old.SameProtocols(request.Protocols);
+        // Kafka keeps the assignment unless the new protocols would change the group's choice of assignor.
+        List<(string Name, byte[] Metadata)> previous = old.Protocols;
+        Update(old, request);
+        bool sameProtocols = SelectProtocol() == ProtocolName;
+        if (!sameProtocols) old.Protocols = previous;
         switch (_state)
         {
             case GroupState.Stable when sameProtocols && (!wasLeader || request.Version >= 9):
             {
-                Update(old, request);
                 RefreshSession(old);
                 // The stored metadata names the new member id, so the old incarnation stays fenced after a restart.
                 Forget(StoreAsync());
@@ -181,7 +184,6 @@ internal sealed partial class ClassicGroup
                 return Completed(response);
             }
             case GroupState.CompletingRebalance when sameProtocols:
-                Update(old, request);
                 RefreshSession(old);
                 return Completed(JoinResponse(old, request.Version));
             default:

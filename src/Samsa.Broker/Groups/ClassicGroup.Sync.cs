@@ -59,6 +59,8 @@ internal sealed partial class ClassicGroup
         if (_state != GroupState.CompletingRebalance || GenerationId != generation) return;
         if (error != ErrorCode.None)
         {
+            // Kafka's answer to a group record that cannot be written for its size.
+            if (error == ErrorCode.RecordListTooLarge) error = ErrorCode.UnknownServerError;
             foreach (ClassicMember member in _members.Values)
             {
                 member.Assignment = [];

@@ -93,7 +93,9 @@ internal sealed partial class CoordinatorShard
         var builder = new RecordBatchBuilder();
         long now = NowMs;
         foreach ((byte[] key, byte[]? value) in records) builder.Add(key, value, now);
-        ValueTask<AppendResult> append = _partition.AppendAsLeaderAsync(builder.Build());
+        byte[] batch = builder.Build();
+        if (batch.Length > Options.MaxRecordBatchBytes) return new ValueTask<ErrorCode>(ErrorCode.RecordListTooLarge);
+        ValueTask<AppendResult> append = _partition.AppendAsLeaderAsync(batch);
         return append.IsCompletedSuccessfully
             ? new ValueTask<ErrorCode>(ToErrorCode(append.Result.Status))
             : AwaitAppendAsync(append);

@@ -28,8 +28,9 @@ public sealed record GroupCoordinatorOptions
     public int OffsetMetadataMaxBytes { get; init; } = 4096;
 
     /// <summary>
-    /// The most bytes of protocol metadata one member may send in a JoinGroup (all its protocols together); a join
-    /// above it is refused, so one member cannot make the group's record too large to store.
+    /// The largest batch the coordinator writes to <c>__consumer_offsets</c> (Kafka's message.max.bytes default): a
+    /// group whose metadata record is larger cannot complete a rebalance (SyncGroup gets UNKNOWN_SERVER_ERROR, as
+    /// from Kafka), a commit larger than this gets INVALID_COMMIT_OFFSET_SIZE.
     /// </summary>
-    public int MaxMemberMetadataBytes { get; init; } = 256 * 1024;
+    public int MaxRecordBatchBytes { get; init; } = 1_048_588;
 }

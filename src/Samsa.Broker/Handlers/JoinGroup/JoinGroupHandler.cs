@@ -31,7 +31,9 @@ internal sealed class JoinGroupHandler(GroupCoordinator groups) : ApiHandler<Joi
             metadataBytes += protocol.Metadata.Length + protocol.Name.Length;
             protocols.Add((protocol.Name, protocol.Metadata));
         }
-        if (metadataBytes > options.MaxMemberMetadataBytes) return Error(ErrorCode.InvalidRequest, request, version);
+        // A member whose metadata alone cannot fit in the group's record could never complete a rebalance; Kafka
+        // lets it join and fails every SyncGroup, Samsa refuses the join.
+        if (metadataBytes > options.MaxRecordBatchBytes) return Error(ErrorCode.InvalidRequest, request, version);
 
         ErrorCode status = groups.TryGetShard(request.GroupId, out CoordinatorShard? shard);
         if (status != ErrorCode.None) return Error(status, request, version);
