@@ -159,6 +159,7 @@ internal sealed partial class ClassicGroup
         // its earlier incarnation under a new member id, which fences the old one, and keeps its assignment.
         string newId = request.GroupInstanceId + "-" + Guid.NewGuid().ToString("D");
         bool wasLeader = LeaderId == old.MemberId;
+        string oldMemberId = old.MemberId;
         FailPending(old, ErrorCode.FencedInstanceId);
         _members.Remove(old.MemberId);
         old.MemberId = newId;
@@ -173,14 +174,25 @@ internal sealed partial class ClassicGroup
         if (!sameProtocols) old.Protocols = previous;
         switch (_state)
         {
-            case GroupState.Stable when sameProtocols && (!wasLeader || request.Version >= 9):
+            case GroupState.Stable when sameProtocols:
             {
                 RefreshSession(old);
                 // The stored metadata names the new member id, so the old incarnation stays fenced after a restart.
                 Forget(StoreAsync());
                 JoinGroupResponse response = JoinResponse(old, request.Version);
-                // From v9 the leader learns the members without having to assign again (KIP-814).
-                if (wasLeader) response.SkipAssignment = true;
+                if (wasLeader && request.Version >= 9)
+                {
+                    // KIP-814: the leader learns the members but keeps the current assignment.
+                    response.SkipAssignment = true;
+                }
+                else if (wasLeader)
+                {
+                    // Before v9, Kafka names the old leader id, so the rejoined leader does not see itself as leader
+                    // and assign again (a Stable group would not hand that assignment out); it syncs and gets its
+                    // own assignment back.
+                    response.Leader = oldMemberId;
+                    response.Members.Clear();
+                }
                 return Completed(response);
             }
             case GroupState.CompletingRebalance when sameProtocols:
