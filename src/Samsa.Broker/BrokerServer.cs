@@ -74,6 +74,8 @@ public sealed class BrokerServer : IDisposable
             new DescribeGroupsHandler(groups),
             new DeleteGroupsHandler(groups),
             new OffsetDeleteHandler(groups),
+            new ConsumerGroupHeartbeatHandler(groups, metadata),
+            new ConsumerGroupDescribeHandler(groups, metadata),
         ];
         var versions = new ApiVersionTable([.. handlers.Select(h => h.GetType()), typeof(ApiVersionsHandler)]);
         var dispatcher = new RequestDispatcher([.. handlers, new ApiVersionsHandler(versions)], versions,

@@ -42,9 +42,13 @@ internal sealed partial class CoordinatorShard
             lock (group.Lock)
             {
                 if (group.IsDead && standalone) continue;
-                ErrorCode error = group is ClassicGroup classic
-                    ? classic.ValidateCommit(request.MemberId, request.GroupInstanceId, request.GenerationIdOrMemberEpoch)
-                    : ErrorCode.UnknownMemberId;
+                ErrorCode error = group switch
+                {
+                    ClassicGroup classic => classic.ValidateCommit(request.MemberId, request.GroupInstanceId,
+                        request.GenerationIdOrMemberEpoch),
+                    ConsumerGroup consumer => consumer.ValidateCommit(request.MemberId, request.GenerationIdOrMemberEpoch),
+                    _ => ErrorCode.UnknownMemberId,
+                };
                 if (error != ErrorCode.None) return ValueTask.FromResult(FailAll(response, error));
                 return CommitLocked(group, request, version, response);
             }

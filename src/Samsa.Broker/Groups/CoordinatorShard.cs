@@ -64,17 +64,57 @@ internal sealed partial class CoordinatorShard
     public bool TryGetGroup(string groupId, out Group? group) => _groups.TryGetValue(groupId, out group);
 
     /// <summary>
-    /// The classic group with this id, created empty when there is none. Null when a group of another type holds
-    /// the id. The caller locks it and, if it finds it dead (deleted meanwhile), asks again.
+    /// The classic group with this id, created empty when there is none; an empty consumer group becomes a classic
+    /// one, keeping its offsets. Null when a consumer group with members holds the id. The caller locks it and, if it finds it dead (deleted meanwhile), asks again.
     /// </summary>
     public ClassicGroup? GetOrCreateClassicGroup(string groupId)
     {
-        Group group = _groups.GetOrAdd(groupId, static (id, shard) => new ClassicGroup(id, shard), this);
-        return group as ClassicGroup;
+        while (true)
+        {
+            Group group = _groups.GetOrAdd(groupId, static (id, shard) => new ClassicGroup(id, shard), this);
+            if (group is ClassicGroup classic) return classic;
+            Group? converted = Convert(group, static (id, shard) => new ClassicGroup(id, shard));
+            if (converted is null) return null;
+            if (converted is ClassicGroup done) return done;
+        }
     }
 
-    /// <summary>Adds a group unless one holds the id; returns the one that holds it.</summary>
-    public Group GetOrAdd(Group group) => _groups.GetOrAdd(group.GroupId, group);
+    /// <summary>
+    /// The consumer group (KIP-848) with this id, created when there is none; an empty classic group (one that
+    /// only holds offsets) becomes a consumer group, keeping its offsets, as Kafka converts it. Null when a classic
+    /// group with members holds the id. The caller locks it and asks again if it finds it dead.
+    /// </summary>
+    public ConsumerGroup? GetOrCreateConsumerGroup(string groupId)
+    {
+        while (true)
+        {
+            Group group = _groups.GetOrAdd(groupId, static (id, shard) => new ConsumerGroup(id, shard), this);
+            if (group is ConsumerGroup consumer) return consumer;
+            Group? converted = Convert(group, static (id, shard) => new ConsumerGroup(id, shard));
+            if (converted is null) return null;
+            if (converted is ConsumerGroup done) return done;
+        }
+    }
+
+    /// <summary>
+    /// Replaces an empty group by one of the other protocol, carrying its offsets over: the replacement; null when
+    /// the group has members; <paramref name="old"/> itself when it died meanwhile (look it up again).
+    /// </summary>
+    private Group? Convert(Group old, Func<string, CoordinatorShard, Group> create)
+    {
+        lock (old.Lock)
+        {
+            if (old.IsDead) return old;
+            if (!old.IsEmpty) return null;
+            Group replacement = create(old.GroupId, this);
+            foreach ((TopicPartition tp, OffsetAndMetadata offset) in old.Offsets) replacement.Offsets[tp] = offset;
+            old.Shutdown(ErrorCode.CoordinatorNotAvailable);
+            old.StopExpiry();
+            if (!_groups.TryUpdate(old.GroupId, replacement, old)) return old;
+            lock (replacement.Lock) ScheduleExpiry(replacement);
+            return replacement;
+        }
+    }
 
     /// <summary>Forgets a dead group (deleted or expired); call under its lock.</summary>
     public void Remove(Group group) => _groups.TryRemove(new KeyValuePair<string, Group>(group.GroupId, group));

@@ -24,6 +24,15 @@ public sealed record GroupCoordinatorOptions
     /// <summary>group.max.size: members a classic group may hold.</summary>
     public int MaxSize { get; init; } = int.MaxValue;
 
+    /// <summary>group.consumer.session.timeout.ms: how long a consumer-protocol member lives without a heartbeat.</summary>
+    public TimeSpan ConsumerSessionTimeout { get; init; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>group.consumer.heartbeat.interval.ms: how often consumer-protocol members are told to heartbeat.</summary>
+    public TimeSpan ConsumerHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>group.consumer.max.size: members a consumer group may hold.</summary>
+    public int ConsumerMaxSize { get; init; } = int.MaxValue;
+
     /// <summary>offset.metadata.max.bytes: the longest metadata string a commit may carry.</summary>
     public int OffsetMetadataMaxBytes { get; init; } = 4096;
 

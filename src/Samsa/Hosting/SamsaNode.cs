@@ -110,6 +110,10 @@ internal sealed partial class SamsaNode : IAsyncDisposable
                 InitialRebalanceDelay = settings.GroupInitialRebalanceDelay,
                 MinSessionTimeout = settings.GroupMinSessionTimeout,
                 MaxSessionTimeout = settings.GroupMaxSessionTimeout,
+                MaxSize = settings.GroupMaxSize,
+                ConsumerSessionTimeout = settings.GroupConsumerSessionTimeout,
+                ConsumerHeartbeatInterval = settings.GroupConsumerHeartbeatInterval,
+                ConsumerMaxSize = settings.GroupConsumerMaxSize,
             },
         };
         BrokerServer broker = BrokerServer.Create(brokerOptions, logs, loader, controller, time, loggers);

@@ -24,18 +24,30 @@ public sealed class ClassicGroupTests
         props["offsets.topic.num.partitions"] = "5";
     }, dataDir);
 
-    internal static ConsumerConfig Config(SamsaCluster cluster, string group, string protocol = "classic") => new()
+    internal static ConsumerConfig Config(SamsaCluster cluster, string group, string protocol = "classic")
     {
-        BootstrapServers = cluster.BootstrapServers,
-        GroupId = group,
-        EnableAutoCommit = false,
-        AutoOffsetReset = AutoOffsetReset.Earliest,
-        SessionTimeoutMs = 4000,
-        HeartbeatIntervalMs = 300,
-        SocketTimeoutMs = 10_000,
-        GroupProtocol = protocol == "consumer" ? GroupProtocol.Consumer : GroupProtocol.Classic,
-        PartitionAssignmentStrategy = protocol == "consumer" ? null : PartitionAssignmentStrategy.Range,
-    };
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            GroupId = group,
+            EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            SocketTimeoutMs = 10_000,
+        };
+        if (protocol == "consumer")
+        {
+            // Session timeout and heartbeat interval are the broker's under KIP-848.
+            config.GroupProtocol = GroupProtocol.Consumer;
+        }
+        else
+        {
+            config.GroupProtocol = GroupProtocol.Classic;
+            config.SessionTimeoutMs = 4000;
+            config.HeartbeatIntervalMs = 300;
+            config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range;
+        }
+        return config;
+    }
 
     internal static async Task CreateAndFillAsync(SamsaCluster cluster, string topic)
     {

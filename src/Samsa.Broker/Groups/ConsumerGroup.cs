@@ -1,0 +1,496 @@
+using System.Text.RegularExpressions;
+using Samsa.Metadata.Image;
+using Samsa.Protocol;
+using Samsa.Protocol.Messages;
+
+namespace Samsa.Broker.Groups;
+
+/// <summary>
+/// A group on the consumer protocol of KIP-848: members heartbeat (ConsumerGroupHeartbeat) with their
+/// subscription and the partitions they own; the coordinator computes the target assignment with a server-side
+/// assignor whenever the group epoch moves (a member joins or leaves, a subscription or a subscribed topic
+/// changes), and leads each member to its target one heartbeat at a time: partitions it must give up are revoked
+/// first, and it gets a partition only once no other member owns it.
+/// </summary>
+/// <remarks>
+/// Everything runs under <see cref="Group.Lock"/>, timers included (session timeouts; the rebalance timeout a
+/// member has to give up revoked partitions). The group's members live in memory: after a coordinator moves or
+/// restarts, members rejoin (their next heartbeat gets UNKNOWN_MEMBER_ID) while committed offsets, which are in
+/// <c>__consumer_offsets</c>, remain.
+/// </remarks>
+internal sealed class ConsumerGroup : Group
+{
+    private readonly Dictionary<string, ConsumerGroupMember> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _staticMembers = new(StringComparer.Ordinal);
+    private Dictionary<string, HashSet<TopicIdPartition>> _target = new(StringComparer.Ordinal);
+    private long _subscriptionFingerprint;
+    private bool _dead;
+
+    public ConsumerGroup(string groupId, CoordinatorShard shard) : base(groupId, shard)
+    {
+        EmptySinceMs = shard.NowMs;
+    }
+
+    public override string TypeName => "consumer";
+
+    public override string ProtocolType => "consumer";
+
+    public int GroupEpoch { get; private set; }
+
+    public int AssignmentEpoch { get; private set; }
+
+    public string AssignorName { get; private set; } = ServerAssignor.Uniform;
+
+    public IReadOnlyCollection<ConsumerGroupMember> Members => _members.Values;
+
+    public IReadOnlyDictionary<string, HashSet<TopicIdPartition>> Target => _target;
+
+    public override GroupState State
+    {
+        get
+        {
+            if (_dead) return GroupState.Dead;
+            if (_members.Count == 0) return GroupState.Empty;
+            if (GroupEpoch > AssignmentEpoch) return GroupState.Assigning;
+            foreach (ConsumerGroupMember member in _members.Values)
+            {
+                if (member.MemberEpoch != AssignmentEpoch || member.State != MemberReconciliation.Stable)
+                    return GroupState.Reconciling;
+            }
+            return GroupState.Stable;
+        }
+    }
+
+    private TimeProvider Time => Shard.Time;
+
+    private GroupCoordinatorOptions Options => Shard.Options;
+
+    public override void Shutdown(ErrorCode error)
+    {
+        foreach (ConsumerGroupMember member in _members.Values) StopTimers(member);
+        _members.Clear();
+        _staticMembers.Clear();
+        _dead = true;
+    }
+
+    /// <summary>Handles a ConsumerGroupHeartbeat: join (epoch 0), leave (-1, or -2 for a static member), or beat.</summary>
+    public ConsumerGroupHeartbeatResponse Heartbeat(ConsumerGroupHeartbeatRequest request, string clientId,
+        string clientHost, MetadataImage image)
+    {
+        if (_dead) return Error(ErrorCode.CoordinatorNotAvailable, "the group was deleted");
+        if (request.ServerAssignor is { } assignor && !ServerAssignor.IsKnown(assignor))
+            return Error(ErrorCode.UnsupportedAssignor, $"no server assignor named {assignor}: uniform, range");
+
+        ConsumerGroupMember? member;
+        if (request.MemberEpoch == 0)
+        {
+            ErrorCode joined = Join(request, out member);
+            if (joined != ErrorCode.None) return Error(joined, null);
+        }
+        else if (request.MemberEpoch is -1 or -2)
+        {
+            return Leave(request);
+        }
+        else
+        {
+            if (!_members.TryGetValue(request.MemberId, out member) || member.LeftTemporarily)
+                return Error(ErrorCode.UnknownMemberId, $"member {request.MemberId} is not in group {GroupId}");
+            if (request.MemberEpoch != member.MemberEpoch
+                && !(request.MemberEpoch == member.PreviousMemberEpoch && OwnsOnlyAssigned(member, request)))
+            {
+                return Error(ErrorCode.FencedMemberEpoch,
+                    $"member epoch {request.MemberEpoch} is not the member's epoch {member.MemberEpoch}");
+            }
+        }
+
+        member!.ClientId = clientId;
+        member.ClientHost = clientHost;
+        if (request.RackId is not null) member.RackId = request.RackId;
+        if (request.RebalanceTimeoutMs > 0) member.RebalanceTimeout = TimeSpan.FromMilliseconds(request.RebalanceTimeoutMs);
+        if (request.ServerAssignor is not null) member.ServerAssignor = request.ServerAssignor;
+        bool subscriptionChanged = false;
+        if (request.SubscribedTopicNames is { } names && !SameTopics(member.SubscribedTopicNames, names))
+        {
+            member.SubscribedTopicNames = [.. names];
+            subscriptionChanged = true;
+        }
+        if (request.SubscribedTopicRegex is { } regex && regex != member.SubscribedTopicRegex)
+        {
+            member.SubscribedTopicRegex = regex.Length == 0 ? null : regex;
+            subscriptionChanged = true;
+        }
+        RefreshSession(member);
+
+        long fingerprint = SubscriptionFingerprint(image);
+        if (subscriptionChanged || fingerprint != _subscriptionFingerprint) GroupEpoch++;
+        if (GroupEpoch > AssignmentEpoch) ComputeTarget(image, fingerprint);
+
+        HashSet<TopicIdPartition>? owned = request.TopicPartitions is null ? null : ToSet(request.TopicPartitions);
+        Reconcile(member, owned);
+
+        var response = new ConsumerGroupHeartbeatResponse
+        {
+            MemberId = member.MemberId,
+            MemberEpoch = member.MemberEpoch,
+            HeartbeatIntervalMs = (int)Options.ConsumerHeartbeatInterval.TotalMilliseconds,
+        };
+        bool fullRequest = request.TopicPartitions is not null && request.SubscribedTopicNames is not null;
+        if (!member.AssignmentSent || fullRequest || request.MemberEpoch != member.MemberEpoch)
+        {
+            response.Assignment = new ConsumerGroupHeartbeatResponse.AssignmentData();
+            foreach ((Guid topicId, List<int> partitions) in ByTopic(member.Assigned))
+            {
+                response.Assignment.TopicPartitions.Add(new ConsumerGroupHeartbeatResponse.TopicPartitions
+                {
+                    TopicId = topicId, Partitions = partitions,
+                });
+            }
+            member.AssignmentSent = true;
+        }
+        return response;
+    }
+
+    private ErrorCode Join(ConsumerGroupHeartbeatRequest request, out ConsumerGroupMember? member)
+    {
+        member = null;
+        string memberId = request.MemberId.Length > 0 ? request.MemberId : NewMemberId();
+        if (request.InstanceId is { } instance && _staticMembers.TryGetValue(instance, out string? previousId)
+            && previousId != memberId)
+        {
+            ConsumerGroupMember previous = _members[previousId];
+            // KIP-848: a static member takes over its earlier incarnation's assignment, once that one has left
+            // with epoch -2 (or its session lapsed); until then the instance id is still in use.
+            if (!previous.LeftTemporarily) return ErrorCode.UnreleasedInstanceId;
+            _members.Remove(previousId);
+            previous.MemberId = memberId;
+            previous.LeftTemporarily = false;
+            previous.AssignmentSent = false;
+            _members[memberId] = previous;
+            _staticMembers[instance] = memberId;
+            if (_target.Remove(previousId, out HashSet<TopicIdPartition>? target)) _target[memberId] = target;
+            member = previous;
+            return ErrorCode.None;
+        }
+        if (_members.TryGetValue(memberId, out member))
+        {
+            // The same member joining again (after an error on its side): it gets its whole assignment again.
+            member.LeftTemporarily = false;
+            member.AssignmentSent = false;
+            return ErrorCode.None;
+        }
+        if (request.SubscribedTopicNames is null && request.SubscribedTopicRegex is null)
+            return ErrorCode.InvalidRequest;
+        if (_members.Count >= Options.ConsumerMaxSize) return ErrorCode.GroupMaxSizeReached;
+        member = new ConsumerGroupMember(this, memberId) { InstanceId = request.InstanceId, AssignmentSent = false };
+        _members[memberId] = member;
+        if (request.InstanceId is { } id) _staticMembers[id] = memberId;
+        GroupEpoch++;
+        EmptySinceMs = -1;
+        StopExpiry();
+        return ErrorCode.None;
+    }
+
+    private ConsumerGroupHeartbeatResponse Leave(ConsumerGroupHeartbeatRequest request)
+    {
+        if (!_members.TryGetValue(request.MemberId, out ConsumerGroupMember? member))
+            return Error(ErrorCode.UnknownMemberId, $"member {request.MemberId} is not in group {GroupId}");
+        if (request.MemberEpoch == -2 && member.InstanceId is not null)
+        {
+            // A static member going away for a while: its partitions wait for it until its session lapses.
+            member.LeftTemporarily = true;
+            RefreshSession(member);
+        }
+        else
+        {
+            RemoveMember(member);
+        }
+        return new ConsumerGroupHeartbeatResponse { MemberId = request.MemberId, MemberEpoch = request.MemberEpoch };
+    }
+
+    private void RemoveMember(ConsumerGroupMember member)
+    {
+        StopTimers(member);
+        _members.Remove(member.MemberId);
+        _target.Remove(member.MemberId);
+        if (member.InstanceId is { } instance && _staticMembers.TryGetValue(instance, out string? id)
+            && id == member.MemberId)
+        {
+            _staticMembers.Remove(instance);
+        }
+        GroupEpoch++;
+        if (_members.Count == 0)
+        {
+            EmptySinceMs = Shard.NowMs;
+            Shard.OnGroupEmpty(this);
+        }
+    }
+
+    private static bool OwnsOnlyAssigned(ConsumerGroupMember member, ConsumerGroupHeartbeatRequest request)
+    {
+        if (request.TopicPartitions is null) return true;
+        foreach (TopicIdPartition tp in ToSet(request.TopicPartitions))
+        {
+            if (!member.Assigned.Contains(tp)) return false;
+        }
+        return true;
+    }
+
+    // ---- target assignment and reconciliation ----------------------------------------------------------------
+
+    private void ComputeTarget(MetadataImage image, long fingerprint)
+    {
+        var subscriptions = new SortedDictionary<string, List<(Guid TopicId, int Partitions)>>(StringComparer.Ordinal);
+        string assignor = ServerAssignor.Uniform;
+        foreach (ConsumerGroupMember member in _members.Values)
+        {
+            subscriptions[member.MemberId] = Resolve(member, image);
+            if (member.ServerAssignor is { } chosen) assignor = chosen;
+        }
+        AssignorName = assignor;
+        _target = ServerAssignor.Assign(assignor, subscriptions, _target);
+        AssignmentEpoch = GroupEpoch;
+        _subscriptionFingerprint = fingerprint;
+    }
+
+    private void Reconcile(ConsumerGroupMember member, HashSet<TopicIdPartition>? owned)
+    {
+        if (member.State == MemberReconciliation.UnrevokedPartitions)
+        {
+            if (owned is null || owned.Overlaps(member.Revoking)) return;
+            member.Revoking.Clear();
+            StopRevocation(member);
+            member.State = MemberReconciliation.Stable;
+        }
+        HashSet<TopicIdPartition> target = _target.GetValueOrDefault(member.MemberId) ?? [];
+        if (member.MemberEpoch == AssignmentEpoch && member.State == MemberReconciliation.Stable) return;
+
+        var keep = new HashSet<TopicIdPartition>(member.Assigned);
+        keep.IntersectWith(target);
+        if (keep.Count < member.Assigned.Count)
+        {
+            // Give up what moves elsewhere first; the epoch stays until the member confirms.
+            var revoke = new HashSet<TopicIdPartition>(member.Assigned);
+            revoke.ExceptWith(target);
+            member.Assigned = keep;
+            member.Revoking = revoke;
+            member.State = MemberReconciliation.UnrevokedPartitions;
+            member.AssignmentSent = false;
+            StartRevocation(member);
+            return;
+        }
+        bool complete = true;
+        foreach (TopicIdPartition tp in target)
+        {
+            if (keep.Contains(tp)) continue;
+            if (OwnedByOther(member, tp))
+            {
+                complete = false;
+                continue;
+            }
+            keep.Add(tp);
+        }
+        if (!keep.SetEquals(member.Assigned)) member.AssignmentSent = false;
+        member.Assigned = keep;
+        member.State = complete ? MemberReconciliation.Stable : MemberReconciliation.UnreleasedPartitions;
+        if (member.MemberEpoch != AssignmentEpoch)
+        {
+            member.PreviousMemberEpoch = member.MemberEpoch;
+            member.MemberEpoch = AssignmentEpoch;
+        }
+    }
+
+    private bool OwnedByOther(ConsumerGroupMember member, TopicIdPartition tp)
+    {
+        foreach (ConsumerGroupMember other in _members.Values)
+        {
+            if (other != member && (other.Assigned.Contains(tp) || other.Revoking.Contains(tp))) return true;
+        }
+        return false;
+    }
+
+    // ---- subscriptions -----------------------------------------------------------------------------------------
+
+    private static List<(Guid TopicId, int Partitions)> Resolve(ConsumerGroupMember member, MetadataImage image)
+    {
+        var topics = new List<(Guid, int)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string name in member.SubscribedTopicNames)
+        {
+            if (seen.Add(name) && image.Topics.TryGetTopic(name, out TopicImage? topic))
+                topics.Add((topic.TopicId, topic.PartitionCount));
+        }
+        if (member.SubscribedTopicRegex is { } pattern && TryRegex(pattern, out Regex? regex))
+        {
+            foreach (TopicImage topic in image.Topics.All)
+            {
+                if (topic.Name.StartsWith("__", StringComparison.Ordinal) || !seen.Add(topic.Name)) continue;
+                if (regex!.IsMatch(topic.Name)) topics.Add((topic.TopicId, topic.PartitionCount));
+            }
+        }
+        return topics;
+    }
+
+    private static bool TryRegex(string pattern, out Regex? regex)
+    {
+        try
+        {
+            regex = new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            regex = null;
+            return false;
+        }
+    }
+
+    /// <summary>Changes when a subscribed topic appears, disappears or gains partitions.</summary>
+    private long SubscriptionFingerprint(MetadataImage image)
+    {
+        long hash = 17;
+        foreach (ConsumerGroupMember member in _members.Values)
+        {
+            foreach ((Guid topicId, int partitions) in Resolve(member, image))
+                hash = unchecked(hash + (topicId.GetHashCode() * 31L) + partitions);
+        }
+        return hash;
+    }
+
+    private static bool SameTopics(List<string> current, List<string> requested)
+    {
+        if (current.Count != requested.Count) return false;
+        var set = new HashSet<string>(current, StringComparer.Ordinal);
+        foreach (string name in requested)
+        {
+            if (!set.Contains(name)) return false;
+        }
+        return true;
+    }
+
+    private static HashSet<TopicIdPartition> ToSet(List<ConsumerGroupHeartbeatRequest.TopicPartitionsData> topics)
+    {
+        var set = new HashSet<TopicIdPartition>();
+        foreach (ConsumerGroupHeartbeatRequest.TopicPartitionsData topic in topics)
+        {
+            foreach (int partition in topic.Partitions) set.Add(new TopicIdPartition(topic.TopicId, partition));
+        }
+        return set;
+    }
+
+    /// <summary>Partitions grouped by topic, in topic id and partition order.</summary>
+    public static SortedDictionary<Guid, List<int>> ByTopic(IEnumerable<TopicIdPartition> partitions)
+    {
+        var byTopic = new SortedDictionary<Guid, List<int>>();
+        foreach (TopicIdPartition tp in partitions)
+        {
+            if (!byTopic.TryGetValue(tp.TopicId, out List<int>? list)) byTopic[tp.TopicId] = list = [];
+            list.Add(tp.Partition);
+        }
+        foreach (List<int> list in byTopic.Values) list.Sort();
+        return byTopic;
+    }
+
+    private static string NewMemberId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Guid.NewGuid().TryWriteBytes(bytes);
+        return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    // ---- commits -----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// OffsetCommit against a consumer group: a member at its current epoch (STALE_MEMBER_EPOCH otherwise), or epoch
+    /// -1 without a member id while the group is empty.
+    /// </summary>
+    public ErrorCode ValidateCommit(string memberId, int memberEpoch)
+    {
+        if (_dead) return ErrorCode.CoordinatorNotAvailable;
+        if (memberEpoch < 0 && memberId.Length == 0)
+            return _members.Count == 0 ? ErrorCode.None : ErrorCode.UnknownMemberId;
+        if (!_members.TryGetValue(memberId, out ConsumerGroupMember? member)) return ErrorCode.UnknownMemberId;
+        if (memberEpoch != member.MemberEpoch) return ErrorCode.StaleMemberEpoch;
+        return ErrorCode.None;
+    }
+
+    // ---- timers ------------------------------------------------------------------------------------------------
+
+    private void RefreshSession(ConsumerGroupMember member)
+    {
+        TimeSpan timeout = Options.ConsumerSessionTimeout;
+        member.SessionDeadline = Time.GetUtcNow() + timeout;
+        if (member.SessionTimer is null)
+        {
+            member.SessionTimer = Time.CreateTimer(static state => OnSessionTimer((ConsumerGroupMember)state!), member,
+                timeout, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            member.SessionTimer.Change(timeout, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private static void OnSessionTimer(ConsumerGroupMember member)
+    {
+        ConsumerGroup group = member.Group;
+        lock (group.Lock)
+        {
+            if (group._dead || member.SessionTimer is null) return;
+            if (!group._members.TryGetValue(member.MemberId, out ConsumerGroupMember? current) || current != member) return;
+            TimeSpan left = member.SessionDeadline - group.Time.GetUtcNow();
+            if (left > TimeSpan.Zero)
+            {
+                member.SessionTimer.Change(left, Timeout.InfiniteTimeSpan);
+                return;
+            }
+            group.Shard.Logger.MemberSessionExpired(group.GroupId, member.MemberId);
+            group.RemoveMember(member);
+        }
+    }
+
+    private void StartRevocation(ConsumerGroupMember member)
+    {
+        member.RevocationDeadline = Time.GetUtcNow() + member.RebalanceTimeout;
+        member.RevocationTimer ??= Time.CreateTimer(static state => OnRevocationTimer((ConsumerGroupMember)state!),
+            member, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        member.RevocationTimer.Change(member.RebalanceTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    private static void StopRevocation(ConsumerGroupMember member)
+    {
+        member.RevocationTimer?.Dispose();
+        member.RevocationTimer = null;
+    }
+
+    private static void OnRevocationTimer(ConsumerGroupMember member)
+    {
+        ConsumerGroup group = member.Group;
+        lock (group.Lock)
+        {
+            if (group._dead || member.RevocationTimer is null
+                || member.State != MemberReconciliation.UnrevokedPartitions) return;
+            if (!group._members.TryGetValue(member.MemberId, out ConsumerGroupMember? current) || current != member) return;
+            TimeSpan left = member.RevocationDeadline - group.Time.GetUtcNow();
+            if (left > TimeSpan.Zero)
+            {
+                member.RevocationTimer.Change(left, Timeout.InfiniteTimeSpan);
+                return;
+            }
+            // It kept partitions others wait for past its rebalance timeout: fenced, as Kafka does.
+            group.Shard.Logger.MemberRemovedAtRebalance(group.GroupId, member.MemberId);
+            group.RemoveMember(member);
+        }
+    }
+
+    private static void StopTimers(ConsumerGroupMember member)
+    {
+        member.SessionTimer?.Dispose();
+        member.SessionTimer = null;
+        StopRevocation(member);
+    }
+
+    private static ConsumerGroupHeartbeatResponse Error(ErrorCode error, string? message) => new()
+    {
+        ErrorCode = (short)error, ErrorMessage = message,
+    };
+}
