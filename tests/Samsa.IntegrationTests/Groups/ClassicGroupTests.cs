@@ -98,6 +98,14 @@ public sealed class ClassicGroupTests
         await Eventually.TrueAsync(() => a.Assignment.Count == 3 && b.Assignment.Count == 3, Deadline,
             "both members to own three partitions");
         Assert.Empty(a.Assignment.Intersect(b.Assignment));
+        using (IAdminClient admin = cluster.CreateAdmin())
+        {
+            DescribeConsumerGroupsResult described = await admin.DescribeConsumerGroupsAsync([group],
+                new DescribeConsumerGroupsOptions { RequestTimeout = TimeSpan.FromSeconds(20) });
+            ConsumerGroupDescription description = Assert.Single(described.ConsumerGroupDescriptions);
+            Assert.Equal(protocol == "consumer" ? "uniform" : "range", description.PartitionAssignor);
+            Assert.Equal(2, description.Members.Count);
+        }
         // Half the messages, consumed and committed by both; then a takes the other half of its partitions, without
         // committing in the vanish case, so they are delivered but uncommitted when it goes.
         Fill(cluster, topic, PerPartition / 2);
