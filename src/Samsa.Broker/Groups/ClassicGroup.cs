@@ -250,6 +250,9 @@ internal sealed partial class ClassicGroup : Group
         return value;
     }
 
+    public override void AddDeletionTombstones(List<(byte[] Key, byte[]? Value)> records) =>
+        records.Add((CoordinatorRecordSerde.GroupMetadataKey(GroupId), null));
+
     private ValueTask<ErrorCode> StoreAsync() =>
         Shard.AppendAsync([(CoordinatorRecordSerde.GroupMetadataKey(GroupId),
             CoordinatorRecordSerde.GroupMetadataValue(ToRecord()))]);

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Samsa.Metadata.Image;
 using Samsa.Protocol;
+using Samsa.Protocol.CoordinatorRecords;
 using Samsa.Protocol.Messages;
 
 namespace Samsa.Broker.Groups;
@@ -14,16 +15,20 @@ namespace Samsa.Broker.Groups;
 /// </summary>
 /// <remarks>
 /// Everything runs under <see cref="Group.Lock"/>, timers included (session timeouts; the rebalance timeout a
-/// member has to give up revoked partitions). The group's members live in memory: after a coordinator moves or
-/// restarts, members rejoin (their next heartbeat gets UNKNOWN_MEMBER_ID) while committed offsets, which are in
-/// <c>__consumer_offsets</c>, remain.
+/// member has to give up revoked partitions). Every change is written to <c>__consumer_offsets</c> with Kafka's
+/// consumer-group records (<see cref="ConsumerGroupRecords"/>), in the order it happened, and a heartbeat is
+/// answered once its records are in the log; a coordinator that loads the partition rebuilds the group, and its
+/// members carry on at their epochs.
 /// </remarks>
 internal sealed class ConsumerGroup : Group
 {
     private readonly Dictionary<string, ConsumerGroupMember> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _staticMembers = new(StringComparer.Ordinal);
     private Dictionary<string, HashSet<TopicIdPartition>> _target = new(StringComparer.Ordinal);
+    private readonly List<(byte[] Key, byte[]? Value)> _records = [];
     private long _subscriptionFingerprint;
+    private int _storedGroupEpoch;
+    private bool _membershipChanged;
     private bool _dead;
 
     public ConsumerGroup(string groupId, CoordinatorShard shard) : base(groupId, shard)
@@ -74,7 +79,21 @@ internal sealed class ConsumerGroup : Group
     }
 
     /// <summary>Handles a ConsumerGroupHeartbeat: join (epoch 0), leave (-1, or -2 for a static member), or beat.</summary>
+    /// <param name="request">The heartbeat.</param>
+    /// <param name="clientId">The client id of the request header.</param>
+    /// <param name="clientHost">The client's address, as Kafka shows it ("/127.0.0.1").</param>
+    /// <param name="image">The metadata image subscriptions resolve against.</param>
+    /// <param name="stored">Completes when the records of what changed are as durable as the log makes them;
+    /// NONE, or the error to answer instead.</param>
     public ConsumerGroupHeartbeatResponse Heartbeat(ConsumerGroupHeartbeatRequest request, string clientId,
+        string clientHost, MetadataImage image, out ValueTask<ErrorCode> stored)
+    {
+        ConsumerGroupHeartbeatResponse response = HeartbeatCore(request, clientId, clientHost, image);
+        stored = Flush();
+        return response;
+    }
+
+    private ConsumerGroupHeartbeatResponse HeartbeatCore(ConsumerGroupHeartbeatRequest request, string clientId,
         string clientHost, MetadataImage image)
     {
         if (_dead) return Error(ErrorCode.CoordinatorNotAvailable, "the group was deleted");
@@ -103,6 +122,10 @@ internal sealed class ConsumerGroup : Group
             }
         }
 
+        bool memberChanged = request.MemberEpoch == 0 || member!.ClientId != clientId || member.ClientHost != clientHost
+            || (request.RackId is not null && request.RackId != member.RackId)
+            || (request.RebalanceTimeoutMs > 0 && request.RebalanceTimeoutMs != (int)member.RebalanceTimeout.TotalMilliseconds)
+            || (request.ServerAssignor is not null && request.ServerAssignor != member.ServerAssignor);
         member!.ClientId = clientId;
         member.ClientHost = clientHost;
         if (request.RackId is not null) member.RackId = request.RackId;
@@ -120,13 +143,24 @@ internal sealed class ConsumerGroup : Group
             subscriptionChanged = true;
         }
         RefreshSession(member);
+        if (memberChanged || subscriptionChanged)
+            _records.Add(ConsumerGroupRecords.Member(GroupId, member.MemberId, member));
 
         long fingerprint = SubscriptionFingerprint(image);
-        if (subscriptionChanged || fingerprint != _subscriptionFingerprint) GroupEpoch++;
+        if (subscriptionChanged || _membershipChanged || fingerprint != _subscriptionFingerprint) GroupEpoch++;
+        _membershipChanged = false;
         if (GroupEpoch > AssignmentEpoch) ComputeTarget(image, fingerprint);
 
         HashSet<TopicIdPartition>? owned = request.TopicPartitions is null ? null : ToSet(request.TopicPartitions);
+        (int epoch, MemberReconciliation state, int assigned, int revoking) =
+            (member.MemberEpoch, member.State, member.Assigned.Count, member.Revoking.Count);
+        HashSet<TopicIdPartition> before = member.Assigned;
         Reconcile(member, owned);
+        if (request.MemberEpoch == 0 || epoch != member.MemberEpoch || state != member.State
+            || assigned != member.Assigned.Count || revoking != member.Revoking.Count || !before.SetEquals(member.Assigned))
+        {
+            _records.Add(ConsumerGroupRecords.Current(GroupId, member.MemberId, member));
+        }
 
         var response = new ConsumerGroupHeartbeatResponse
         {
@@ -168,6 +202,12 @@ internal sealed class ConsumerGroup : Group
             _members[memberId] = previous;
             _staticMembers[instance] = memberId;
             if (_target.Remove(previousId, out HashSet<TopicIdPartition>? target)) _target[memberId] = target;
+            _records.Add(ConsumerGroupRecords.Current(GroupId, previousId, null));
+            _records.Add(ConsumerGroupRecords.Target(GroupId, previousId, null));
+            _records.Add(ConsumerGroupRecords.Member(GroupId, previousId, null));
+            _records.Add(ConsumerGroupRecords.Member(GroupId, memberId, previous));
+            if (target is not null) _records.Add(ConsumerGroupRecords.Target(GroupId, memberId, target));
+            _records.Add(ConsumerGroupRecords.Current(GroupId, memberId, previous));
             member = previous;
             return ErrorCode.None;
         }
@@ -184,7 +224,7 @@ internal sealed class ConsumerGroup : Group
         member = new ConsumerGroupMember(this, memberId) { InstanceId = request.InstanceId, AssignmentSent = false };
         _members[memberId] = member;
         if (request.InstanceId is { } id) _staticMembers[id] = memberId;
-        GroupEpoch++;
+        _membershipChanged = true;   // the group epoch moves once, with the subscription
         EmptySinceMs = -1;
         StopExpiry();
         return ErrorCode.None;
@@ -209,6 +249,9 @@ internal sealed class ConsumerGroup : Group
 
     private void RemoveMember(ConsumerGroupMember member)
     {
+        _records.Add(ConsumerGroupRecords.Current(GroupId, member.MemberId, null));
+        _records.Add(ConsumerGroupRecords.Target(GroupId, member.MemberId, null));
+        _records.Add(ConsumerGroupRecords.Member(GroupId, member.MemberId, null));
         StopTimers(member);
         _members.Remove(member.MemberId);
         _target.Remove(member.MemberId);
@@ -247,8 +290,15 @@ internal sealed class ConsumerGroup : Group
             if (member.ServerAssignor is { } chosen) assignor = chosen;
         }
         AssignorName = assignor;
+        Dictionary<string, HashSet<TopicIdPartition>> previous = _target;
         _target = ServerAssignor.Assign(assignor, subscriptions, _target);
+        foreach ((string memberId, HashSet<TopicIdPartition> target) in _target)
+        {
+            if (!previous.TryGetValue(memberId, out HashSet<TopicIdPartition>? was) || !was.SetEquals(target))
+                _records.Add(ConsumerGroupRecords.Target(GroupId, memberId, target));
+        }
         AssignmentEpoch = GroupEpoch;
+        _records.Add(ConsumerGroupRecords.TargetEpoch(GroupId, AssignmentEpoch));
         _subscriptionFingerprint = fingerprint;
     }
 
@@ -397,6 +447,67 @@ internal sealed class ConsumerGroup : Group
         return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
+    // ---- persistence -------------------------------------------------------------------------------------------
+
+    /// <summary>Appends what changed since the last flush (the group epoch last, as Kafka orders it).</summary>
+    private ValueTask<ErrorCode> Flush()
+    {
+        if (GroupEpoch != _storedGroupEpoch)
+        {
+            _records.Insert(0, ConsumerGroupRecords.GroupEpoch(GroupId, GroupEpoch));
+            _storedGroupEpoch = GroupEpoch;
+        }
+        if (_records.Count == 0) return new ValueTask<ErrorCode>(ErrorCode.None);
+        var records = new List<(byte[] Key, byte[]? Value)>(_records);
+        _records.Clear();
+        return Shard.AppendAsync(records);
+    }
+
+    /// <summary>The tombstones that remove the group itself once it is empty (deleted or expired).</summary>
+    public override void AddDeletionTombstones(List<(byte[] Key, byte[]? Value)> records)
+    {
+        records.Add(ConsumerGroupRecords.TargetEpoch(GroupId, null));
+        records.Add(ConsumerGroupRecords.GroupEpoch(GroupId, null));
+    }
+
+    /// <summary>Rebuilds the group from its records (loading a partition of <c>__consumer_offsets</c>).</summary>
+    public void Load(ConsumerGroupState state, MetadataImage image)
+    {
+        GroupEpoch = state.GroupEpoch;
+        _storedGroupEpoch = state.GroupEpoch;
+        AssignmentEpoch = state.AssignmentEpoch;
+        foreach ((string memberId, ConsumerGroupMemberMetadataValue metadata) in state.Members)
+        {
+            var member = new ConsumerGroupMember(this, memberId)
+            {
+                InstanceId = metadata.InstanceId, RackId = metadata.RackId, ClientId = metadata.ClientId,
+                ClientHost = metadata.ClientHost, SubscribedTopicNames = [.. metadata.SubscribedTopicNames],
+                SubscribedTopicRegex = metadata.SubscribedTopicRegex,
+                RebalanceTimeout = TimeSpan.FromMilliseconds(Math.Max(1, metadata.RebalanceTimeoutMs)),
+                ServerAssignor = metadata.ServerAssignor, AssignmentSent = true,
+            };
+            if (state.Current.TryGetValue(memberId, out ConsumerGroupCurrentMemberAssignmentValue? current))
+            {
+                member.MemberEpoch = current.MemberEpoch;
+                member.PreviousMemberEpoch = current.PreviousMemberEpoch;
+                member.State = current.State is >= 0 and <= 2 ? (MemberReconciliation)current.State : MemberReconciliation.Stable;
+                member.Assigned = ConsumerGroupRecords.ToSet(current.AssignedPartitions);
+                member.Revoking = ConsumerGroupRecords.ToSet(current.PartitionsPendingRevocation);
+            }
+            _members[memberId] = member;
+            if (member.InstanceId is { } instance) _staticMembers[instance] = memberId;
+            if (member.ServerAssignor is { } assignor) AssignorName = assignor;
+            RefreshSession(member);
+            if (member.State == MemberReconciliation.UnrevokedPartitions) StartRevocation(member);
+        }
+        foreach ((string memberId, HashSet<TopicIdPartition> target) in state.Targets)
+        {
+            if (_members.ContainsKey(memberId)) _target[memberId] = target;
+        }
+        _subscriptionFingerprint = SubscriptionFingerprint(image);
+        EmptySinceMs = _members.Count == 0 ? Shard.NowMs : -1;
+    }
+
     // ---- commits -----------------------------------------------------------------------------------------------
 
     /// <summary>
@@ -445,6 +556,7 @@ internal sealed class ConsumerGroup : Group
             }
             group.Shard.Logger.MemberSessionExpired(group.GroupId, member.MemberId);
             group.RemoveMember(member);
+            CoordinatorShard.Appended(group.Flush());
         }
     }
 
@@ -479,6 +591,7 @@ internal sealed class ConsumerGroup : Group
             // It kept partitions others wait for past its rebalance timeout: fenced, as Kafka does.
             group.Shard.Logger.MemberRemovedAtRebalance(group.GroupId, member.MemberId);
             group.RemoveMember(member);
+            CoordinatorShard.Appended(group.Flush());
         }
     }
 

@@ -1,16 +1,19 @@
 namespace Samsa.Broker.Groups;
 
-/// <summary>Where a consumer group member is in reconciling its assignment with the group's target (KIP-848).</summary>
+/// <summary>
+/// Where a consumer group member is in reconciling its assignment with the group's target (KIP-848); the numbers are
+/// Kafka's, as <c>ConsumerGroupCurrentMemberAssignmentValue.State</c> stores them.
+/// </summary>
 internal enum MemberReconciliation
 {
     /// <summary>It owns its whole target assignment at the group's assignment epoch.</summary>
-    Stable,
+    Stable = 0,
 
     /// <summary>It must give up partitions (listed in <see cref="ConsumerGroupMember.Revoking"/>) before it moves on.</summary>
-    UnrevokedPartitions,
+    UnrevokedPartitions = 1,
 
     /// <summary>It is at the new epoch but waits for partitions other members have not released yet.</summary>
-    UnreleasedPartitions,
+    UnreleasedPartitions = 2,
 }
 
 /// <summary>A member of a consumer group (KIP-848). Guarded by its group's lock, timers included.</summary>

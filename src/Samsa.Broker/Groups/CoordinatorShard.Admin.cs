@@ -95,7 +95,7 @@ internal sealed partial class CoordinatorShard
             var records = new List<(byte[] Key, byte[]? Value)>(group.Offsets.Count + 1);
             foreach (TopicPartition tp in group.Offsets.Keys)
                 records.Add((CoordinatorRecordSerde.OffsetCommitKey(groupId, tp.Topic, tp.Partition), null));
-            records.Add((CoordinatorRecordSerde.GroupMetadataKey(groupId), null));
+            group.AddDeletionTombstones(records);
             ValueTask<ErrorCode> append = AppendAsync(records);
             if (append.IsCompletedSuccessfully)
             {

@@ -77,7 +77,7 @@ internal sealed partial class CoordinatorShard
             foreach (TopicPartition tp in expired)
                 records.Add((CoordinatorRecordSerde.OffsetCommitKey(group.GroupId, tp.Topic, tp.Partition), null));
             bool removeGroup = expired.Count == group.Offsets.Count;
-            if (removeGroup) records.Add((CoordinatorRecordSerde.GroupMetadataKey(group.GroupId), null));
+            if (removeGroup) group.AddDeletionTombstones(records);
             if (!Appended(AppendAsync(records))) return;
             foreach (TopicPartition tp in expired) group.Offsets.Remove(tp);
             Logger.OffsetsExpired(group.GroupId, expired.Count);

@@ -62,11 +62,13 @@ internal sealed partial class CoordinatorShard
 
         foreach ((string groupId, LoadedGroup loaded) in state)
         {
-            if (loaded.Metadata is null && loaded.Offsets.Count == 0) continue;
-            var group = new ClassicGroup(groupId, this);
+            bool consumer = loaded.Consumer is { Exists: true };
+            if (loaded.Metadata is null && !consumer && loaded.Offsets.Count == 0) continue;
+            Group group = consumer ? new ConsumerGroup(groupId, this) : new ClassicGroup(groupId, this);
             lock (group.Lock)
             {
-                if (loaded.Metadata is not null) group.Load(loaded.Metadata);
+                if (group is ConsumerGroup modern) modern.Load(loaded.Consumer!, _metadata.Current);
+                else if (loaded.Metadata is not null) ((ClassicGroup)group).Load(loaded.Metadata);
                 foreach ((TopicPartition tp, OffsetAndMetadata value) in loaded.Offsets) group.Offsets[tp] = value;
                 _groups[groupId] = group;
                 if (group.IsEmpty) ScheduleExpiry(group);
@@ -107,10 +109,58 @@ internal sealed partial class CoordinatorShard
                     : CoordinatorRecordSerde.Read<GroupMetadataValue>(value, out _);
                 break;
             }
+            case 3:
+            {
+                ConsumerGroupState group = Consumer(state, CoordinatorRecordSerde.Read<ConsumerGroupMetadataKey>(key, out _).GroupId);
+                group.Exists = value is not null;
+                group.GroupEpoch = value is null ? 0 : CoordinatorRecordSerde.Read<ConsumerGroupMetadataValue>(value, out _).Epoch;
+                break;
+            }
+            case 5:
+            {
+                ConsumerGroupMemberMetadataKey k = CoordinatorRecordSerde.Read<ConsumerGroupMemberMetadataKey>(key, out _);
+                ConsumerGroupState group = Consumer(state, k.GroupId);
+                if (value is null) group.Members.Remove(k.MemberId);
+                else group.Members[k.MemberId] = CoordinatorRecordSerde.Read<ConsumerGroupMemberMetadataValue>(value, out _);
+                break;
+            }
+            case 6:
+            {
+                ConsumerGroupState group = Consumer(state,
+                    CoordinatorRecordSerde.Read<ConsumerGroupTargetAssignmentMetadataKey>(key, out _).GroupId);
+                group.AssignmentEpoch = value is null
+                    ? 0
+                    : CoordinatorRecordSerde.Read<ConsumerGroupTargetAssignmentMetadataValue>(value, out _).AssignmentEpoch;
+                break;
+            }
+            case 7:
+            {
+                ConsumerGroupTargetAssignmentMemberKey k = CoordinatorRecordSerde.Read<ConsumerGroupTargetAssignmentMemberKey>(key, out _);
+                ConsumerGroupState group = Consumer(state, k.GroupId);
+                if (value is null) group.Targets.Remove(k.MemberId);
+                else group.Targets[k.MemberId] = ConsumerGroupRecords.ToSet(
+                    CoordinatorRecordSerde.Read<ConsumerGroupTargetAssignmentMemberValue>(value, out _).TopicPartitions);
+                break;
+            }
+            case 8:
+            {
+                ConsumerGroupCurrentMemberAssignmentKey k = CoordinatorRecordSerde.Read<ConsumerGroupCurrentMemberAssignmentKey>(key, out _);
+                ConsumerGroupState group = Consumer(state, k.GroupId);
+                if (value is null) group.Current.Remove(k.MemberId);
+                else group.Current[k.MemberId] = CoordinatorRecordSerde.Read<ConsumerGroupCurrentMemberAssignmentValue>(value, out _);
+                break;
+            }
             default:
-                // Consumer-group (KIP-848) and share-group records: not served yet, so nothing to rebuild.
+                // Subscription metadata (4) is not needed: topics come from the metadata image. Share groups (9+)
+                // are not served.
                 break;
         }
+    }
+
+    private static ConsumerGroupState Consumer(Dictionary<string, LoadedGroup> state, string groupId)
+    {
+        LoadedGroup group = For(state, groupId);
+        return group.Consumer ??= new ConsumerGroupState();
     }
 
     private static LoadedGroup For(Dictionary<string, LoadedGroup> state, string groupId)
@@ -122,6 +172,8 @@ internal sealed partial class CoordinatorShard
     private sealed class LoadedGroup
     {
         public GroupMetadataValue? Metadata { get; set; }
+
+        public ConsumerGroupState? Consumer { get; set; }
 
         public Dictionary<TopicPartition, OffsetAndMetadata> Offsets { get; } = [];
     }

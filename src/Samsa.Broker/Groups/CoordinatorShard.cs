@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Samsa.Broker.Replication;
+using Samsa.Metadata.Image;
 using Samsa.Protocol;
 using Samsa.Protocol.Records;
 using Samsa.Storage;
@@ -24,13 +25,15 @@ internal sealed partial class CoordinatorShard
     private const int Unloaded = 2;
 
     private readonly Partition _partition;
+    private readonly MetadataLoader _metadata;
     private readonly ConcurrentDictionary<string, Group> _groups = new(StringComparer.Ordinal);
     private int _status = Loading;
 
-    public CoordinatorShard(Partition partition, int leaderEpoch, GroupCoordinatorOptions options, TimeProvider time,
-        ILogger logger)
+    public CoordinatorShard(Partition partition, int leaderEpoch, MetadataLoader metadata,
+        GroupCoordinatorOptions options, TimeProvider time, ILogger logger)
     {
         _partition = partition;
+        _metadata = metadata;
         LeaderEpoch = leaderEpoch;
         Options = options;
         Time = time;
@@ -106,6 +109,9 @@ internal sealed partial class CoordinatorShard
         {
             if (old.IsDead) return old;
             if (!old.IsEmpty) return null;
+            var tombstones = new List<(byte[] Key, byte[]? Value)>();
+            old.AddDeletionTombstones(tombstones);
+            if (!Appended(AppendAsync(tombstones))) return null;
             Group replacement = create(old.GroupId, this);
             foreach ((TopicPartition tp, OffsetAndMetadata offset) in old.Offsets) replacement.Offsets[tp] = offset;
             old.Shutdown(ErrorCode.CoordinatorNotAvailable);

@@ -144,7 +144,7 @@ internal sealed class GroupCoordinator : IMetadataPublisher
                 continue;
             }
             current?.Unload();
-            var shard = new CoordinatorShard(partition, epoch, Options, Time, _logger);
+            var shard = new CoordinatorShard(partition, epoch, _metadata, Options, Time, _logger);
             _shards[index] = shard;
             shard.StartLoading();
         }

@@ -258,4 +258,73 @@ public sealed class GroupCoordinatorTests
         reloaded.Fixture.Time.Advance(TimeSpan.FromSeconds(31));
         Assert.Equal((short)ErrorCode.UnknownMemberId, await reloaded.HeartbeatAsync("g", member.MemberId, 1));
     }
+
+    [Fact]
+    public async Task Consumer_group_members_get_partitions_and_keep_their_epoch_across_a_reload()
+    {
+        await using Groups groups = await Groups.StartAsync(Defaults with { ConsumerSessionTimeout = TimeSpan.FromSeconds(30) });
+        await groups.Fixture.CreateTopicAsync("t", partitions: 4);
+        Guid topicId = groups.Fixture.Topic("t").TopicId;
+        var heartbeat = new ConsumerGroupHeartbeatHandler(groups.Coordinator, groups.Fixture.Loader);
+
+        Task<ConsumerGroupHeartbeatResponse> BeatAsync(string member, int epoch, List<int>? owned = null, bool join = false) =>
+            HandlerFixture.SendAsync<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse>(heartbeat,
+                new ConsumerGroupHeartbeatRequest
+                {
+                    GroupId = "kip848", MemberId = member, MemberEpoch = epoch,
+                    RebalanceTimeoutMs = join ? 10_000 : -1,
+                    SubscribedTopicNames = join ? ["t"] : null,
+                    TopicPartitions = owned is null ? (join ? [] : null)
+                        : [new ConsumerGroupHeartbeatRequest.TopicPartitionsData { TopicId = topicId, Partitions = owned }],
+                }, 1);
+
+        ConsumerGroupHeartbeatResponse a = await BeatAsync("member-a", 0, join: true);
+        Assert.Equal(0, a.ErrorCode);
+        Assert.Equal(1, a.MemberEpoch);
+        Assert.Equal([0, 1, 2, 3], Assert.Single(a.Assignment!.TopicPartitions).Partitions);
+
+        // b joins: a must give up two partitions before b gets them.
+        ConsumerGroupHeartbeatResponse b = await BeatAsync("member-b", 0, join: true);
+        Assert.Equal(2, b.MemberEpoch);
+        Assert.Empty(b.Assignment!.TopicPartitions);
+        ConsumerGroupHeartbeatResponse revoke = await BeatAsync("member-a", 1);
+        Assert.Equal(1, revoke.MemberEpoch);
+        List<int> kept = Assert.Single(revoke.Assignment!.TopicPartitions).Partitions;
+        Assert.Equal(2, kept.Count);
+        ConsumerGroupHeartbeatResponse stillWaiting = await BeatAsync("member-b", 2);
+        Assert.True(stillWaiting.Assignment is null || stillWaiting.Assignment.TopicPartitions.Count == 0);
+        ConsumerGroupHeartbeatResponse revoked = await BeatAsync("member-a", 1, owned: kept);
+        Assert.Equal(2, revoked.MemberEpoch);
+        ConsumerGroupHeartbeatResponse got = await BeatAsync("member-b", 2);
+        Assert.Equal([0, 1, 2, 3], kept.Concat(Assert.Single(got.Assignment!.TopicPartitions).Partitions).Order());
+
+        // A stale epoch is fenced; an unknown member is unknown.
+        Assert.Equal((short)ErrorCode.FencedMemberEpoch, (await BeatAsync("member-a", 7)).ErrorCode);
+        Assert.Equal((short)ErrorCode.UnknownMemberId, (await BeatAsync("member-z", 3)).ErrorCode);
+
+        // A new coordinator loads the group from the partition: both members carry on at epoch 2.
+        groups.Coordinator.Shutdown();
+        await using Groups reloaded = await Groups.StartAsync(groups.Coordinator.Options, groups.Fixture);
+        heartbeat = new ConsumerGroupHeartbeatHandler(reloaded.Coordinator, reloaded.Fixture.Loader);
+        ConsumerGroupHeartbeatResponse afterA = await BeatAsync("member-a", 2);
+        Assert.Equal(0, afterA.ErrorCode);
+        Assert.Equal(2, afterA.MemberEpoch);
+        ConsumerGroupHeartbeatResponse afterB = await BeatAsync("member-b", 2);
+        Assert.Equal(0, afterB.ErrorCode);
+        Assert.Equal(2, afterB.MemberEpoch);
+        var describe = new ConsumerGroupDescribeHandler(reloaded.Coordinator, reloaded.Fixture.Loader);
+        ConsumerGroupDescribeResponse described = await HandlerFixture.SendAsync<ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse>(
+            describe, new ConsumerGroupDescribeRequest { GroupIds = ["kip848"] }, 0);
+        ConsumerGroupDescribeResponse.DescribedGroup group = Assert.Single(described.Groups);
+        Assert.Equal("Stable", group.GroupState);
+        Assert.Equal(2, group.Members.Count);
+        Assert.All(group.Members, m => Assert.Equal(2, Assert.Single(m.Assignment.TopicPartitions).Partitions.Count));
+
+        // Leaving, then the session of the other lapsing, empties the group.
+        Assert.Equal(-1, (await BeatAsync("member-a", -1)).MemberEpoch);
+        reloaded.Fixture.Time.Advance(TimeSpan.FromSeconds(31));
+        described = await HandlerFixture.SendAsync<ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse>(
+            describe, new ConsumerGroupDescribeRequest { GroupIds = ["kip848"] }, 0);
+        Assert.Equal("Empty", Assert.Single(described.Groups).GroupState);
+    }
 }

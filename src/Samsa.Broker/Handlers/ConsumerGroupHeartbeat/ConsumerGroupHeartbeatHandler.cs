@@ -29,13 +29,32 @@ internal sealed class ConsumerGroupHeartbeatHandler(GroupCoordinator groups, Met
             ConsumerGroup? group = shard!.GetOrCreateConsumerGroup(request.GroupId);
             if (group is null)
                 return Error(ErrorCode.GroupIdNotFound, $"group {request.GroupId} is not a consumer group");
+            ConsumerGroupHeartbeatResponse response;
+            ValueTask<ErrorCode> stored;
             lock (group.Lock)
             {
                 if (group.IsDead) continue;
-                return ValueTask.FromResult<ConsumerGroupHeartbeatResponse?>(
-                    group.Heartbeat(request, context.ClientId ?? "", clientHost, metadata.Current));
+                response = group.Heartbeat(request, context.ClientId ?? "", clientHost, metadata.Current, out stored);
             }
+            if (stored.IsCompletedSuccessfully)
+            {
+                ErrorCode error = stored.Result;
+                return error == ErrorCode.None
+                    ? ValueTask.FromResult<ConsumerGroupHeartbeatResponse?>(response)
+                    : Error(error, "the group's change could not be written");
+            }
+            return AfterStoredAsync(stored, response);
         }
+    }
+
+    // The answer waits for the group's records, as Kafka's does: a member never acts on an epoch that is not stored.
+    private static async ValueTask<ConsumerGroupHeartbeatResponse?> AfterStoredAsync(ValueTask<ErrorCode> stored,
+        ConsumerGroupHeartbeatResponse response)
+    {
+        ErrorCode error = await stored.ConfigureAwait(false);
+        return error == ErrorCode.None
+            ? response
+            : new ConsumerGroupHeartbeatResponse { ErrorCode = (short)error, ErrorMessage = "the group's change could not be written" };
     }
 
     private static ValueTask<ConsumerGroupHeartbeatResponse?> Error(ErrorCode error, string? message) =>
