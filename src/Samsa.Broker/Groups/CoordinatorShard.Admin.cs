@@ -127,11 +127,21 @@ internal sealed partial class CoordinatorShard
             HashSet<string>? subscribed = null;
             if (!group.IsEmpty)
             {
-                if (group.ProtocolType != "consumer" || group is not ClassicGroup classic)
-                    return ValueTask.FromResult(Fail(response, ErrorCode.NonEmptyGroup));
                 subscribed = [];
-                foreach (ClassicMember member in classic.Members)
-                    subscribed.UnionWith(ConsumerProtocolSubscription.Topics(member.MetadataFor(classic.ProtocolName)));
+                if (group is ConsumerGroup consumer)
+                {
+                    foreach (ConsumerGroupMember member in consumer.Members)
+                        subscribed.UnionWith(member.SubscribedTopicNames);
+                }
+                else if (group is ClassicGroup { ProtocolType: "consumer" } classic)
+                {
+                    foreach (ClassicMember member in classic.Members)
+                        subscribed.UnionWith(ConsumerProtocolSubscription.Topics(member.MetadataFor(classic.ProtocolName)));
+                }
+                else
+                {
+                    return ValueTask.FromResult(Fail(response, ErrorCode.NonEmptyGroup));
+                }
             }
             var records = new List<(byte[] Key, byte[]? Value)>();
             var deleted = new List<TopicPartition>();

@@ -91,4 +91,31 @@ internal sealed partial class CoordinatorShard
             ScheduleExpiry(group);
         }
     }
+
+    /// <summary>
+    /// Deletes the committed offsets of deleted topics from every group (tombstones), as Kafka does when partitions
+    /// are deleted; a topic created again under the same name starts without them.
+    /// </summary>
+    public void DeleteOffsetsOfTopics(IReadOnlySet<string> topics)
+    {
+        if (Status != ErrorCode.None) return;
+        foreach (Group group in _groups.Values)
+        {
+            lock (group.Lock)
+            {
+                if (group.IsDead) continue;
+                var records = new List<(byte[] Key, byte[]? Value)>();
+                var gone = new List<TopicPartition>();
+                foreach (TopicPartition tp in group.Offsets.Keys)
+                {
+                    if (!topics.Contains(tp.Topic)) continue;
+                    records.Add((CoordinatorRecordSerde.OffsetCommitKey(group.GroupId, tp.Topic, tp.Partition), null));
+                    gone.Add(tp);
+                }
+                if (records.Count == 0 || !Appended(AppendAsync(records))) continue;
+                foreach (TopicPartition tp in gone) group.Offsets.Remove(tp);
+                if (group.IsEmpty) ScheduleExpiry(group);
+            }
+        }
+    }
 }

@@ -28,11 +28,8 @@ internal sealed partial class CoordinatorShard
             Group? group;
             if (standalone)
             {
-                group = GetOrCreateClassicGroup(request.GroupId);
-                if (group is null)
-                {
-                    _groups.TryGetValue(request.GroupId, out group);
-                }
+                // An existing group keeps its type; a new one holds offsets as an empty classic group, as in Kafka.
+                if (!_groups.TryGetValue(request.GroupId, out group)) group = GetOrCreateClassicGroup(request.GroupId);
             }
             else if (!_groups.TryGetValue(request.GroupId, out group))
             {

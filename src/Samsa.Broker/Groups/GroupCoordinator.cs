@@ -152,6 +152,14 @@ internal sealed class GroupCoordinator : IMetadataPublisher
         {
             if (index >= topic.PartitionCount) Unload(index);
         }
+        HashSet<string>? deleted = null;
+        foreach (TopicImage before in previous.Topics.All)
+        {
+            if (!image.Topics.TryGetTopic(before.Name, out TopicImage? now) || now.TopicId != before.TopicId)
+                (deleted ??= new HashSet<string>(StringComparer.Ordinal)).Add(before.Name);
+        }
+        if (deleted is null || previous.Topics.Count == 0) return;
+        foreach (CoordinatorShard shard in _shards.Values) shard.DeleteOffsetsOfTopics(deleted);
     }
 
     private void Unload(int partition)

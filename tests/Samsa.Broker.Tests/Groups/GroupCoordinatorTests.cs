@@ -327,4 +327,19 @@ public sealed class GroupCoordinatorTests
             describe, new ConsumerGroupDescribeRequest { GroupIds = ["kip848"] }, 0);
         Assert.Equal("Empty", Assert.Single(described.Groups).GroupState);
     }
+
+    [Fact]
+    public async Task Deleting_a_topic_deletes_the_offsets_committed_for_it()
+    {
+        await using Groups groups = await Groups.StartAsync();
+        await groups.Fixture.CreateTopicAsync("t");
+        Assert.Equal(0, await groups.CommitAsync("g", "", -1, 12));
+        Assert.Equal(12, await groups.CommittedAsync("g"));
+        await groups.Fixture.Controller.DeleteTopicsAsync([new Samsa.Metadata.Controller.TopicToDelete("t", Guid.Empty)], Ct);
+        Assert.Equal(-1, await groups.CommittedAsync("g"));
+
+        groups.Coordinator.Shutdown();
+        await using Groups reloaded = await Groups.StartAsync(fixture: groups.Fixture);
+        Assert.Equal(-1, await reloaded.CommittedAsync("g"));
+    }
 }
