@@ -1,3 +1,4 @@
+using Samsa.Metadata.Image;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
 using Samsa.Storage;
@@ -65,6 +66,11 @@ internal sealed partial class CoordinatorShard
             if (group.IsDead) return described;
             described.GroupState = StateName(group.State);
             described.ProtocolType = group.ProtocolType;
+            if (group is ConsumerGroup consumer)
+            {
+                DescribeConsumerGroup(consumer, described, version);
+                return described;
+            }
             if (group is not ClassicGroup classic) return described;
             bool stable = classic.State == GroupState.Stable;
             described.ProtocolData = stable ? classic.ProtocolName ?? "" : "";
@@ -82,6 +88,32 @@ internal sealed partial class CoordinatorShard
             }
         }
         return described;
+    }
+
+    // A consumer group through DescribeGroups, as Kafka answers it: each member's subscription and current
+    // assignment in the classic consumer protocol's format, the assignor as the protocol.
+    private void DescribeConsumerGroup(ConsumerGroup group, DescribeGroupsResponse.DescribedGroup described,
+        short version)
+    {
+        MetadataImage image = _metadata.Current;
+        described.ProtocolData = group.AssignorName;
+        foreach (ConsumerGroupMember member in group.Members)
+        {
+            var topics = new List<(string Topic, List<int> Partitions)>();
+            foreach ((Guid topicId, List<int> partitions) in ConsumerGroup.ByTopic(member.Assigned))
+            {
+                if (image.Topics.TryGetTopic(topicId, out TopicImage? topic)) topics.Add((topic.Name, partitions));
+            }
+            described.Members.Add(new DescribeGroupsResponse.DescribedGroupMember
+            {
+                MemberId = member.MemberId,
+                GroupInstanceId = version >= 4 ? member.InstanceId : null,
+                ClientId = member.ClientId,
+                ClientHost = member.ClientHost,
+                MemberMetadata = ConsumerProtocol.WriteSubscription(member.SubscribedTopicNames),
+                MemberAssignment = ConsumerProtocol.WriteAssignment(topics),
+            });
+        }
     }
 
     /// <summary>Deletes an empty group and its offsets: GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP or NONE.</summary>
@@ -136,7 +168,7 @@ internal sealed partial class CoordinatorShard
                 else if (group is ClassicGroup { ProtocolType: "consumer" } classic)
                 {
                     foreach (ClassicMember member in classic.Members)
-                        subscribed.UnionWith(ConsumerProtocolSubscription.Topics(member.MetadataFor(classic.ProtocolName)));
+                        subscribed.UnionWith(ConsumerProtocol.Topics(member.MetadataFor(classic.ProtocolName)));
                 }
                 else
                 {

@@ -13,6 +13,8 @@ internal sealed partial class CoordinatorShard
     /// <summary>offsets.retention.check.interval.ms's default: how long an empty group without offsets lingers.</summary>
     private static readonly TimeSpan EmptyGroupLinger = TimeSpan.FromMinutes(10);
 
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(30);
+
     /// <summary>Called by a group that has just become empty.</summary>
     public void OnGroupEmpty(Group group) => ScheduleExpiry(group);
 
@@ -25,7 +27,8 @@ internal sealed partial class CoordinatorShard
             return;
         }
         long due = NextExpiryMs(group);
-        TimeSpan delay = TimeSpan.FromMilliseconds(Math.Max(0, due - NowMs));
+        // A timer cannot wait longer than about 49 days; one due later re-arms when it fires.
+        TimeSpan delay = TimeSpan.FromMilliseconds(Math.Clamp(due - NowMs, 0, (long)MaxTimerDelay.TotalMilliseconds));
         if (group.ExpiryTimer is null)
             group.ExpiryTimer = Time.CreateTimer(static state => ((Group)state!).Shard.OnExpiryTimer((Group)state!),
                 group, delay, Timeout.InfiniteTimeSpan);
@@ -46,7 +49,7 @@ internal sealed partial class CoordinatorShard
 
     private long NextExpiryMs(Group group)
     {
-        long retention = (long)Options.OffsetsRetention.TotalMilliseconds;
+        long retention = (long)Math.Min(Options.OffsetsRetention.TotalMilliseconds, long.MaxValue / 4);
         if (group.Offsets.Count == 0) return Math.Max(group.EmptySinceMs, 0) + (long)EmptyGroupLinger.TotalMilliseconds;
         if (group.ProtocolType.Length > 0) return Math.Max(group.EmptySinceMs, 0) + retention;
         long earliest = long.MaxValue;
@@ -66,7 +69,7 @@ internal sealed partial class CoordinatorShard
                 ScheduleExpiry(group);
                 return;
             }
-            long retention = (long)Options.OffsetsRetention.TotalMilliseconds;
+            long retention = (long)Math.Min(Options.OffsetsRetention.TotalMilliseconds, long.MaxValue / 4);
             bool all = group.ProtocolType.Length > 0;
             var expired = new List<TopicPartition>();
             foreach ((TopicPartition tp, OffsetAndMetadata offset) in group.Offsets)

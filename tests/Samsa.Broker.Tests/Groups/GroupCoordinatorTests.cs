@@ -320,6 +320,16 @@ public sealed class GroupCoordinatorTests
         Assert.Equal(2, group.Members.Count);
         Assert.All(group.Members, m => Assert.Equal(2, Assert.Single(m.Assignment.TopicPartitions).Partitions.Count));
 
+        // DescribeGroups describes it too, each member's assignment in the classic consumer protocol's format.
+        DescribeGroupsResponse classicView = await HandlerFixture.SendAsync<DescribeGroupsRequest, DescribeGroupsResponse>(
+            new DescribeGroupsHandler(reloaded.Coordinator), new DescribeGroupsRequest { Groups = ["kip848"] }, 5);
+        DescribeGroupsResponse.DescribedGroup viewed = Assert.Single(classicView.Groups);
+        Assert.Equal("consumer", viewed.ProtocolType);
+        Assert.Equal("uniform", viewed.ProtocolData);
+        Assert.Equal(2, viewed.Members.Count);
+        Assert.All(viewed.Members, m => Assert.Equal(["t"], ConsumerProtocol.Topics(m.MemberMetadata)));
+        Assert.All(viewed.Members, m => Assert.Equal(2 + 4 + 2 + 1 + 4 + 8 + 4, m.MemberAssignment.Length));
+
         // Leaving, then the session of the other lapsing, empties the group.
         Assert.Equal(-1, (await BeatAsync("member-a", -1)).MemberEpoch);
         reloaded.Fixture.Time.Advance(TimeSpan.FromSeconds(31));

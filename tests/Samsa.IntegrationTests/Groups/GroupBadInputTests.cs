@@ -36,6 +36,18 @@ public sealed class GroupBadInputTests
             JoinGroupResponse join = await JoinAsync(raw, "", session);
             Assert.Equal((short)ErrorCode.InvalidSessionTimeout, join.ErrorCode);
         }
+        // Rebalance timeouts that make no sense are taken as they come (Kafka does not check them) and harm nothing:
+        // a negative one completes the rebalance at once, the largest one is a timer that never fires here.
+        foreach (int rebalance in new[] { -5, int.MaxValue })
+        {
+            string other = "bad-input-rebalance-" + (rebalance < 0 ? "negative" : "max");
+            JoinGroupResponse first = await JoinAsync(raw, "", 10_000, group: other, rebalanceTimeoutMs: rebalance);
+            Assert.Equal((short)ErrorCode.MemberIdRequired, first.ErrorCode);
+            JoinGroupResponse joinedOther = await JoinAsync(raw, first.MemberId, 10_000, group: other,
+                rebalanceTimeoutMs: rebalance);
+            Assert.Equal(0, joinedOther.ErrorCode);
+            Assert.Equal(1, joinedOther.GenerationId);
+        }
         // A member id the group never gave out.
         Assert.Equal((short)ErrorCode.UnknownMemberId, (await JoinAsync(raw, "nobody-1234", 10_000)).ErrorCode);
         // An empty group id, an empty protocol type and no protocols.
@@ -90,12 +102,12 @@ public sealed class GroupBadInputTests
     }
 
     private Task<JoinGroupResponse> JoinAsync(RawKafkaConnection raw, string memberId, int sessionTimeoutMs,
-        string group = Group, string protocolType = "consumer", byte[]? metadata = null) =>
+        string group = Group, string protocolType = "consumer", byte[]? metadata = null, int rebalanceTimeoutMs = 10_000) =>
         SendAsync<JoinGroupResponse>(raw, ApiKey.JoinGroup, 5, new JoinGroupRequest
         {
             GroupId = group,
             SessionTimeoutMs = sessionTimeoutMs,
-            RebalanceTimeoutMs = 10_000,
+            RebalanceTimeoutMs = rebalanceTimeoutMs,
             MemberId = memberId,
             ProtocolType = protocolType,
             Protocols = protocolType.Length == 0
