@@ -123,15 +123,20 @@ internal sealed partial class ConsumerGroup
         }
     }
 
-    /// <summary>Changes when a subscribed topic appears, disappears or gains partitions.</summary>
+    /// <summary>
+    /// Changes when a subscribed topic appears, disappears or gains partitions; not when members come and go with the
+    /// same topics (that moves the epoch on its own).
+    /// </summary>
     private long SubscriptionFingerprint(MetadataImage image)
     {
-        long hash = 17;
+        var topics = new Dictionary<Guid, int>();
         foreach (ConsumerGroupMember member in _members.Values)
         {
-            foreach ((Guid topicId, int partitions) in Resolve(member, image))
-                hash = unchecked(hash + (topicId.GetHashCode() * 31L) + partitions);
+            foreach ((Guid topicId, int partitions) in Resolve(member, image)) topics[topicId] = partitions;
         }
+        long hash = 17;
+        foreach ((Guid topicId, int partitions) in topics)
+            hash = unchecked(hash + (topicId.GetHashCode() * 31L) + partitions);
         return hash;
     }
 

@@ -145,7 +145,9 @@ internal sealed partial class ConsumerGroup : Group
             _records.Add(ConsumerGroupRecords.Member(GroupId, member.MemberId, member));
 
         long fingerprint = SubscriptionFingerprint(image);
-        if (subscriptionChanged || _membershipChanged || fingerprint != _subscriptionFingerprint) GroupEpoch++;
+        // One new epoch per change, however many reasons (a removal may already have moved it).
+        bool changed = subscriptionChanged || _membershipChanged || fingerprint != _subscriptionFingerprint;
+        if (changed && GroupEpoch == AssignmentEpoch) GroupEpoch++;
         _membershipChanged = false;
         if (GroupEpoch > AssignmentEpoch) ComputeTarget(image, fingerprint);
 

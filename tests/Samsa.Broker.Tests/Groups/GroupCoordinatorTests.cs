@@ -352,4 +352,34 @@ public sealed class GroupCoordinatorTests
         await using Groups reloaded = await Groups.StartAsync(fixture: groups.Fixture);
         Assert.Equal(-1, await reloaded.CommittedAsync("g"));
     }
+
+    [Fact]
+    public async Task A_consumer_group_member_that_keeps_revoked_partitions_past_its_rebalance_timeout_is_removed()
+    {
+        await using Groups groups = await Groups.StartAsync(Defaults with { ConsumerSessionTimeout = TimeSpan.FromMinutes(5) });
+        await groups.Fixture.CreateTopicAsync("t", partitions: 2);
+        var heartbeat = new ConsumerGroupHeartbeatHandler(groups.Coordinator, groups.Fixture.Loader);
+
+        Task<ConsumerGroupHeartbeatResponse> BeatAsync(string member, int epoch, bool join = false) =>
+            HandlerFixture.SendAsync<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse>(heartbeat,
+                new ConsumerGroupHeartbeatRequest
+                {
+                    GroupId = "slow", MemberId = member, MemberEpoch = epoch, RebalanceTimeoutMs = join ? 10_000 : -1,
+                    SubscribedTopicNames = join ? ["t"] : null, TopicPartitions = join ? [] : null,
+                }, 1);
+
+        Assert.Equal(1, (await BeatAsync("a", 0, join: true)).MemberEpoch);
+        Assert.Equal(2, (await BeatAsync("b", 0, join: true)).MemberEpoch);
+        ConsumerGroupHeartbeatResponse revoke = await BeatAsync("a", 1);
+        Assert.Single(Assert.Single(revoke.Assignment!.TopicPartitions).Partitions);
+
+        // a never reports the partition gone; after its 10 s rebalance timeout it is out, and b gets both.
+        groups.Fixture.Time.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(0, (await BeatAsync("a", 1)).ErrorCode);
+        groups.Fixture.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal((short)ErrorCode.UnknownMemberId, (await BeatAsync("a", 1)).ErrorCode);
+        ConsumerGroupHeartbeatResponse b = await BeatAsync("b", 2);
+        Assert.Equal(3, b.MemberEpoch);
+        Assert.Equal([0, 1], Assert.Single(b.Assignment!.TopicPartitions).Partitions);
+    }
 }
