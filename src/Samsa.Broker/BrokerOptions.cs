@@ -1,3 +1,4 @@
+using Samsa.Broker.Groups;
 using Samsa.Broker.Network;
 using Samsa.Metadata.Configs;
 using Samsa.Storage;
@@ -32,6 +33,9 @@ public sealed record BrokerOptions
 
     /// <summary>The broker's static and dynamic config values, for topic defaults and DescribeConfigs.</summary>
     public required BrokerConfigValues Configs { get; init; }
+
+    /// <summary>The group coordinator's settings (offsets.topic.*, group.*).</summary>
+    public GroupCoordinatorOptions Groups { get; init; } = new();
 
     internal ConnectionOptions Connection => new(SocketRequestMaxBytes, 100, ConnectionsMaxIdle);
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
+using Samsa.Broker.Groups;
 using Samsa.Broker.Handlers;
 using Samsa.Broker.Maintenance;
 using Samsa.Broker.Network;
@@ -27,8 +28,9 @@ public sealed class BrokerServer : IAsyncDisposable
     private readonly LogMaintenance _maintenance;
 
     private BrokerServer(BrokerOptions options, ReplicaManager replicas, KafkaConnectionHandler connections,
-        BrokerLifetime lifetime, LogMaintenance maintenance)
+        BrokerLifetime lifetime, LogMaintenance maintenance, GroupCoordinator groups)
     {
+        Groups = groups;
         Options = options;
         Replicas = replicas;
         _connections = connections;
@@ -40,11 +42,15 @@ public sealed class BrokerServer : IAsyncDisposable
 
     internal ReplicaManager Replicas { get; }
 
+    internal GroupCoordinator Groups { get; }
+
     /// <summary>Wires the broker over its logs, the metadata image and the controller it sends admin changes to.</summary>
     public static BrokerServer Create(BrokerOptions options, LogManager logs, MetadataLoader metadata,
         MetadataController controller, TimeProvider time, ILoggerFactory loggers)
     {
         var replicas = new ReplicaManager(options.NodeId, logs, options.Configs, loggers.CreateLogger("Samsa.Broker.Replication"));
+        var groups = new GroupCoordinator(replicas, metadata, controller, options.Groups, time,
+            loggers.CreateLogger("Samsa.Broker.Groups"));
         IApiHandler[] handlers =
         [
             new MetadataHandler(options, metadata, controller),
@@ -65,6 +71,19 @@ public sealed class BrokerServer : IAsyncDisposable
             new InitProducerIdHandler(new ProducerIdManager(options.NodeId, controller, metadata,
                 loggers.CreateLogger("Samsa.Broker.Transactions")), metadata),
             new DescribeProducersHandler(replicas, metadata),
+            new FindCoordinatorHandler(groups, metadata),
+            new JoinGroupHandler(groups),
+            new SyncGroupHandler(groups),
+            new HeartbeatHandler(groups),
+            new LeaveGroupHandler(groups),
+            new OffsetCommitHandler(groups),
+            new OffsetFetchHandler(groups),
+            new ListGroupsHandler(groups),
+            new DescribeGroupsHandler(groups),
+            new DeleteGroupsHandler(groups),
+            new OffsetDeleteHandler(groups),
+            new ConsumerGroupHeartbeatHandler(groups, metadata),
+            new ConsumerGroupDescribeHandler(groups, metadata),
         ];
         var versions = new ApiVersionTable([.. handlers.Select(h => h.GetType()), typeof(ApiVersionsHandler)]);
         var dispatcher = new RequestDispatcher([.. handlers, new ApiVersionsHandler(versions)], versions,
@@ -74,8 +93,9 @@ public sealed class BrokerServer : IAsyncDisposable
         var connections = new KafkaConnectionHandler(dispatcher, options.Connection, budget, time, loggers, lifetime,
             options.ListenerName);
         metadata.AddPublisher(replicas);
+        metadata.AddPublisher(groups);   // after the replicas: it looks up the partitions they open
         var maintenance = new LogMaintenance(logs, replicas, options, time, loggers);
-        return new BrokerServer(options, replicas, connections, lifetime, maintenance);
+        return new BrokerServer(options, replicas, connections, lifetime, maintenance, groups);
     }
 
     /// <summary>Serves one accepted Kafka connection until it closes.</summary>
@@ -91,6 +111,7 @@ public sealed class BrokerServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _maintenance.DisposeAsync().ConfigureAwait(false);
+        Groups.Shutdown();
         Replicas.Dispose();
         _lifetime.Dispose();
     }

@@ -3,6 +3,7 @@ using Samsa.Cli;
 using Samsa.Cli.Broker;
 using Samsa.Cli.Config;
 using Samsa.Cli.Dev;
+using Samsa.Cli.Groups;
 using Samsa.Cli.Topics;
 
 // The samsa executable: one verb per folder of Cli/, each a Command built by its static Create.
@@ -12,4 +13,5 @@ root.Subcommands.Add(BrokerCommand.Create(context));
 root.Subcommands.Add(ConfigCommand.Create(context));
 root.Subcommands.Add(DevCommand.Create(context));
 root.Subcommands.Add(TopicsCommand.Create(context));
+root.Subcommands.Add(GroupsCommand.Create());
 return await root.Parse(args).InvokeAsync();

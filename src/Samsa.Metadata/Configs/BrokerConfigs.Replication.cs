@@ -40,6 +40,24 @@ public static partial class BrokerConfigs
         defaultValue: 1_800_000, min: 1, importance: ConfigImportance.Medium,
         doc: "The longest session.timeout.ms a consumer may ask for.");
 
+    public static readonly ConfigDef<int> GroupMaxSize = ConfigDef.Int("group.max.size",
+        defaultValue: int.MaxValue, min: 1, importance: ConfigImportance.Medium,
+        doc: "The most members a classic group may hold; a join beyond it gets GROUP_MAX_SIZE_REACHED.");
+
+    public static readonly ConfigDef<int> GroupConsumerSessionTimeoutMs = ConfigDef.Int(
+        "group.consumer.session.timeout.ms", defaultValue: 45_000, min: 1, importance: ConfigImportance.Medium,
+        doc: "How long a member of a consumer-protocol group (group.protocol=consumer, KIP-848) stays in the group "
+            + "without a heartbeat. Kafka bounds it below by 45 s; Samsa does not, so tests can use short ones.");
+
+    public static readonly ConfigDef<int> GroupConsumerHeartbeatIntervalMs = ConfigDef.Int(
+        "group.consumer.heartbeat.interval.ms", defaultValue: 5000, min: 1, importance: ConfigImportance.Medium,
+        doc: "How often members of consumer-protocol groups are told to heartbeat; a rebalance moves one step per "
+            + "heartbeat, so a shorter interval rebalances faster.");
+
+    public static readonly ConfigDef<int> GroupConsumerMaxSize = ConfigDef.Int("group.consumer.max.size",
+        defaultValue: int.MaxValue, min: 1, importance: ConfigImportance.Medium,
+        doc: "The most members a consumer-protocol group may hold.");
+
     public static readonly ConfigDef<int> ProducerIdExpirationMs = ConfigDef.Int("producer.id.expiration.ms",
         defaultValue: 86_400_000, min: 1, dynamic: true, importance: ConfigImportance.Low,
         doc: "How long a partition remembers an idempotent producer after its last batch (by that batch's "

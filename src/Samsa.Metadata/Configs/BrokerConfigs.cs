@@ -72,7 +72,8 @@ public static partial class BrokerConfigs
             new("Consumer groups",
             [
                 OffsetsTopicNumPartitions, OffsetsTopicReplicationFactor, OffsetsRetentionMinutes,
-                GroupInitialRebalanceDelayMs, GroupMinSessionTimeoutMs, GroupMaxSessionTimeoutMs,
+                GroupInitialRebalanceDelayMs, GroupMinSessionTimeoutMs, GroupMaxSessionTimeoutMs, GroupMaxSize,
+                GroupConsumerSessionTimeoutMs, GroupConsumerHeartbeatIntervalMs, GroupConsumerMaxSize,
             ]),
             new("Producers",
                 [ProducerIdExpirationMs]),

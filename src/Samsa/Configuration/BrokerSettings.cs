@@ -103,6 +103,14 @@ internal sealed record BrokerSettings
 
     public required TimeSpan GroupMaxSessionTimeout { get; init; }
 
+    public required int GroupMaxSize { get; init; }
+
+    public required TimeSpan GroupConsumerSessionTimeout { get; init; }
+
+    public required TimeSpan GroupConsumerHeartbeatInterval { get; init; }
+
+    public required int GroupConsumerMaxSize { get; init; }
+
     public required TimeSpan ProducerIdExpiration { get; init; }
 
     /// <summary>

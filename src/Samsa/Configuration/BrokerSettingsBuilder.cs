@@ -99,6 +99,10 @@ internal static class BrokerSettingsBuilder
             GroupInitialRebalanceDelay = Ms(config.Get(GroupInitialRebalanceDelayMs)),
             GroupMinSessionTimeout = Ms(config.Get(GroupMinSessionTimeoutMs)),
             GroupMaxSessionTimeout = Ms(config.Get(GroupMaxSessionTimeoutMs)),
+            GroupMaxSize = config.Get(GroupMaxSize),
+            GroupConsumerSessionTimeout = Ms(config.Get(GroupConsumerSessionTimeoutMs)),
+            GroupConsumerHeartbeatInterval = Ms(config.Get(GroupConsumerHeartbeatIntervalMs)),
+            GroupConsumerMaxSize = config.Get(GroupConsumerMaxSize),
             ProducerIdExpiration = Ms(config.Get(ProducerIdExpirationMs)),
         };
     }

@@ -105,6 +105,19 @@ internal sealed partial class SamsaNode : IAsyncDisposable
             LogRetentionCheckInterval = settings.LogRetentionCheckInterval,
             LogCheckpointInterval = settings.LogFlushOffsetCheckpointInterval,
             LogCleaner = settings.LogCleaner,
+            Groups = new Samsa.Broker.Groups.GroupCoordinatorOptions
+            {
+                OffsetsTopicNumPartitions = settings.OffsetsTopicNumPartitions,
+                OffsetsTopicReplicationFactor = settings.OffsetsTopicReplicationFactor,
+                OffsetsRetention = settings.OffsetsRetention,
+                InitialRebalanceDelay = settings.GroupInitialRebalanceDelay,
+                MinSessionTimeout = settings.GroupMinSessionTimeout,
+                MaxSessionTimeout = settings.GroupMaxSessionTimeout,
+                MaxSize = settings.GroupMaxSize,
+                ConsumerSessionTimeout = settings.GroupConsumerSessionTimeout,
+                ConsumerHeartbeatInterval = settings.GroupConsumerHeartbeatInterval,
+                ConsumerMaxSize = settings.GroupConsumerMaxSize,
+            },
         };
         BrokerServer broker = BrokerServer.Create(brokerOptions, logs, loader, controller, time, loggers);
 

@@ -1,0 +1,85 @@
+using Samsa.Protocol.Messages;
+
+namespace Samsa.Broker.Groups;
+
+/// <summary>A member of a classic group: what it joined with, its assignment, and the responses it waits for.</summary>
+/// <remarks>Guarded by its group's lock, timers included.</remarks>
+internal sealed class ClassicMember
+{
+    public ClassicMember(ClassicGroup group, string memberId, string? groupInstanceId, string clientId,
+        string clientHost)
+    {
+        Group = group;
+        MemberId = memberId;
+        GroupInstanceId = groupInstanceId;
+        ClientId = clientId;
+        ClientHost = clientHost;
+    }
+
+    public ClassicGroup Group { get; }
+
+    public string MemberId { get; set; }
+
+    public string? GroupInstanceId { get; }
+
+    public string ClientId { get; set; }
+
+    public string ClientHost { get; set; }
+
+    public TimeSpan SessionTimeout { get; set; }
+
+    public TimeSpan RebalanceTimeout { get; set; }
+
+    public string ProtocolType { get; set; } = "";
+
+    /// <summary>The protocols (assignors) the member supports, in its order of preference, with their metadata.</summary>
+    public List<(string Name, byte[] Metadata)> Protocols { get; set; } = [];
+
+    public byte[] Assignment { get; set; } = [];
+
+    /// <summary>The JoinGroup response it waits for, with the version to answer at; null when not joining.</summary>
+    public (TaskCompletionSource<JoinGroupResponse> Response, short Version)? PendingJoin { get; set; }
+
+    /// <summary>The SyncGroup response it waits for; null when not syncing.</summary>
+    public TaskCompletionSource<SyncGroupResponse>? PendingSync { get; set; }
+
+    /// <summary>The version the pending SyncGroup is answered at.</summary>
+    public short PendingSyncVersion { get; set; }
+
+    public bool IsAwaitingJoin => PendingJoin is not null;
+
+    /// <summary>Expires the member when no heartbeat, join or sync arrives within its session timeout.</summary>
+    public ITimer? SessionTimer { get; set; }
+
+    /// <summary>When the session lapses; a timer that fires before it (the session was refreshed) re-arms.</summary>
+    public DateTimeOffset SessionDeadline { get; set; }
+
+    public byte[]? MetadataFor(string? protocol)
+    {
+        foreach ((string name, byte[] metadata) in Protocols)
+        {
+            if (name == protocol) return metadata;
+        }
+        return null;
+    }
+
+    public bool SupportsAll(IReadOnlyCollection<string> protocols)
+    {
+        foreach (string protocol in protocols)
+        {
+            if (MetadataFor(protocol) is null) return false;
+        }
+        return true;
+    }
+
+    public bool SameProtocols(List<(string Name, byte[] Metadata)> other)
+    {
+        if (other.Count != Protocols.Count) return false;
+        for (int i = 0; i < other.Count; i++)
+        {
+            if (other[i].Name != Protocols[i].Name || !other[i].Metadata.AsSpan().SequenceEqual(Protocols[i].Metadata))
+                return false;
+        }
+        return true;
+    }
+}

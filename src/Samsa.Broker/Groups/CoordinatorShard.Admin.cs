@@ -1,0 +1,230 @@
+using Samsa.Metadata.Image;
+using Samsa.Protocol;
+using Samsa.Protocol.Messages;
+using Samsa.Storage;
+
+namespace Samsa.Broker.Groups;
+
+// ListGroups, DescribeGroups, DeleteGroups and OffsetDelete for the groups of this shard.
+internal sealed partial class CoordinatorShard
+{
+    /// <summary>Kafka's name for a state on the wire.</summary>
+    public static string StateName(GroupState state) => state switch
+    {
+        GroupState.Empty => "Empty",
+        GroupState.PreparingRebalance => "PreparingRebalance",
+        GroupState.CompletingRebalance => "CompletingRebalance",
+        GroupState.Stable => "Stable",
+        GroupState.Assigning => "Assigning",
+        GroupState.Reconciling => "Reconciling",
+        _ => "Dead",
+    };
+
+    /// <summary>Adds this shard's live groups that pass the filters (empty filters pass all; case-insensitive).</summary>
+    public void ListGroups(List<ListGroupsResponse.ListedGroup> into, IReadOnlyList<string> states,
+        IReadOnlyList<string> types)
+    {
+        foreach (Group group in _groups.Values)
+        {
+            lock (group.Lock)
+            {
+                if (group.IsDead) continue;
+                string state = StateName(group.State);
+                if (states.Count > 0 && !ContainsIgnoreCase(states, state)) continue;
+                if (types.Count > 0 && !ContainsIgnoreCase(types, group.TypeName)) continue;
+                into.Add(new ListGroupsResponse.ListedGroup
+                {
+                    GroupId = group.GroupId, ProtocolType = group.ProtocolType, GroupState = state,
+                    GroupType = group.TypeName,
+                });
+            }
+        }
+    }
+
+    private static bool ContainsIgnoreCase(IReadOnlyList<string> values, string value)
+    {
+        foreach (string each in values)
+        {
+            if (string.Equals(each, value, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Describes a group as Kafka does: members with their metadata and assignment only while Stable; an unknown
+    /// group is described as Dead with no members.
+    /// </summary>
+    public DescribeGroupsResponse.DescribedGroup Describe(string groupId, short version)
+    {
+        var described = new DescribeGroupsResponse.DescribedGroup
+        {
+            GroupId = groupId, GroupState = "Dead", ProtocolType = "", ProtocolData = "",
+        };
+        if (!_groups.TryGetValue(groupId, out Group? group)) return described;
+        lock (group.Lock)
+        {
+            if (group.IsDead) return described;
+            described.GroupState = StateName(group.State);
+            described.ProtocolType = group.ProtocolType;
+            if (group is ConsumerGroup consumer)
+            {
+                DescribeConsumerGroup(consumer, described, version);
+                return described;
+            }
+            if (group is not ClassicGroup classic) return described;
+            bool stable = classic.State == GroupState.Stable;
+            described.ProtocolData = stable ? classic.ProtocolName ?? "" : "";
+            foreach (ClassicMember member in classic.Members)
+            {
+                described.Members.Add(new DescribeGroupsResponse.DescribedGroupMember
+                {
+                    MemberId = member.MemberId,
+                    GroupInstanceId = version >= 4 ? member.GroupInstanceId : null,
+                    ClientId = member.ClientId,
+                    ClientHost = member.ClientHost,
+                    MemberMetadata = stable ? member.MetadataFor(classic.ProtocolName) ?? [] : [],
+                    MemberAssignment = stable ? member.Assignment : [],
+                });
+            }
+        }
+        return described;
+    }
+
+    // A consumer group through DescribeGroups, as Kafka answers it: each member's subscription and current
+    // assignment in the classic consumer protocol's format, the assignor as the protocol.
+    private void DescribeConsumerGroup(ConsumerGroup group, DescribeGroupsResponse.DescribedGroup described,
+        short version)
+    {
+        MetadataImage image = _metadata.Current;
+        described.ProtocolData = group.AssignorName;
+        foreach (ConsumerGroupMember member in group.Members)
+        {
+            var topics = new List<(string Topic, List<int> Partitions)>();
+            foreach ((Guid topicId, List<int> partitions) in ConsumerGroup.ByTopic(member.Assigned))
+            {
+                if (image.Topics.TryGetTopic(topicId, out TopicImage? topic)) topics.Add((topic.Name, partitions));
+            }
+            described.Members.Add(new DescribeGroupsResponse.DescribedGroupMember
+            {
+                MemberId = member.MemberId,
+                GroupInstanceId = version >= 4 ? member.InstanceId : null,
+                ClientId = member.ClientId,
+                ClientHost = member.ClientHost,
+                MemberMetadata = ConsumerProtocol.WriteSubscription(member.SubscribedTopicNames),
+                MemberAssignment = ConsumerProtocol.WriteAssignment(topics),
+            });
+        }
+    }
+
+    /// <summary>Deletes an empty group and its offsets: GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP or NONE.</summary>
+    public ValueTask<ErrorCode> DeleteGroupAsync(string groupId)
+    {
+        if (!_groups.TryGetValue(groupId, out Group? group)) return new ValueTask<ErrorCode>(ErrorCode.GroupIdNotFound);
+        lock (group.Lock)
+        {
+            if (group.IsDead) return new ValueTask<ErrorCode>(ErrorCode.GroupIdNotFound);
+            if (!group.IsEmpty) return new ValueTask<ErrorCode>(ErrorCode.NonEmptyGroup);
+            var records = new List<(byte[] Key, byte[]? Value)>(group.Offsets.Count + 1);
+            foreach (TopicPartition tp in group.Offsets.Keys)
+                records.Add((CoordinatorRecordSerde.OffsetCommitKey(groupId, tp.Topic, tp.Partition), null));
+            group.AddDeletionTombstones(records);
+            ValueTask<ErrorCode> append = AppendAsync(records);
+            if (append.IsCompletedSuccessfully)
+            {
+                ErrorCode error = append.Result;
+                if (error != ErrorCode.None) return new ValueTask<ErrorCode>(error);
+                append = new ValueTask<ErrorCode>(ErrorCode.None);
+            }
+            group.Offsets.Clear();
+            group.Shutdown(ErrorCode.CoordinatorNotAvailable);
+            group.StopExpiry();
+            Remove(group);
+            Logger.GroupDeleted(groupId);
+            return append;
+        }
+    }
+
+    /// <summary>
+    /// Deletes committed offsets of a group (OffsetDelete): GROUP_ID_NOT_FOUND at the top when there is no such
+    /// group; per partition GROUP_SUBSCRIBED_TO_TOPIC while a member of the group is subscribed to the topic.
+    /// </summary>
+    public ValueTask<OffsetDeleteResponse> DeleteOffsetsAsync(OffsetDeleteRequest request)
+    {
+        var response = new OffsetDeleteResponse();
+        if (!_groups.TryGetValue(request.GroupId, out Group? group))
+            return ValueTask.FromResult(Fail(response, ErrorCode.GroupIdNotFound));
+        lock (group.Lock)
+        {
+            if (group.IsDead) return ValueTask.FromResult(Fail(response, ErrorCode.GroupIdNotFound));
+            HashSet<string>? subscribed = null;
+            if (!group.IsEmpty)
+            {
+                subscribed = [];
+                if (group is ConsumerGroup consumer)
+                {
+                    foreach (ConsumerGroupMember member in consumer.Members)
+                        subscribed.UnionWith(member.SubscribedTopicNames);
+                }
+                else if (group is ClassicGroup { ProtocolType: "consumer" } classic)
+                {
+                    foreach (ClassicMember member in classic.Members)
+                        subscribed.UnionWith(ConsumerProtocol.Topics(member.MetadataFor(classic.ProtocolName)));
+                }
+                else
+                {
+                    return ValueTask.FromResult(Fail(response, ErrorCode.NonEmptyGroup));
+                }
+            }
+            var records = new List<(byte[] Key, byte[]? Value)>();
+            var deleted = new List<TopicPartition>();
+            foreach (OffsetDeleteRequest.OffsetDeleteRequestTopic topic in request.Topics)
+            {
+                var topicResponse = new OffsetDeleteResponse.OffsetDeleteResponseTopic { Name = topic.Name };
+                response.Topics.Add(topicResponse);
+                bool inUse = subscribed is not null && subscribed.Contains(topic.Name);
+                foreach (OffsetDeleteRequest.OffsetDeleteRequestPartition partition in topic.Partitions)
+                {
+                    var partitionResponse = new OffsetDeleteResponse.OffsetDeleteResponsePartition
+                    {
+                        PartitionIndex = partition.PartitionIndex,
+                    };
+                    topicResponse.Partitions.Add(partitionResponse);
+                    if (inUse)
+                    {
+                        partitionResponse.ErrorCode = (short)ErrorCode.GroupSubscribedToTopic;
+                        continue;
+                    }
+                    var tp = new TopicPartition(topic.Name, partition.PartitionIndex);
+                    if (!group.Offsets.ContainsKey(tp)) continue;
+                    records.Add((CoordinatorRecordSerde.OffsetCommitKey(group.GroupId, tp.Topic, tp.Partition), null));
+                    deleted.Add(tp);
+                }
+            }
+            if (records.Count == 0) return ValueTask.FromResult(response);
+            ValueTask<ErrorCode> append = AppendAsync(records);
+            if (append.IsCompletedSuccessfully)
+            {
+                ErrorCode error = append.Result;
+                if (error != ErrorCode.None) return ValueTask.FromResult(Fail(response, error));
+                foreach (TopicPartition tp in deleted) group.Offsets.Remove(tp);
+                return ValueTask.FromResult(response);
+            }
+            foreach (TopicPartition tp in deleted) group.Offsets.Remove(tp);
+            return AwaitDeleteAsync(append, response);
+        }
+    }
+
+    private static async ValueTask<OffsetDeleteResponse> AwaitDeleteAsync(ValueTask<ErrorCode> append,
+        OffsetDeleteResponse response)
+    {
+        ErrorCode error = await append.ConfigureAwait(false);
+        return error == ErrorCode.None ? response : Fail(response, error);
+    }
+
+    private static OffsetDeleteResponse Fail(OffsetDeleteResponse response, ErrorCode error)
+    {
+        response.ErrorCode = (short)error;
+        response.Topics.Clear();
+        return response;
+    }
+}

@@ -1,0 +1,103 @@
+using Samsa.Broker.Groups;
+using Samsa.Metadata.Image;
+using Samsa.Protocol;
+using Samsa.Protocol.Messages;
+
+namespace Samsa.Broker.Handlers;
+
+// ConsumerGroupDescribe v0 (KIP-848). Behaviour: a consumer group's epochs, assignor and members with their
+// current and target assignments (topic ids with names); an unknown group or a classic one is GROUP_ID_NOT_FOUND,
+// which tells admin clients to describe it with DescribeGroups instead.
+[ApiHandler(ApiKey.ConsumerGroupDescribe, MinVersion = 0, MaxVersion = 0)]
+internal sealed class ConsumerGroupDescribeHandler(GroupCoordinator groups, MetadataLoader metadata)
+    : ApiHandler<ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse>
+{
+    protected override ValueTask<ConsumerGroupDescribeResponse?> HandleAsync(RequestContext context,
+        ConsumerGroupDescribeRequest request, CancellationToken cancellationToken)
+    {
+        var response = new ConsumerGroupDescribeResponse();
+        MetadataImage image = metadata.Current;
+        foreach (string groupId in request.GroupIds)
+        {
+            CoordinatorShard? shard = null;
+            ErrorCode status = groupId.Length == 0 ? ErrorCode.InvalidGroupId : groups.TryGetShard(groupId, out shard);
+            if (status != ErrorCode.None)
+            {
+                response.Groups.Add(Failed(groupId, status, null));
+                continue;
+            }
+            if (!shard!.TryGetGroup(groupId, out Group? found) || found is not ConsumerGroup group)
+            {
+                response.Groups.Add(Failed(groupId, ErrorCode.GroupIdNotFound,
+                    found is null ? $"group {groupId} not found" : $"group {groupId} is not a consumer group"));
+                continue;
+            }
+            lock (group.Lock)
+            {
+                if (group.IsDead)
+                {
+                    response.Groups.Add(Failed(groupId, ErrorCode.GroupIdNotFound, $"group {groupId} not found"));
+                    continue;
+                }
+                response.Groups.Add(Describe(group, image));
+            }
+        }
+        return ValueTask.FromResult<ConsumerGroupDescribeResponse?>(response);
+    }
+
+    private static ConsumerGroupDescribeResponse.DescribedGroup Describe(ConsumerGroup group, MetadataImage image)
+    {
+        var described = new ConsumerGroupDescribeResponse.DescribedGroup
+        {
+            GroupId = group.GroupId,
+            GroupState = CoordinatorShard.StateName(group.State),
+            GroupEpoch = group.GroupEpoch,
+            AssignmentEpoch = group.AssignmentEpoch,
+            AssignorName = group.AssignorName,
+        };
+        foreach (ConsumerGroupMember member in group.Members)
+        {
+            described.Members.Add(new ConsumerGroupDescribeResponse.Member
+            {
+                MemberId = member.MemberId,
+                InstanceId = member.InstanceId,
+                RackId = member.RackId,
+                MemberEpoch = member.MemberEpoch,
+                ClientId = member.ClientId,
+                ClientHost = member.ClientHost,
+                SubscribedTopicNames = [.. member.SubscribedTopicNames],
+                SubscribedTopicRegex = member.SubscribedTopicRegex,
+                Assignment = Assignment(member.Assigned, image),
+                TargetAssignment = Assignment(group.Target.GetValueOrDefault(member.MemberId) ?? [], image),
+            });
+        }
+        return described;
+    }
+
+    private static ConsumerGroupDescribeResponse.Assignment Assignment(IEnumerable<TopicIdPartition> partitions,
+        MetadataImage image)
+    {
+        var assignment = new ConsumerGroupDescribeResponse.Assignment();
+        foreach ((Guid topicId, List<int> list) in ConsumerGroup.ByTopic(partitions))
+        {
+            assignment.TopicPartitions.Add(new ConsumerGroupDescribeResponse.TopicPartitions
+            {
+                TopicId = topicId,
+                TopicName = image.Topics.TryGetTopic(topicId, out TopicImage? topic) ? topic.Name : "",
+                Partitions = list,
+            });
+        }
+        return assignment;
+    }
+
+    private static ConsumerGroupDescribeResponse.DescribedGroup Failed(string groupId, ErrorCode error, string? message) =>
+        new() { GroupId = groupId, ErrorCode = (short)error, ErrorMessage = message, GroupState = "", AssignorName = "" };
+
+    protected override ConsumerGroupDescribeResponse ErrorResponse(RequestContext context,
+        ConsumerGroupDescribeRequest request, ErrorCode error)
+    {
+        var response = new ConsumerGroupDescribeResponse();
+        foreach (string groupId in request.GroupIds) response.Groups.Add(Failed(groupId, error, null));
+        return response;
+    }
+}

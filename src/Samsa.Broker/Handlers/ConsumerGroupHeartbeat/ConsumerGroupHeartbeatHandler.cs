@@ -1,0 +1,68 @@
+using System.Net;
+using Samsa.Broker.Groups;
+using Samsa.Metadata.Image;
+using Samsa.Protocol;
+using Samsa.Protocol.Messages;
+
+namespace Samsa.Broker.Handlers;
+
+// ConsumerGroupHeartbeat v0–1 (KIP-848). Behaviour: epoch 0 joins (the member id comes from the client from v1,
+// from the coordinator in v0), -1 leaves, -2 leaves for a while (static members); other epochs must be the
+// member's (FENCED_MEMBER_EPOCH otherwise). The answer carries the member's epoch, the heartbeat interval and, when
+// it changed, its assignment; server assignors "uniform" (default) and "range". A classic group with members
+// holds the id: GROUP_ID_NOT_FOUND, as Kafka answers. Version notes: v1 client-generated member ids and regexes.
+[ApiHandler(ApiKey.ConsumerGroupHeartbeat, MinVersion = 0, MaxVersion = 1)]
+internal sealed class ConsumerGroupHeartbeatHandler(GroupCoordinator groups, MetadataLoader metadata)
+    : ApiHandler<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse>
+{
+    protected override ValueTask<ConsumerGroupHeartbeatResponse?> HandleAsync(RequestContext context,
+        ConsumerGroupHeartbeatRequest request, CancellationToken cancellationToken)
+    {
+        if (request.GroupId.Length == 0) return Error(ErrorCode.InvalidGroupId, "the group id is empty");
+        if (request.MemberEpoch != 0 && request.MemberId.Length == 0)
+            return Error(ErrorCode.InvalidRequest, "a member id is required past epoch 0");
+        ErrorCode status = groups.TryGetShard(request.GroupId, out CoordinatorShard? shard);
+        if (status != ErrorCode.None) return Error(status, null);
+        string clientHost = context.RemoteEndPoint is IPEndPoint ip ? "/" + ip.Address : "";
+        while (true)
+        {
+            ConsumerGroup? group = shard!.GetOrCreateConsumerGroup(request.GroupId);
+            if (group is null)
+                return Error(ErrorCode.GroupIdNotFound, $"group {request.GroupId} is not a consumer group");
+            ConsumerGroupHeartbeatResponse response;
+            ValueTask<ErrorCode> stored;
+            lock (group.Lock)
+            {
+                if (group.IsDead) continue;
+                response = group.Heartbeat(request, context.ClientId ?? "", clientHost, metadata.Current, out stored);
+            }
+            if (stored.IsCompletedSuccessfully)
+            {
+                ErrorCode error = stored.Result;
+                return error == ErrorCode.None
+                    ? ValueTask.FromResult<ConsumerGroupHeartbeatResponse?>(response)
+                    : Error(error, "the group's change could not be written");
+            }
+            return AfterStoredAsync(stored, response);
+        }
+    }
+
+    // The answer waits for the group's records, as Kafka's does: a member never acts on an epoch that is not stored.
+    private static async ValueTask<ConsumerGroupHeartbeatResponse?> AfterStoredAsync(ValueTask<ErrorCode> stored,
+        ConsumerGroupHeartbeatResponse response)
+    {
+        ErrorCode error = await stored.ConfigureAwait(false);
+        return error == ErrorCode.None
+            ? response
+            : new ConsumerGroupHeartbeatResponse { ErrorCode = (short)error, ErrorMessage = "the group's change could not be written" };
+    }
+
+    private static ValueTask<ConsumerGroupHeartbeatResponse?> Error(ErrorCode error, string? message) =>
+        ValueTask.FromResult<ConsumerGroupHeartbeatResponse?>(new ConsumerGroupHeartbeatResponse
+        {
+            ErrorCode = (short)error, ErrorMessage = message,
+        });
+
+    protected override ConsumerGroupHeartbeatResponse ErrorResponse(RequestContext context,
+        ConsumerGroupHeartbeatRequest request, ErrorCode error) => new() { ErrorCode = (short)error };
+}

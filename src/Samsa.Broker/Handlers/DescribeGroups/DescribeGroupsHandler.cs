@@ -1,0 +1,42 @@
+using Samsa.Broker.Groups;
+using Samsa.Protocol;
+using Samsa.Protocol.Messages;
+
+namespace Samsa.Broker.Handlers;
+
+// DescribeGroups v0–5. Behaviour: state, protocol type and, while Stable, the chosen assignor and each member's
+// metadata and assignment (other states list members without them); an unknown group is Dead with no members, as
+// Kafka answers. Version notes: v3 authorized operations (not computed: Samsa has no ACLs); v4 group instance
+// ids; v5 first flexible.
+[ApiHandler(ApiKey.DescribeGroups, MinVersion = 0, MaxVersion = 5)]
+internal sealed class DescribeGroupsHandler(GroupCoordinator groups)
+    : ApiHandler<DescribeGroupsRequest, DescribeGroupsResponse>
+{
+    protected override ValueTask<DescribeGroupsResponse?> HandleAsync(RequestContext context,
+        DescribeGroupsRequest request, CancellationToken cancellationToken)
+    {
+        var response = new DescribeGroupsResponse();
+        foreach (string groupId in request.Groups)
+        {
+            CoordinatorShard? shard = null;
+            ErrorCode status = groupId.Length == 0 ? ErrorCode.InvalidGroupId : groups.TryGetShard(groupId, out shard);
+            response.Groups.Add(status == ErrorCode.None
+                ? shard!.Describe(groupId, context.ApiVersion)
+                : Failed(groupId, status));
+        }
+        return ValueTask.FromResult<DescribeGroupsResponse?>(response);
+    }
+
+    private static DescribeGroupsResponse.DescribedGroup Failed(string groupId, ErrorCode error) => new()
+    {
+        GroupId = groupId, ErrorCode = (short)error, GroupState = "", ProtocolType = "", ProtocolData = "",
+    };
+
+    protected override DescribeGroupsResponse ErrorResponse(RequestContext context, DescribeGroupsRequest request,
+        ErrorCode error)
+    {
+        var response = new DescribeGroupsResponse();
+        foreach (string groupId in request.Groups) response.Groups.Add(Failed(groupId, error));
+        return response;
+    }
+}

@@ -1,0 +1,29 @@
+using Samsa.Broker.Groups;
+using Samsa.Protocol;
+using Samsa.Protocol.Messages;
+
+namespace Samsa.Broker.Handlers;
+
+// Heartbeat v0–4. Behaviour: keeps a classic member's session alive; REBALANCE_IN_PROGRESS tells it to rejoin,
+// UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION / FENCED_INSTANCE_ID that it is no longer the member it thinks.
+// Version notes: v3 group instance ids; v4 first flexible.
+[ApiHandler(ApiKey.Heartbeat, MinVersion = 0, MaxVersion = 4)]
+internal sealed class HeartbeatHandler(GroupCoordinator groups) : ApiHandler<HeartbeatRequest, HeartbeatResponse>
+{
+    protected override ValueTask<HeartbeatResponse?> HandleAsync(RequestContext context, HeartbeatRequest request,
+        CancellationToken cancellationToken)
+    {
+        ErrorCode error = Handle(request);
+        return ValueTask.FromResult<HeartbeatResponse?>(new HeartbeatResponse { ErrorCode = (short)error });
+    }
+
+    private ErrorCode Handle(HeartbeatRequest request)
+    {
+        ErrorCode status = groups.TryGetClassicGroup(request.GroupId, out ClassicGroup? group);
+        if (status != ErrorCode.None) return status;
+        lock (group!.Lock) return group.Heartbeat(request);
+    }
+
+    protected override HeartbeatResponse ErrorResponse(RequestContext context, HeartbeatRequest request, ErrorCode error) =>
+        new() { ErrorCode = (short)error };
+}

@@ -1,0 +1,46 @@
+using Samsa.Broker.Groups;
+using Samsa.Protocol;
+using Samsa.Protocol.Messages;
+
+namespace Samsa.Broker.Handlers;
+
+// LeaveGroup v0–5. Behaviour: removes members at once (no session timeout to wait for) and starts a rebalance;
+// static members leave by group instance id. Version notes: v3 batches members (KIP-345); v4 first flexible;
+// v5 adds a reason.
+[ApiHandler(ApiKey.LeaveGroup, MinVersion = 0, MaxVersion = 5)]
+internal sealed class LeaveGroupHandler(GroupCoordinator groups) : ApiHandler<LeaveGroupRequest, LeaveGroupResponse>
+{
+    protected override ValueTask<LeaveGroupResponse?> HandleAsync(RequestContext context, LeaveGroupRequest request,
+        CancellationToken cancellationToken)
+    {
+        bool batched = context.ApiVersion >= 3;
+        var response = new LeaveGroupResponse();
+        ErrorCode status = groups.TryGetClassicGroup(request.GroupId, out ClassicGroup? group);
+        if (status != ErrorCode.None)
+        {
+            response.ErrorCode = (short)status;
+            return ValueTask.FromResult<LeaveGroupResponse?>(response);
+        }
+        lock (group!.Lock)
+        {
+            if (!batched)
+            {
+                response.ErrorCode = (short)group.Leave(request.MemberId, null);
+                return ValueTask.FromResult<LeaveGroupResponse?>(response);
+            }
+            foreach (LeaveGroupRequest.MemberIdentity member in request.Members)
+            {
+                response.Members.Add(new LeaveGroupResponse.MemberResponse
+                {
+                    MemberId = member.MemberId,
+                    GroupInstanceId = member.GroupInstanceId,
+                    ErrorCode = (short)group.Leave(member.MemberId, member.GroupInstanceId),
+                });
+            }
+        }
+        return ValueTask.FromResult<LeaveGroupResponse?>(response);
+    }
+
+    protected override LeaveGroupResponse ErrorResponse(RequestContext context, LeaveGroupRequest request, ErrorCode error) =>
+        new() { ErrorCode = (short)error };
+}

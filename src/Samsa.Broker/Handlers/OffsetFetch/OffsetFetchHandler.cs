@@ -1,0 +1,123 @@
+using Samsa.Broker.Groups;
+using Samsa.Protocol;
+using Samsa.Protocol.Messages;
+
+namespace Samsa.Broker.Handlers;
+
+// OffsetFetch v1–9. Behaviour: the committed offsets of the named partitions (offset -1 and empty metadata where
+// none is committed) or, with null topics (v2+), of every partition the group has committed. Version notes: v2
+// null topics and a top-level error; v5 leader epochs; v6 first flexible; v7 require-stable (no pending
+// transactional offsets exist yet, so it changes nothing); v8 several groups at once (KIP-709); v9 member epochs.
+[ApiHandler(ApiKey.OffsetFetch, MinVersion = 1, MaxVersion = 9)]
+internal sealed class OffsetFetchHandler(GroupCoordinator groups) : ApiHandler<OffsetFetchRequest, OffsetFetchResponse>
+{
+    protected override ValueTask<OffsetFetchResponse?> HandleAsync(RequestContext context, OffsetFetchRequest request,
+        CancellationToken cancellationToken)
+    {
+        short version = context.ApiVersion;
+        var response = new OffsetFetchResponse();
+        if (version < 8)
+        {
+            List<(string, IReadOnlyList<int>)>? topics = request.Topics is null ? null : [];
+            if (request.Topics is not null)
+            {
+                foreach (OffsetFetchRequest.OffsetFetchRequestTopic topic in request.Topics)
+                    topics!.Add((topic.Name, topic.PartitionIndexes));
+            }
+            ErrorCode error = Fetch(request.GroupId, topics, out var result);
+            if (error != ErrorCode.None)
+                return ValueTask.FromResult<OffsetFetchResponse?>(ErrorResponse(context, request, error));
+            foreach ((string topic, List<(int Partition, OffsetAndMetadata? Offset)> partitions) in result)
+            {
+                var topicResponse = new OffsetFetchResponse.OffsetFetchResponseTopic { Name = topic };
+                foreach ((int partition, OffsetAndMetadata? offset) in partitions)
+                {
+                    topicResponse.Partitions.Add(new OffsetFetchResponse.OffsetFetchResponsePartition
+                    {
+                        PartitionIndex = partition,
+                        CommittedOffset = offset?.Offset ?? -1,
+                        CommittedLeaderEpoch = version >= 5 ? offset?.LeaderEpoch ?? -1 : -1,
+                        Metadata = offset?.Metadata ?? "",
+                    });
+                }
+                response.Topics.Add(topicResponse);
+            }
+            return ValueTask.FromResult<OffsetFetchResponse?>(response);
+        }
+        foreach (OffsetFetchRequest.OffsetFetchRequestGroup group in request.Groups)
+        {
+            List<(string, IReadOnlyList<int>)>? topics = group.Topics is null ? null : [];
+            if (group.Topics is not null)
+            {
+                foreach (OffsetFetchRequest.OffsetFetchRequestTopics topic in group.Topics)
+                    topics!.Add((topic.Name, topic.PartitionIndexes));
+            }
+            var groupResponse = new OffsetFetchResponse.OffsetFetchResponseGroup { GroupId = group.GroupId };
+            response.Groups.Add(groupResponse);
+            ErrorCode error = Fetch(group.GroupId, topics, out var result);
+            if (error != ErrorCode.None)
+            {
+                groupResponse.ErrorCode = (short)error;
+                continue;
+            }
+            foreach ((string topic, List<(int Partition, OffsetAndMetadata? Offset)> partitions) in result)
+            {
+                var topicResponse = new OffsetFetchResponse.OffsetFetchResponseTopics { Name = topic };
+                foreach ((int partition, OffsetAndMetadata? offset) in partitions)
+                {
+                    topicResponse.Partitions.Add(new OffsetFetchResponse.OffsetFetchResponsePartitions
+                    {
+                        PartitionIndex = partition,
+                        CommittedOffset = offset?.Offset ?? -1,
+                        CommittedLeaderEpoch = offset?.LeaderEpoch ?? -1,
+                        Metadata = offset?.Metadata ?? "",
+                    });
+                }
+                groupResponse.Topics.Add(topicResponse);
+            }
+        }
+        return ValueTask.FromResult<OffsetFetchResponse?>(response);
+    }
+
+    private ErrorCode Fetch(string groupId, List<(string, IReadOnlyList<int>)>? topics,
+        out List<(string Topic, List<(int Partition, OffsetAndMetadata? Offset)> Partitions)> result)
+    {
+        result = [];
+        if (groupId.Length == 0) return ErrorCode.InvalidGroupId;
+        ErrorCode status = groups.TryGetShard(groupId, out CoordinatorShard? shard);
+        if (status != ErrorCode.None) return status;
+        result = shard!.FetchOffsets(groupId, topics);
+        return ErrorCode.None;
+    }
+
+    protected override OffsetFetchResponse ErrorResponse(RequestContext context, OffsetFetchRequest request,
+        ErrorCode error)
+    {
+        var response = new OffsetFetchResponse();
+        short version = context.ApiVersion;
+        if (version >= 8)
+        {
+            foreach (OffsetFetchRequest.OffsetFetchRequestGroup group in request.Groups)
+                response.Groups.Add(new OffsetFetchResponse.OffsetFetchResponseGroup { GroupId = group.GroupId, ErrorCode = (short)error });
+            return response;
+        }
+        if (version >= 2)
+        {
+            response.ErrorCode = (short)error;
+            return response;
+        }
+        foreach (OffsetFetchRequest.OffsetFetchRequestTopic topic in request.Topics ?? [])
+        {
+            var topicResponse = new OffsetFetchResponse.OffsetFetchResponseTopic { Name = topic.Name };
+            foreach (int partition in topic.PartitionIndexes)
+            {
+                topicResponse.Partitions.Add(new OffsetFetchResponse.OffsetFetchResponsePartition
+                {
+                    PartitionIndex = partition, CommittedOffset = -1, Metadata = "", ErrorCode = (short)error,
+                });
+            }
+            response.Topics.Add(topicResponse);
+        }
+        return response;
+    }
+}

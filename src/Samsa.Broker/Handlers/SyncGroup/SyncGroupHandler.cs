@@ -1,0 +1,34 @@
+using Samsa.Broker.Groups;
+using Samsa.Protocol;
+using Samsa.Protocol.Messages;
+
+namespace Samsa.Broker.Handlers;
+
+// SyncGroup v0–5. Behaviour: the leader sends every member's assignment, which is stored in __consumer_offsets
+// before any member gets its own; other members wait for it. A sync during a new rebalance gets
+// REBALANCE_IN_PROGRESS, one from an old generation ILLEGAL_GENERATION. Version notes: v3 group instance ids;
+// v4 first flexible; v5 protocol type and name (checked against the group's).
+[ApiHandler(ApiKey.SyncGroup, MinVersion = 0, MaxVersion = 5)]
+internal sealed class SyncGroupHandler(GroupCoordinator groups) : ApiHandler<SyncGroupRequest, SyncGroupResponse>
+{
+    protected override ValueTask<SyncGroupResponse?> HandleAsync(RequestContext context, SyncGroupRequest request,
+        CancellationToken cancellationToken)
+    {
+        ErrorCode status = groups.TryGetClassicGroup(request.GroupId, out ClassicGroup? group);
+        if (status != ErrorCode.None) return Error(status);
+        Task<SyncGroupResponse> pending;
+        lock (group!.Lock) pending = group.Sync(request, context.ApiVersion);
+        return pending.IsCompletedSuccessfully
+            ? ValueTask.FromResult<SyncGroupResponse?>(pending.Result)
+            : AwaitAsync(pending);
+    }
+
+    private static async ValueTask<SyncGroupResponse?> AwaitAsync(Task<SyncGroupResponse> pending) =>
+        await pending.ConfigureAwait(false);
+
+    private static ValueTask<SyncGroupResponse?> Error(ErrorCode error) =>
+        ValueTask.FromResult<SyncGroupResponse?>(new SyncGroupResponse { ErrorCode = (short)error });
+
+    protected override SyncGroupResponse ErrorResponse(RequestContext context, SyncGroupRequest request, ErrorCode error) =>
+        new() { ErrorCode = (short)error };
+}

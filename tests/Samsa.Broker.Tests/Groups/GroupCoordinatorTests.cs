@@ -1,0 +1,385 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Samsa.Broker.Groups;
+using Samsa.Broker.Handlers;
+using Samsa.Broker.Tests.Handlers;
+using Samsa.Protocol;
+using Samsa.Protocol.Messages;
+
+namespace Samsa.Broker.Tests.Groups;
+
+/// <summary>
+/// The group coordinator over a one-node cluster in memory with a fake clock: timers (session, rebalance, initial
+/// delay, offset expiry) fire only when the test advances time, and loading replays what was written.
+/// </summary>
+public sealed class GroupCoordinatorTests
+{
+    private static readonly GroupCoordinatorOptions Defaults = new()
+    {
+        OffsetsTopicNumPartitions = 3,
+        InitialRebalanceDelay = TimeSpan.Zero,
+        OffsetsRetention = TimeSpan.FromMinutes(10),
+    };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private sealed class Groups : IAsyncDisposable
+    {
+        private readonly bool _ownsFixture;
+
+        private Groups(HandlerFixture fixture, GroupCoordinator coordinator, bool ownsFixture)
+        {
+            _ownsFixture = ownsFixture;
+            Fixture = fixture;
+            Coordinator = coordinator;
+            Find = new FindCoordinatorHandler(coordinator, fixture.Loader);
+            Join = new JoinGroupHandler(coordinator);
+            Sync = new SyncGroupHandler(coordinator);
+            Heartbeat = new HeartbeatHandler(coordinator);
+            Leave = new LeaveGroupHandler(coordinator);
+            Commit = new OffsetCommitHandler(coordinator);
+            Fetch = new OffsetFetchHandler(coordinator);
+        }
+
+        public HandlerFixture Fixture { get; }
+
+        public GroupCoordinator Coordinator { get; }
+
+        public IApiHandler Find { get; }
+
+        public IApiHandler Join { get; }
+
+        public IApiHandler Sync { get; }
+
+        public IApiHandler Heartbeat { get; }
+
+        public IApiHandler Leave { get; }
+
+        public IApiHandler Commit { get; }
+
+        public IApiHandler Fetch { get; }
+
+        public static async Task<Groups> StartAsync(GroupCoordinatorOptions? options = null, HandlerFixture? fixture = null)
+        {
+            bool owns = fixture is null;
+            fixture ??= await HandlerFixture.StartAsync();
+            var coordinator = new GroupCoordinator(fixture.Replicas, fixture.Loader, fixture.Controller,
+                options ?? Defaults, fixture.Time, NullLogger.Instance);
+            fixture.Loader.AddPublisher(coordinator);
+            var groups = new Groups(fixture, coordinator, owns);
+            FindCoordinatorResponse found = await HandlerFixture.SendAsync<FindCoordinatorRequest, FindCoordinatorResponse>(
+                groups.Find, new FindCoordinatorRequest { Key = "any" }, 3);
+            Assert.Equal(0, found.ErrorCode);
+            await groups.LoadedAsync();
+            return groups;
+        }
+
+        public async Task LoadedAsync()
+        {
+            DateTime end = DateTime.UtcNow.AddSeconds(10);
+            while (Coordinator.Shards.Count() < 3 || Coordinator.Shards.Any(s => s.Status != ErrorCode.None))
+            {
+                Assert.True(DateTime.UtcNow < end, "the partitions of __consumer_offsets did not load");
+                await Task.Delay(5, Ct);
+            }
+        }
+
+        public Task<JoinGroupResponse> JoinAsync(string group, string memberId, int sessionMs = 10_000,
+            int rebalanceMs = 20_000, string? instance = null) =>
+            HandlerFixture.SendAsync<JoinGroupRequest, JoinGroupResponse>(Join, new JoinGroupRequest
+            {
+                GroupId = group, MemberId = memberId, SessionTimeoutMs = sessionMs, RebalanceTimeoutMs = rebalanceMs,
+                GroupInstanceId = instance, ProtocolType = "consumer",
+                Protocols = [new JoinGroupRequest.JoinGroupRequestProtocol { Name = "range", Metadata = [1] }],
+            }, 5);
+
+        /// <summary>Joins a new dynamic member through the member-id-required round trip.</summary>
+        public async Task<JoinGroupResponse> JoinNewAsync(string group, int sessionMs = 10_000, int rebalanceMs = 20_000)
+        {
+            JoinGroupResponse required = await JoinAsync(group, "", sessionMs, rebalanceMs);
+            Assert.Equal((short)ErrorCode.MemberIdRequired, required.ErrorCode);
+            return await JoinAsync(group, required.MemberId, sessionMs, rebalanceMs);
+        }
+
+        public Task<SyncGroupResponse> SyncAsync(string group, string memberId, int generation,
+            params (string Member, byte[] Assignment)[] assignments) =>
+            HandlerFixture.SendAsync<SyncGroupRequest, SyncGroupResponse>(Sync, new SyncGroupRequest
+            {
+                GroupId = group, MemberId = memberId, GenerationId = generation,
+                Assignments = [.. assignments.Select(a => new SyncGroupRequest.SyncGroupRequestAssignment
+                    { MemberId = a.Member, Assignment = a.Assignment })],
+            }, 3);
+
+        public async Task<short> HeartbeatAsync(string group, string memberId, int generation) =>
+            (await HandlerFixture.SendAsync<HeartbeatRequest, HeartbeatResponse>(Heartbeat,
+                new HeartbeatRequest { GroupId = group, MemberId = memberId, GenerationId = generation }, 3)).ErrorCode;
+
+        public async Task<short> CommitAsync(string group, string memberId, int generation, long offset)
+        {
+            OffsetCommitResponse response = await HandlerFixture.SendAsync<OffsetCommitRequest, OffsetCommitResponse>(
+                Commit, new OffsetCommitRequest
+                {
+                    GroupId = group, MemberId = memberId, GenerationIdOrMemberEpoch = generation,
+                    Topics = [new OffsetCommitRequest.OffsetCommitRequestTopic
+                    {
+                        Name = "t",
+                        Partitions = [new OffsetCommitRequest.OffsetCommitRequestPartition { PartitionIndex = 0, CommittedOffset = offset }],
+                    }],
+                }, 8);
+            return Assert.Single(Assert.Single(response.Topics).Partitions).ErrorCode;
+        }
+
+        public async Task<long> CommittedAsync(string group)
+        {
+            OffsetFetchResponse response = await HandlerFixture.SendAsync<OffsetFetchRequest, OffsetFetchResponse>(Fetch,
+                new OffsetFetchRequest
+                {
+                    Groups = [new OffsetFetchRequest.OffsetFetchRequestGroup
+                    {
+                        GroupId = group,
+                        Topics = [new OffsetFetchRequest.OffsetFetchRequestTopics { Name = "t", PartitionIndexes = [0] }],
+                    }],
+                }, 8);
+            OffsetFetchResponse.OffsetFetchResponseGroup result = Assert.Single(response.Groups);
+            Assert.Equal(0, result.ErrorCode);
+            return Assert.Single(Assert.Single(result.Topics).Partitions).CommittedOffset;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Coordinator.Shutdown();
+            return _ownsFixture ? Fixture.DisposeAsync() : ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task A_single_member_joins_syncs_and_heartbeats_then_expires_after_its_session_timeout()
+    {
+        await using Groups groups = await Groups.StartAsync();
+        JoinGroupResponse joined = await groups.JoinNewAsync("g", sessionMs: 10_000);
+        Assert.Equal(0, joined.ErrorCode);
+        Assert.Equal(1, joined.GenerationId);
+        Assert.Equal(joined.MemberId, joined.Leader);
+        Assert.Single(joined.Members);
+        SyncGroupResponse synced = await groups.SyncAsync("g", joined.MemberId, 1, (joined.MemberId, [7]));
+        Assert.Equal([7], synced.Assignment);
+
+        groups.Fixture.Time.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(0, await groups.HeartbeatAsync("g", joined.MemberId, 1));
+        groups.Fixture.Time.Advance(TimeSpan.FromSeconds(9));   // 18 s after the sync, 9 s after the heartbeat
+        Assert.Equal(0, await groups.HeartbeatAsync("g", joined.MemberId, 1));
+        groups.Fixture.Time.Advance(TimeSpan.FromSeconds(11));
+        Assert.Equal((short)ErrorCode.UnknownMemberId, await groups.HeartbeatAsync("g", joined.MemberId, 1));
+    }
+
+    [Fact]
+    public async Task A_member_that_does_not_rejoin_is_removed_when_the_rebalance_timeout_passes()
+    {
+        await using Groups groups = await Groups.StartAsync();
+        JoinGroupResponse first = await groups.JoinNewAsync("g", sessionMs: 30_000, rebalanceMs: 5_000);
+        await groups.SyncAsync("g", first.MemberId, 1, (first.MemberId, [1]));
+
+        // A second member starts a rebalance; the first is told to rejoin but never does.
+        JoinGroupResponse required = await groups.JoinAsync("g", "", 30_000, 5_000);
+        Task<JoinGroupResponse> second = groups.JoinAsync("g", required.MemberId, 30_000, 5_000);
+        Assert.Equal((short)ErrorCode.RebalanceInProgress, await groups.HeartbeatAsync("g", first.MemberId, 1));
+        Assert.False(second.IsCompleted);
+        groups.Fixture.Time.Advance(TimeSpan.FromSeconds(5));
+        JoinGroupResponse completed = await second.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(0, completed.ErrorCode);
+        Assert.Equal(2, completed.GenerationId);
+        Assert.Equal(required.MemberId, completed.Leader);
+        Assert.Equal([required.MemberId], completed.Members.Select(m => m.MemberId));
+        Assert.Equal((short)ErrorCode.UnknownMemberId, await groups.HeartbeatAsync("g", first.MemberId, 1));
+    }
+
+    [Fact]
+    public async Task The_first_rebalance_of_a_new_group_waits_for_the_initial_delay()
+    {
+        await using Groups groups = await Groups.StartAsync(Defaults with { InitialRebalanceDelay = TimeSpan.FromSeconds(3) });
+        JoinGroupResponse required = await groups.JoinAsync("g", "");
+        Task<JoinGroupResponse> join = groups.JoinAsync("g", required.MemberId);
+        groups.Fixture.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.False(join.IsCompleted);
+        groups.Fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, (await join.WaitAsync(TimeSpan.FromSeconds(10), Ct)).ErrorCode);
+    }
+
+    [Fact]
+    public async Task Offsets_of_a_group_without_members_expire_after_the_retention_and_stay_gone_after_a_reload()
+    {
+        await using Groups groups = await Groups.StartAsync();
+        Assert.Equal(0, await groups.CommitAsync("standalone", "", -1, 42));
+        Assert.Equal(42, await groups.CommittedAsync("standalone"));
+        groups.Fixture.Time.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal(42, await groups.CommittedAsync("standalone"));
+        groups.Fixture.Time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(-1, await groups.CommittedAsync("standalone"));
+
+        // A classic group keeps its offsets while it has members, and for the retention after it empties.
+        JoinGroupResponse member = await groups.JoinNewAsync("classic", sessionMs: 300_000);
+        await groups.SyncAsync("classic", member.MemberId, 1, (member.MemberId, [1]));
+        Assert.Equal(0, await groups.CommitAsync("classic", member.MemberId, 1, 7));
+        for (int i = 0; i < 6; i++)
+        {
+            groups.Fixture.Time.Advance(TimeSpan.FromMinutes(2));   // heartbeats keep it alive past the retention
+            Assert.Equal(0, await groups.HeartbeatAsync("classic", member.MemberId, 1));
+        }
+        Assert.Equal(7, await groups.CommittedAsync("classic"));
+        await HandlerFixture.SendAsync<LeaveGroupRequest, LeaveGroupResponse>(groups.Leave,
+            new LeaveGroupRequest { GroupId = "classic", MemberId = member.MemberId }, 1);
+        groups.Fixture.Time.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal(7, await groups.CommittedAsync("classic"));
+        groups.Fixture.Time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(-1, await groups.CommittedAsync("classic"));
+
+        // A new coordinator over the same logs loads the tombstones: nothing comes back.
+        groups.Coordinator.Shutdown();
+        await using Groups reloaded = await Groups.StartAsync(fixture: groups.Fixture);
+        Assert.Equal(-1, await reloaded.CommittedAsync("standalone"));
+        Assert.Equal(-1, await reloaded.CommittedAsync("classic"));
+    }
+
+    [Fact]
+    public async Task A_new_coordinator_loads_offsets_and_a_stable_group_from_the_partition()
+    {
+        await using Groups groups = await Groups.StartAsync();
+        JoinGroupResponse member = await groups.JoinNewAsync("g", sessionMs: 30_000);
+        await groups.SyncAsync("g", member.MemberId, 1, (member.MemberId, [9]));
+        Assert.Equal(0, await groups.CommitAsync("g", member.MemberId, 1, 5));
+        Assert.Equal(0, await groups.CommitAsync("g", member.MemberId, 1, 6));
+        groups.Coordinator.Shutdown();
+
+        await using Groups reloaded = await Groups.StartAsync(fixture: groups.Fixture);
+        Assert.Equal(6, await reloaded.CommittedAsync("g"));
+        // The member is back as it was, with its assignment, and must heartbeat within its session timeout.
+        Assert.Equal(0, await reloaded.HeartbeatAsync("g", member.MemberId, 1));
+        SyncGroupResponse again = await reloaded.SyncAsync("g", member.MemberId, 1);
+        Assert.Equal([9], again.Assignment);
+        reloaded.Fixture.Time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal((short)ErrorCode.UnknownMemberId, await reloaded.HeartbeatAsync("g", member.MemberId, 1));
+    }
+
+    [Fact]
+    public async Task Consumer_group_members_get_partitions_and_keep_their_epoch_across_a_reload()
+    {
+        await using Groups groups = await Groups.StartAsync(Defaults with { ConsumerSessionTimeout = TimeSpan.FromSeconds(30) });
+        await groups.Fixture.CreateTopicAsync("t", partitions: 4);
+        Guid topicId = groups.Fixture.Topic("t").TopicId;
+        var heartbeat = new ConsumerGroupHeartbeatHandler(groups.Coordinator, groups.Fixture.Loader);
+
+        Task<ConsumerGroupHeartbeatResponse> BeatAsync(string member, int epoch, List<int>? owned = null, bool join = false) =>
+            HandlerFixture.SendAsync<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse>(heartbeat,
+                new ConsumerGroupHeartbeatRequest
+                {
+                    GroupId = "kip848", MemberId = member, MemberEpoch = epoch,
+                    RebalanceTimeoutMs = join ? 10_000 : -1,
+                    SubscribedTopicNames = join ? ["t"] : null,
+                    TopicPartitions = owned is null ? (join ? [] : null)
+                        : [new ConsumerGroupHeartbeatRequest.TopicPartitionsData { TopicId = topicId, Partitions = owned }],
+                }, 1);
+
+        ConsumerGroupHeartbeatResponse a = await BeatAsync("member-a", 0, join: true);
+        Assert.Equal(0, a.ErrorCode);
+        Assert.Equal(1, a.MemberEpoch);
+        Assert.Equal([0, 1, 2, 3], Assert.Single(a.Assignment!.TopicPartitions).Partitions);
+
+        // b joins: a must give up two partitions before b gets them.
+        ConsumerGroupHeartbeatResponse b = await BeatAsync("member-b", 0, join: true);
+        Assert.Equal(2, b.MemberEpoch);
+        Assert.Empty(b.Assignment!.TopicPartitions);
+        ConsumerGroupHeartbeatResponse revoke = await BeatAsync("member-a", 1);
+        Assert.Equal(1, revoke.MemberEpoch);
+        List<int> kept = Assert.Single(revoke.Assignment!.TopicPartitions).Partitions;
+        Assert.Equal(2, kept.Count);
+        ConsumerGroupHeartbeatResponse stillWaiting = await BeatAsync("member-b", 2);
+        Assert.True(stillWaiting.Assignment is null || stillWaiting.Assignment.TopicPartitions.Count == 0);
+        ConsumerGroupHeartbeatResponse revoked = await BeatAsync("member-a", 1, owned: kept);
+        Assert.Equal(2, revoked.MemberEpoch);
+        ConsumerGroupHeartbeatResponse got = await BeatAsync("member-b", 2);
+        Assert.Equal([0, 1, 2, 3], kept.Concat(Assert.Single(got.Assignment!.TopicPartitions).Partitions).Order());
+
+        // A stale epoch is fenced; an unknown member is unknown.
+        Assert.Equal((short)ErrorCode.FencedMemberEpoch, (await BeatAsync("member-a", 7)).ErrorCode);
+        Assert.Equal((short)ErrorCode.UnknownMemberId, (await BeatAsync("member-z", 3)).ErrorCode);
+
+        // A new coordinator loads the group from the partition: both members carry on at epoch 2.
+        groups.Coordinator.Shutdown();
+        await using Groups reloaded = await Groups.StartAsync(groups.Coordinator.Options, groups.Fixture);
+        heartbeat = new ConsumerGroupHeartbeatHandler(reloaded.Coordinator, reloaded.Fixture.Loader);
+        ConsumerGroupHeartbeatResponse afterA = await BeatAsync("member-a", 2);
+        Assert.Equal(0, afterA.ErrorCode);
+        Assert.Equal(2, afterA.MemberEpoch);
+        ConsumerGroupHeartbeatResponse afterB = await BeatAsync("member-b", 2);
+        Assert.Equal(0, afterB.ErrorCode);
+        Assert.Equal(2, afterB.MemberEpoch);
+        var describe = new ConsumerGroupDescribeHandler(reloaded.Coordinator, reloaded.Fixture.Loader);
+        ConsumerGroupDescribeResponse described = await HandlerFixture.SendAsync<ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse>(
+            describe, new ConsumerGroupDescribeRequest { GroupIds = ["kip848"] }, 0);
+        ConsumerGroupDescribeResponse.DescribedGroup group = Assert.Single(described.Groups);
+        Assert.Equal("Stable", group.GroupState);
+        Assert.Equal(2, group.Members.Count);
+        Assert.All(group.Members, m => Assert.Equal(2, Assert.Single(m.Assignment.TopicPartitions).Partitions.Count));
+
+        // DescribeGroups describes it too, each member's assignment in the classic consumer protocol's format.
+        DescribeGroupsResponse classicView = await HandlerFixture.SendAsync<DescribeGroupsRequest, DescribeGroupsResponse>(
+            new DescribeGroupsHandler(reloaded.Coordinator), new DescribeGroupsRequest { Groups = ["kip848"] }, 5);
+        DescribeGroupsResponse.DescribedGroup viewed = Assert.Single(classicView.Groups);
+        Assert.Equal("consumer", viewed.ProtocolType);
+        Assert.Equal("uniform", viewed.ProtocolData);
+        Assert.Equal(2, viewed.Members.Count);
+        Assert.All(viewed.Members, m => Assert.Equal(["t"], ConsumerProtocol.Topics(m.MemberMetadata)));
+        Assert.All(viewed.Members, m => Assert.Equal(2 + 4 + 2 + 1 + 4 + 8 + 4, m.MemberAssignment.Length));
+
+        // Leaving, then the session of the other lapsing, empties the group.
+        Assert.Equal(-1, (await BeatAsync("member-a", -1)).MemberEpoch);
+        reloaded.Fixture.Time.Advance(TimeSpan.FromSeconds(31));
+        described = await HandlerFixture.SendAsync<ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse>(
+            describe, new ConsumerGroupDescribeRequest { GroupIds = ["kip848"] }, 0);
+        Assert.Equal("Empty", Assert.Single(described.Groups).GroupState);
+    }
+
+    [Fact]
+    public async Task Deleting_a_topic_deletes_the_offsets_committed_for_it()
+    {
+        await using Groups groups = await Groups.StartAsync();
+        await groups.Fixture.CreateTopicAsync("t");
+        Assert.Equal(0, await groups.CommitAsync("g", "", -1, 12));
+        Assert.Equal(12, await groups.CommittedAsync("g"));
+        await groups.Fixture.Controller.DeleteTopicsAsync([new Samsa.Metadata.Controller.TopicToDelete("t", Guid.Empty)], Ct);
+        Assert.Equal(-1, await groups.CommittedAsync("g"));
+
+        groups.Coordinator.Shutdown();
+        await using Groups reloaded = await Groups.StartAsync(fixture: groups.Fixture);
+        Assert.Equal(-1, await reloaded.CommittedAsync("g"));
+    }
+
+    [Fact]
+    public async Task A_consumer_group_member_that_keeps_revoked_partitions_past_its_rebalance_timeout_is_removed()
+    {
+        await using Groups groups = await Groups.StartAsync(Defaults with { ConsumerSessionTimeout = TimeSpan.FromMinutes(5) });
+        await groups.Fixture.CreateTopicAsync("t", partitions: 2);
+        var heartbeat = new ConsumerGroupHeartbeatHandler(groups.Coordinator, groups.Fixture.Loader);
+
+        Task<ConsumerGroupHeartbeatResponse> BeatAsync(string member, int epoch, bool join = false) =>
+            HandlerFixture.SendAsync<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse>(heartbeat,
+                new ConsumerGroupHeartbeatRequest
+                {
+                    GroupId = "slow", MemberId = member, MemberEpoch = epoch, RebalanceTimeoutMs = join ? 10_000 : -1,
+                    SubscribedTopicNames = join ? ["t"] : null, TopicPartitions = join ? [] : null,
+                }, 1);
+
+        Assert.Equal(1, (await BeatAsync("a", 0, join: true)).MemberEpoch);
+        Assert.Equal(2, (await BeatAsync("b", 0, join: true)).MemberEpoch);
+        ConsumerGroupHeartbeatResponse revoke = await BeatAsync("a", 1);
+        Assert.Single(Assert.Single(revoke.Assignment!.TopicPartitions).Partitions);
+
+        // a never reports the partition gone; after its 10 s rebalance timeout it is out, and b gets both.
+        groups.Fixture.Time.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(0, (await BeatAsync("a", 1)).ErrorCode);
+        groups.Fixture.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal((short)ErrorCode.UnknownMemberId, (await BeatAsync("a", 1)).ErrorCode);
+        ConsumerGroupHeartbeatResponse b = await BeatAsync("b", 2);
+        Assert.Equal(3, b.MemberEpoch);
+        Assert.Equal([0, 1], Assert.Single(b.Assignment!.TopicPartitions).Partitions);
+    }
+}
