@@ -29,7 +29,7 @@ internal static class GroupsOutput
             });
             return;
         }
-        IAnsiConsole console = CreateConsole(writer);
+        IAnsiConsole console = CliConsole.Create(writer);
         var table = new Table().Border(TableBorder.Rounded).AddColumn("Group").AddColumn("Type").AddColumn("State");
         foreach (GroupListing g in groups)
             table.AddRow(new Text(g.GroupId), new Text(g.IsSimple ? "simple" : g.Type), new Text(g.State));
@@ -70,7 +70,7 @@ internal static class GroupsOutput
             });
             return;
         }
-        IAnsiConsole console = CreateConsole(writer);
+        IAnsiConsole console = CliConsole.Create(writer);
         console.MarkupLine(Markup.Escape($"{group.GroupId}: {group.State}, assignor {(group.Assignor.Length == 0 ? "-" : group.Assignor)}, "
             + $"{group.Members.Count} member{(group.Members.Count == 1 ? "" : "s")}"));
         var members = new Table().Border(TableBorder.Rounded)
@@ -96,7 +96,7 @@ internal static class GroupsOutput
             });
             return;
         }
-        IAnsiConsole console = CreateConsole(writer);
+        IAnsiConsole console = CliConsole.Create(writer);
         WriteLagTable(console, lag);
         console.WriteLine($"total lag {lag.Sum(l => l.Lag ?? 0).ToString(CultureInfo.InvariantCulture)}");
     }
@@ -125,7 +125,7 @@ internal static class GroupsOutput
             });
             return;
         }
-        IAnsiConsole console = CreateConsole(writer);
+        IAnsiConsole console = CliConsole.Create(writer);
         var table = new Table().Border(TableBorder.Rounded).AddColumn("Topic")
             .AddColumn(new TableColumn("Partition").RightAligned()).AddColumn(new TableColumn("Current").RightAligned())
             .AddColumn(new TableColumn("New").RightAligned());
@@ -207,19 +207,5 @@ internal static class GroupsOutput
             json.WriteEndObject();
         }
         writer.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
-    }
-
-    private static IAnsiConsole CreateConsole(TextWriter writer)
-    {
-        bool terminal = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
-        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(writer),
-            Interactive = InteractionSupport.No,
-        });
-        if (!terminal) console.Profile.Width = 160;
-        return console;
     }
 }

@@ -15,7 +15,7 @@ internal static class TopicsOutput
     public static void WriteTable(TextWriter writer, ApplyReport report, string source, string bootstrap)
     {
         if (report.Error is not null) return;   // the caller prints it on standard error
-        IAnsiConsole console = CreateConsole(writer);
+        IAnsiConsole console = CliConsole.Create(writer);
         console.MarkupLine(Markup.Escape($"{source} applied to {bootstrap} ({Brokers(report.LiveBrokers)})"));
         string[] details = [.. report.Topics.Select(Details)];
         bool anyDetails = details.Any(d => d.Length > 0);
@@ -45,7 +45,7 @@ internal static class TopicsOutput
 
     public static void WriteList(TextWriter writer, ClusterSnapshot snapshot, string bootstrap)
     {
-        IAnsiConsole console = CreateConsole(writer);
+        IAnsiConsole console = CliConsole.Create(writer);
         console.MarkupLine(Markup.Escape($"{bootstrap} ({Brokers(snapshot.LiveBrokers)})"));
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("Topic").AddColumn(new TableColumn("Partitions").RightAligned())
@@ -186,19 +186,5 @@ internal static class TopicsOutput
     {
         if (value is null) json.WriteNull(name);
         else json.WriteString(name, value);
-    }
-
-    private static IAnsiConsole CreateConsole(TextWriter writer)
-    {
-        bool terminal = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
-        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(writer),
-            Interactive = InteractionSupport.No,
-        });
-        if (!terminal) console.Profile.Width = 160;
-        return console;
     }
 }
