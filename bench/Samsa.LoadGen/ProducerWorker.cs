@@ -42,6 +42,7 @@ internal sealed class ProducerWorker : IDisposable
             LingerMs = workload.LingerMs,
             BatchSize = workload.BatchBytes,
             EnableIdempotence = workload.Idempotence,
+            MaxInFlight = workload.MaxInFlight,
             CompressionType = Enum.Parse<CompressionType>(workload.Compression, ignoreCase: true),
             QueueBufferingMaxKbytes = 256 * 1024,
             QueueBufferingMaxMessages = 1_000_000,

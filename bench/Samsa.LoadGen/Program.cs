@@ -53,6 +53,7 @@ var acks = new Option<string>("--acks") { DefaultValueFactory = _ => "1" };
 var linger = new Option<double>("--linger-ms") { DefaultValueFactory = _ => 5 };
 var batch = new Option<int>("--batch-bytes") { DefaultValueFactory = _ => 1 << 20 };
 var idempotence = new Option<bool>("--idempotence");
+var maxInFlight = new Option<int?>("--max-in-flight") { Description = "max.in.flight.requests.per.connection." };
 var compression = new Option<string>("--compression") { DefaultValueFactory = _ => "none" };
 var warmup = new Option<double>("--warmup-s") { DefaultValueFactory = _ => 5 };
 var duration = new Option<double>("--duration-s") { DefaultValueFactory = _ => 20 };
@@ -61,7 +62,7 @@ var runBootstrap = new Option<string>("--bootstrap") { Description = "host:port 
 var run = new Command("run", "Run one workload and print what it measured.")
 {
     runBootstrap, brokerPid, topic, partitions, producers, consumers, rate, size, acks, linger, batch, idempotence,
-    compression, warmup, duration, mock,
+    compression, warmup, duration, mock, maxInFlight,
 };
 run.SetAction(async (result, cancellationToken) =>
 {
@@ -78,6 +79,7 @@ run.SetAction(async (result, cancellationToken) =>
         LingerMs = result.GetValue(linger),
         BatchBytes = result.GetValue(batch),
         Idempotence = result.GetValue(idempotence),
+        MaxInFlight = result.GetValue(maxInFlight),
         Compression = result.GetValue(compression)!,
         Warmup = TimeSpan.FromSeconds(result.GetValue(warmup)),
         Duration = TimeSpan.FromSeconds(result.GetValue(duration)),

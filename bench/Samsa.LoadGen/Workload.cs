@@ -31,6 +31,9 @@ internal sealed record Workload
 
     public bool Idempotence { get; init; }
 
+    /// <summary>max.in.flight.requests.per.connection; null keeps the client's default (5 with idempotence).</summary>
+    public int? MaxInFlight { get; init; }
+
     public string Compression { get; init; } = "none";
 
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
