@@ -22,7 +22,8 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
 {
     private readonly int _nodeId;
     private readonly LogManager _logs;
-    private readonly BrokerConfigValues _staticConfigs;
+    private readonly IReadOnlyDictionary<string, string> _staticValues;
+    private readonly ConfigResource _brokerResource;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<TopicPartition, Partition> _partitions = new();
     private BrokerConfigValues _brokerConfigs;
@@ -31,7 +32,8 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
     {
         _nodeId = nodeId;
         _logs = logs;
-        _staticConfigs = brokerConfigs;
+        _staticValues = brokerConfigs.Static;
+        _brokerResource = ConfigResources.ForBroker(nodeId);
         _brokerConfigs = brokerConfigs;
         _logger = logger;
         _logs.LogDirectoryOffline += OnLogDirectoryOffline;
@@ -47,20 +49,11 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
 
     public IEnumerable<Partition> Partitions => _partitions.Values;
 
-    /// <summary>The topic configuration in effect for <paramref name="topic"/> in <paramref name="image"/>.</summary>
-    public EffectiveTopicConfig TopicConfig(MetadataImage image, string topic) =>
-        EffectiveTopicConfig.Resolve(image.Configs.Get(ConfigResource.ForTopic(topic)), BrokerLayers(image));
-
-    private BrokerConfigValues BrokerLayers(MetadataImage image) => new(
-        image.Configs.Get(ConfigResources.ForBroker(_nodeId)),
-        image.Configs.Get(ConfigResource.BrokerDefault),
-        _staticConfigs.Static);
-
     public void OnMetadataUpdate(MetadataImage previous, MetadataImage image, MetadataDelta? delta)
     {
-        bool brokerConfigsChanged = delta is null || delta.ConfigChanges.Any(r => r.Type == ConfigResourceType.Broker
-            && (r.IsBrokerDefault || r == ConfigResources.ForBroker(_nodeId)));
-        if (brokerConfigsChanged) _brokerConfigs = BrokerLayers(image);
+        bool brokerConfigsChanged = delta is null
+            || delta.ConfigChanges.Any(r => r.IsBrokerDefault || r == _brokerResource);
+        if (brokerConfigsChanged) _brokerConfigs = ConfigResources.BrokerLayers(image, _nodeId, _staticValues);
         if (delta is null || brokerConfigsChanged)
         {
             RemoveReplicasNotIn(image, _partitions.Keys);

@@ -13,10 +13,15 @@ internal static class ConfigResources
     /// The broker layers as of <paramref name="image"/>: this node's dynamic values, the cluster-wide dynamic
     /// defaults (both from the image) and the values the node started with.
     /// </summary>
-    public static BrokerConfigValues BrokerLayers(MetadataImage image, BrokerOptions options) => new(
-        image.Configs.Get(ForBroker(options.NodeId)),
+    public static BrokerConfigValues BrokerLayers(MetadataImage image, BrokerOptions options) =>
+        BrokerLayers(image, options.NodeId, options.Configs.Static);
+
+    /// <summary>The broker layers of node <paramref name="nodeId"/> over the values it started with.</summary>
+    public static BrokerConfigValues BrokerLayers(MetadataImage image, int nodeId,
+        IReadOnlyDictionary<string, string> staticValues) => new(
+        image.Configs.Get(ForBroker(nodeId)),
         image.Configs.Get(ConfigResource.BrokerDefault),
-        options.Configs.Static);
+        staticValues);
 
     public static ConfigResource ForBroker(int nodeId) =>
         new(ConfigResourceType.Broker, nodeId.ToString(CultureInfo.InvariantCulture));
