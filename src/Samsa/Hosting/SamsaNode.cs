@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Samsa.Broker;
+using Samsa.Broker.Network;
 using Samsa.Configuration;
 using Samsa.Metadata.Configs;
 using Samsa.Metadata.Controller;
@@ -140,6 +141,8 @@ internal sealed partial class SamsaNode : IAsyncDisposable
         // largest frame the broker accepts.
         builder.Services.Configure<SocketTransportOptions>(o =>
             o.MaxReadBufferSize = settings.SocketRequestMaxBytes + 64L * 1024);
+        // Receive into 64 KiB blocks rather than Kestrel's 4 KiB ones: a sixteenth of the receive calls per request.
+        builder.Services.AddSingleton(TransportBlocks.Factory);
         var bound = new Dictionary<string, ListenOptions>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
