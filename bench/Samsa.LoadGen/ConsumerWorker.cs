@@ -59,7 +59,7 @@ internal sealed class ConsumerWorker
 
     private void Run(string bootstrap, string topic, int[] partitions, Offset from, CancellationToken stop)
     {
-        using IConsumer<Ignore, byte[]> consumer = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig
+        using IConsumer<Ignore, Payload.Stamped> consumer = new ConsumerBuilder<Ignore, Payload.Stamped>(new ConsumerConfig
         {
             BootstrapServers = bootstrap,
             GroupId = "samsa-loadgen-" + Guid.NewGuid().ToString("N"),
@@ -67,7 +67,7 @@ internal sealed class ConsumerWorker
             FetchWaitMaxMs = 500,
             FetchMinBytes = 1,
             MaxPartitionFetchBytes = 4 << 20,
-        }).SetLogHandler((_, _) => { }).Build();
+        }).SetValueDeserializer(Payload.StampReader.Instance).SetLogHandler((_, _) => { }).Build();
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p, from)));
         // Resolve where each partition starts before the producers begin, so no early message is skipped.
         foreach (int p in partitions)
@@ -84,7 +84,7 @@ internal sealed class ConsumerWorker
         _assigned.TrySetResult();
         while (!stop.IsCancellationRequested)
         {
-            ConsumeResult<Ignore, byte[]>? result;
+            ConsumeResult<Ignore, Payload.Stamped>? result;
             try
             {
                 result = consumer.Consume(TimeSpan.FromMilliseconds(100));
@@ -93,8 +93,9 @@ internal sealed class ConsumerWorker
             {
                 continue;
             }
-            if (result?.Message?.Value is not { } value) continue;
-            long sentAt = Payload.SentAt(value);
+            if (result?.Message is not { } message) continue;
+            Payload.Stamped value = message.Value;
+            long sentAt = value.SentAt;
             double latency = Payload.MicrosecondsSince(sentAt);
             if (double.IsNaN(_firstLatencyMs)) _firstLatencyMs = latency / 1000;
             if (sentAt >= _windowStart && sentAt < _windowEnd)

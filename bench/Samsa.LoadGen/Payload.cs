@@ -24,6 +24,18 @@ internal static class Payload
     public static long SentAt(ReadOnlySpan<byte> payload) =>
         payload.Length >= TimestampBytes ? BinaryPrimitives.ReadInt64LittleEndian(payload) : -1;
 
+    /// <summary>What the consumer keeps of a message: its send time and size, read in place from the client's
+    /// buffer, so consuming copies no payload into managed memory (the generator must not be the bottleneck).</summary>
+    public readonly record struct Stamped(long SentAt, int Length);
+
+    public sealed class StampReader : Confluent.Kafka.IDeserializer<Stamped>
+    {
+        public static readonly StampReader Instance = new();
+
+        public Stamped Deserialize(ReadOnlySpan<byte> data, bool isNull, Confluent.Kafka.SerializationContext context) =>
+            isNull ? new Stamped(-1, 0) : new Stamped(SentAt(data), data.Length);
+    }
+
     public static double MicrosecondsSince(long timestamp) =>
         (Stopwatch.GetTimestamp() - timestamp) * 1_000_000.0 / Stopwatch.Frequency;
 }
