@@ -216,9 +216,9 @@ internal sealed class FetchPlan
             return data;
         }
         if (read.Length == 0) return data;
-        byte[] buffer = lease.Rent(read.Length);
-        read.CopyTo(buffer.AsSpan(0, read.Length));
-        data.Records = new ReadOnlySequence<byte>(buffer, 0, read.Length);
+        Memory<byte> buffer = lease.Rent(read.Length);
+        read.CopyTo(buffer.Span);
+        data.Records = new ReadOnlySequence<byte>(buffer);
         remaining -= read.Length;
         return data;
     }

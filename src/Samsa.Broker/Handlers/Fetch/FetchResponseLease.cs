@@ -9,22 +9,37 @@ namespace Samsa.Broker.Handlers;
 /// A Fetch response whose record data sits in buffers rented from <see cref="RecordBuffers"/>; the connection disposes it
 /// once the response is written, which returns them.
 /// </summary>
+/// <remarks>
+/// Partitions' reads are packed into few buffers: each read goes into the room left in the last buffer, and when it
+/// does not fit, the next buffer is at least twice the last. A response of n partitions holds O(log n) buffers of
+/// distinct sizes, where one buffer per partition would outrun the pool's few arrays per size and allocate fresh
+/// ones (on the large object heap, past 85 KB) for every partition beyond them.
+/// </remarks>
 internal sealed class FetchResponseLease : IKafkaMessage, IDisposable
 {
     private List<byte[]>? _rented;
+    private byte[]? _last;
+    private int _lastUsed;
 
     public FetchResponse Response { get; } = new();
 
     /// <summary>Bytes of records the response carries.</summary>
     public long RecordBytes { get; private set; }
 
-    /// <summary>Rents a buffer of at least <paramref name="length"/> bytes that lives until the response is sent.</summary>
-    public byte[] Rent(int length)
+    /// <summary>Rents <paramref name="length"/> bytes that live until the response is sent.</summary>
+    public Memory<byte> Rent(int length)
     {
-        byte[] buffer = RecordBuffers.Pool.Rent(length);
-        (_rented ??= []).Add(buffer);
+        if (_last is null || _last.Length - _lastUsed < length)
+        {
+            int size = _last is null ? length : (int)Math.Min(Math.Max(length, 2L * _last.Length), Array.MaxLength);
+            _last = RecordBuffers.Pool.Rent(Math.Max(size, length));
+            _lastUsed = 0;
+            (_rented ??= []).Add(_last);
+        }
+        Memory<byte> memory = _last.AsMemory(_lastUsed, length);
+        _lastUsed += length;
         RecordBytes += length;
-        return buffer;
+        return memory;
     }
 
     public void Write(ref KafkaWriter writer, short version) => Response.Write(ref writer, version);
