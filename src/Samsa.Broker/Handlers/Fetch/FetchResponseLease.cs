@@ -21,7 +21,7 @@ internal sealed class FetchResponseLease : IKafkaMessage, IDisposable
     /// <summary>Rents a buffer of at least <paramref name="length"/> bytes that lives until the response is sent.</summary>
     public byte[] Rent(int length)
     {
-        byte[] buffer = RecordBuffers.Pool.Rent(length);
+        byte[] buffer = RecordBuffers.Rent(length);
         (_rented ??= []).Add(buffer);
         RecordBytes += length;
         return buffer;
@@ -35,6 +35,6 @@ internal sealed class FetchResponseLease : IKafkaMessage, IDisposable
     {
         List<byte[]>? rented = Interlocked.Exchange(ref _rented, null);
         if (rented is null) return;
-        foreach (byte[] buffer in rented) RecordBuffers.Pool.Return(buffer);
+        foreach (byte[] buffer in rented) RecordBuffers.Return(buffer);
     }
 }
