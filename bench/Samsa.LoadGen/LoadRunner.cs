@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
@@ -85,6 +86,12 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
         preload.Flush(DrainTimeout);
         preload.Dispose();
 
+        return await ReadBackAsync(workload, messages, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads <paramref name="messages"/> of the workload's topic with one consumer from the beginning.</summary>
+    public async Task<WorkloadResult> ReadBackAsync(Workload workload, long messages, CancellationToken cancellationToken)
+    {
         log.WriteLine($"  {workload.Name}: reading it back with one consumer");
         broker.TakePeakRssBytes();
         double cpu0 = broker.CpuSeconds();
@@ -129,15 +136,22 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
         ConsumerWorker consumer = ConsumerWorker.Start(bootstrap, topic, [0], Offset.End, 0, long.MaxValue, stop.Token);
         await consumer.Assigned.ConfigureAwait(false);
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false); // connections settle
+        long rssStart = broker.RssBytes();
         broker.TakePeakRssBytes();
         double cpu0 = broker.CpuSeconds();
         await Task.Delay(idle, cancellationToken).ConfigureAwait(false);
         double cpu1 = broker.CpuSeconds();
         long rss = broker.TakePeakRssBytes();
+        log.WriteLine($"  idle: broker RSS {Mib(rssStart)} MiB as the window opened, {Mib(broker.RssBytes())} MiB " +
+            $"as it closed, {Mib(rss)} MiB at most");
 
-        Payload.Stamp(payload, Stopwatch.GetTimestamp());
+        long sent = Stopwatch.GetTimestamp();
+        Payload.Stamp(payload, sent);
         await producer.ProduceAsync(topic, new Message<Null, byte[]> { Value = payload }, cancellationToken).ConfigureAwait(false);
+        double ackMs = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
         await consumer.WaitForAsync(1, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  idle: the message was acknowledged after {ackMs:0.00} ms and consumed after {consumer.FirstLatencyMs:0.00} ms"));
         await stop.CancelAsync().ConfigureAwait(false);
         await consumer.Completion.ConfigureAwait(false);
         return new WorkloadResult
@@ -221,6 +235,8 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
         // Leaders are elected by the time CreateTopics answers; the metadata round trip makes sure clients see them.
         admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
     }
+
+    private static string Mib(long bytes) => bytes > 0 ? (bytes / 1048576.0).ToString("0", CultureInfo.InvariantCulture) : "n/a";
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 

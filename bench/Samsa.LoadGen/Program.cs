@@ -5,6 +5,7 @@ using Samsa.LoadGen;
 // samsa-loadgen: load for any Kafka bootstrap address, modelled on the OpenMessaging Benchmark.
 //   suite: every row of bench/README.md beside the machine's limits (bench/run.sh starts a broker and calls this)
 //   run:   one workload from flags
+//   idle:  the suite's idle row alone, optionally after the produce row's load
 var bootstrap = new Option<string>("--bootstrap") { Description = "host:port of the cluster.", Required = true };
 var brokerPid = new Option<int?>("--broker-pid") { Description = "The broker's process id, to sample its CPU and RSS from /proc." };
 
@@ -96,5 +97,46 @@ run.SetAction(async (result, cancellationToken) =>
     return 0;
 });
 
-var root = new RootCommand("Samsa's load generator.") { suite, run };
+var idleSeconds = new Option<double>("--idle-s") { DefaultValueFactory = _ => 60, Description = "How long the consumer long-polls before the message." };
+var loadSeconds = new Option<double>("--load-s")
+{
+    Description = "First load the broker as the suite's earlier rows do: the produce row (8 partitions, 2 producers, " +
+        "unthrottled) for this long, then one consumer reads it all back. 0 idles a fresh broker.",
+};
+var rounds = new Option<int>("--rounds") { DefaultValueFactory = _ => 1, Description = "Idle rounds, each ending in one message." };
+var idleCommand = new Command("idle", "Run the suite's idle row alone, optionally after load, and print what it measured.")
+{
+    runBootstrap, brokerPid, idleSeconds, loadSeconds, rounds,
+};
+idleCommand.SetAction(async (result, cancellationToken) =>
+{
+    using var sampler = new BrokerSampler(result.GetValue(brokerPid));
+    var runner = new LoadRunner(result.GetValue(runBootstrap)!, sampler, Console.Out);
+    Console.WriteLine($"broker RSS {sampler.RssBytes() / 1048576.0:0} MiB before the run");
+    if (result.GetValue(loadSeconds) is > 0 and double seconds)
+    {
+        var load = new Workload
+        {
+            Name = "load", Topic = "idle-load", Partitions = 8, Producers = 2, Acks = "1", LingerMs = 5,
+            BatchBytes = 1 << 20, Warmup = TimeSpan.Zero, Duration = TimeSpan.FromSeconds(seconds),
+        };
+        WorkloadResult produced = await runner.RunAsync(load, cancellationToken);
+        WorkloadResult read = await runner.ReadBackAsync(load, produced.Messages, cancellationToken);
+        await runner.DeleteTopicAsync(load.Topic);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"load: produced {produced.MegabytesPerSecond:0} MB/s (peak RSS {produced.PeakRssMiB:0} MiB), read back " +
+            $"{read.MegabytesPerSecond:0} MB/s (peak RSS {read.PeakRssMiB:0} MiB); RSS now {sampler.RssBytes() / 1048576.0:0} MiB"));
+    }
+    for (int round = 0; round < result.GetValue(rounds); round++)
+    {
+        WorkloadResult r = await runner.RunIdleAsync("bench-idle", TimeSpan.FromSeconds(result.GetValue(idleSeconds)),
+            cancellationToken);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"idle: broker CPU {r.BrokerCpuPercent:0.00}% of a core; peak RSS {r.PeakRssMiB:0} MiB; first message " +
+            $"{r.FirstMessageLatencyMs:0.00} ms"));
+    }
+    return 0;
+});
+
+var root = new RootCommand("Samsa's load generator.") { suite, run, idleCommand };
 return await root.Parse(args).InvokeAsync();

@@ -19,16 +19,18 @@ namespace Samsa.Broker;
 /// <remarks>
 /// Thread-safe. The replica manager follows the metadata image on the metadata thread; connections run in
 /// parallel. <see cref="Stop"/> makes connections stop reading and finish the responses they owe. The broker also
-/// runs the background jobs on its logs (retention, checkpoints, the log cleaner) until disposed.
+/// runs the background jobs on its logs (retention, checkpoints, the log cleaner) and gives memory back when load
+/// stops (<see cref="IdleMemoryTrim"/>) until disposed.
 /// </remarks>
 public sealed class BrokerServer : IAsyncDisposable
 {
     private readonly KafkaConnectionHandler _connections;
     private readonly BrokerLifetime _lifetime;
     private readonly LogMaintenance _maintenance;
+    private readonly IdleMemoryTrim _memoryTrim;
 
     private BrokerServer(BrokerOptions options, ReplicaManager replicas, KafkaConnectionHandler connections,
-        BrokerLifetime lifetime, LogMaintenance maintenance, GroupCoordinator groups)
+        BrokerLifetime lifetime, LogMaintenance maintenance, IdleMemoryTrim memoryTrim, GroupCoordinator groups)
     {
         Groups = groups;
         Options = options;
@@ -36,6 +38,7 @@ public sealed class BrokerServer : IAsyncDisposable
         _connections = connections;
         _lifetime = lifetime;
         _maintenance = maintenance;
+        _memoryTrim = memoryTrim;
     }
 
     public BrokerOptions Options { get; }
@@ -95,7 +98,9 @@ public sealed class BrokerServer : IAsyncDisposable
         metadata.AddPublisher(replicas);
         metadata.AddPublisher(groups);   // after the replicas: it looks up the partitions they open
         var maintenance = new LogMaintenance(logs, replicas, options, time, loggers);
-        return new BrokerServer(options, replicas, connections, lifetime, maintenance, groups);
+        var memoryTrim = new IdleMemoryTrim(time, IdleMemoryTrim.ProcessActivity, IdleMemoryTrim.TrimProcess,
+            loggers.CreateLogger("Samsa.Broker.Memory"));
+        return new BrokerServer(options, replicas, connections, lifetime, maintenance, memoryTrim, groups);
     }
 
     /// <summary>Serves one accepted Kafka connection until it closes.</summary>
@@ -111,6 +116,7 @@ public sealed class BrokerServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _maintenance.DisposeAsync().ConfigureAwait(false);
+        await _memoryTrim.DisposeAsync().ConfigureAwait(false);
         Groups.Shutdown();
         Replicas.Dispose();
         _lifetime.Dispose();

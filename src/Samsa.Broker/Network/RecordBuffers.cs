@@ -10,7 +10,8 @@ namespace Samsa.Broker.Network;
 /// The shared <see cref="ArrayPool{T}.Shared"/> keeps arrays per core and per thread and lets them go only at a
 /// gen-2 collection, which an idle broker does not have: after a burst of large fetches it held hundreds of MiB for
 /// good. This pool keeps at most <see cref="ArraysPerSize"/> arrays of each power-of-two size up to
-/// <see cref="LargestPooled"/> (about 64 MiB at most, all sizes full), and hands out larger ones fresh. Thread-safe.
+/// <see cref="LargestPooled"/> (about 64 MiB at most, all sizes full), and hands out larger ones fresh; once the
+/// broker goes quiet, <see cref="Trim"/> drops them all (see <c>IdleMemoryTrim</c>). Thread-safe.
 /// </remarks>
 internal static class RecordBuffers
 {
@@ -19,5 +20,23 @@ internal static class RecordBuffers
 
     public const int ArraysPerSize = 4;
 
-    public static ArrayPool<byte> Pool { get; } = ArrayPool<byte>.Create(LargestPooled, ArraysPerSize);
+    private static ArrayPool<byte> s_pool = NewPool();
+    private static long s_rentedBytes;
+
+    /// <summary>Bytes rented so far: how busy the broker is, for the idle trim.</summary>
+    public static long RentedBytes => Volatile.Read(ref s_rentedBytes);
+
+    public static byte[] Rent(int length)
+    {
+        Interlocked.Add(ref s_rentedBytes, length);
+        return Volatile.Read(ref s_pool).Rent(length);
+    }
+
+    /// <summary>Returns a rented array; an array rented before a <see cref="Trim"/> joins the new pool.</summary>
+    public static void Return(byte[] buffer) => Volatile.Read(ref s_pool).Return(buffer);
+
+    /// <summary>Lets go of every pooled array (the next collection frees them) and starts an empty pool.</summary>
+    public static void Trim() => Volatile.Write(ref s_pool, NewPool());
+
+    private static ArrayPool<byte> NewPool() => ArrayPool<byte>.Create(LargestPooled, ArraysPerSize);
 }

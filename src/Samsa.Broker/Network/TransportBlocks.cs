@@ -23,12 +23,16 @@ public sealed class TransportBlocks : MemoryPool<byte>
 
     public const int RetainedBlocks = 256;
 
+    private static readonly ConcurrentDictionary<TransportBlocks, byte> s_pools = new();
+
     private readonly ConcurrentBag<Block> _free = [];
     private int _freeCount;
     private volatile bool _disposed;
 
     /// <summary>What the host registers as the transport's <see cref="IMemoryPoolFactory{T}"/>: a pool per listener.</summary>
     public static IMemoryPoolFactory<byte> Factory { get; } = new PoolFactory();
+
+    public TransportBlocks() => s_pools.TryAdd(this, 0);
 
     public override int MaxBufferSize => BlockSize;
 
@@ -47,11 +51,23 @@ public sealed class TransportBlocks : MemoryPool<byte>
         return new Block(this);
     }
 
+    /// <summary>Lets go of the blocks every pool keeps (the next collection frees them): the broker went quiet.</summary>
+    public static void TrimAll()
+    {
+        foreach (TransportBlocks pool in s_pools.Keys) pool.DropFree();
+    }
+
     // The transport disposes its pool when the listener stops: what the pool keeps goes, and blocks returned by
     // connections still closing are left to the GC.
     protected override void Dispose(bool disposing)
     {
         _disposed = true;
+        s_pools.TryRemove(this, out _);
+        DropFree();
+    }
+
+    private void DropFree()
+    {
         while (_free.TryTake(out _)) Interlocked.Decrement(ref _freeCount);
     }
 

@@ -59,4 +59,15 @@ public sealed class TransportBlocksTests
         Assert.Equal(0, pool.Retained);
         Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(TransportBlocks.BlockSize + 1));
     }
+
+    [Fact]
+    public void Trimming_after_load_empties_every_pool()
+    {
+        using var pool = new TransportBlocks();
+        IMemoryOwner<byte>[] burst = [.. Enumerable.Range(0, 10).Select(_ => pool.Rent())];
+        foreach (IMemoryOwner<byte> block in burst) block.Dispose();
+        Assert.Equal(10, pool.Retained);
+        TransportBlocks.TrimAll();
+        Assert.Equal(0, pool.Retained);
+    }
 }

@@ -32,7 +32,7 @@ internal sealed class FetchResponseLease : IKafkaMessage, IDisposable
         if (_last is null || _last.Length - _lastUsed < length)
         {
             int size = _last is null ? length : (int)Math.Min(Math.Max(length, 2L * _last.Length), Array.MaxLength);
-            _last = RecordBuffers.Pool.Rent(Math.Max(size, length));
+            _last = RecordBuffers.Rent(Math.Max(size, length));
             _lastUsed = 0;
             (_rented ??= []).Add(_last);
         }
@@ -50,6 +50,6 @@ internal sealed class FetchResponseLease : IKafkaMessage, IDisposable
     {
         List<byte[]>? rented = Interlocked.Exchange(ref _rented, null);
         if (rented is null) return;
-        foreach (byte[] buffer in rented) RecordBuffers.Pool.Return(buffer);
+        foreach (byte[] buffer in rented) RecordBuffers.Return(buffer);
     }
 }

@@ -88,7 +88,7 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
     private static void Return(List<byte[]>? rented)
     {
         if (rented is null) return;
-        foreach (byte[] buffer in rented) RecordBuffers.Pool.Return(buffer);
+        foreach (byte[] buffer in rented) RecordBuffers.Return(buffer);
     }
 
     private static void Complete(PartitionResponse response, AppendResult result, Partition partition)
@@ -190,7 +190,7 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
     {
         if (records.IsSingleSegment) return MemoryMarshal.AsMemory(records.First);
         int length = checked((int)records.Length);
-        byte[] buffer = RecordBuffers.Pool.Rent(length);
+        byte[] buffer = RecordBuffers.Rent(length);
         (rented ??= []).Add(buffer);
         records.CopyTo(buffer);
         return buffer.AsMemory(0, length);
