@@ -20,6 +20,9 @@ public sealed record BrokerOptions
 
     public TimeSpan ConnectionsMaxIdle { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary><c>fetch.max.bytes</c>: the most record bytes in one consumer fetch response, whatever it asks.</summary>
+    public int FetchMaxBytes { get; init; } = 2 * 1024 * 1024;
+
     public bool AutoCreateTopicsEnable { get; init; } = true;
 
     /// <summary><c>log.retention.check.interval.ms</c>: how often retention deletes old segments.</summary>

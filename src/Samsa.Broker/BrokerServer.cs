@@ -58,7 +58,7 @@ public sealed class BrokerServer : IAsyncDisposable
         [
             new MetadataHandler(options, metadata, controller),
             new ProduceHandler(replicas, metadata, time),
-            new FetchHandler(replicas, metadata, new FetchSessionCache(time), time),
+            new FetchHandler(replicas, metadata, new FetchSessionCache(time), time, options.FetchMaxBytes),
             new ListOffsetsHandler(replicas, metadata),
             new CreateTopicsHandler(options, metadata, controller),
             new DeleteTopicsHandler(controller),

@@ -60,10 +60,10 @@ internal sealed class BrokerFixture : IAsyncDisposable
         return fixture;
     }
 
-    public IApiHandler[] Handlers() =>
+    public IApiHandler[] Handlers(int fetchMaxBytes = 55 << 20) =>
     [
         new ProduceHandler(Replicas, Loader, Time),
-        new FetchHandler(Replicas, Loader, new FetchSessionCache(Time), Time),
+        new FetchHandler(Replicas, Loader, new FetchSessionCache(Time), Time, fetchMaxBytes),
     ];
 
     public async ValueTask DisposeAsync()

@@ -19,6 +19,13 @@ public static partial class BrokerConfigs
         defaultValue: 100 * 1024 * 1024, min: 1, importance: ConfigImportance.High,
         doc: "The largest request frame accepted; a larger one closes the connection before it is read.");
 
+    public static readonly ConfigDef<int> FetchMaxBytes = ConfigDef.Int("fetch.max.bytes",
+        defaultValue: 2 * 1024 * 1024, min: 1024, importance: ConfigImportance.Medium,
+        doc: "The most record bytes one consumer fetch response carries, whatever the consumer asks (at least one "
+            + "whole batch, however large). Samsa copies a response through memory before it sends it, so a small "
+            + "response starts flowing sooner and holds less; the consumer fetches again at once. Kafka's default is "
+            + "55 MiB; 2 MiB read back fastest here (bench/README.md). Followers' fetches are not capped by it.");
+
     public static readonly ConfigDef<long> QueuedMaxRequestBytes = ConfigDef.Long("queued.max.request.bytes",
         defaultValue: -1, min: -1, importance: ConfigImportance.Medium,
         doc: "Bytes of requests read but not yet answered, across all connections; at the limit connections stop "

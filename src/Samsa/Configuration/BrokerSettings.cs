@@ -57,6 +57,9 @@ internal sealed record BrokerSettings
 
     public required int MessageMaxBytes { get; init; }
 
+    /// <summary><c>fetch.max.bytes</c>: the most record bytes in one consumer fetch response.</summary>
+    public required int FetchMaxBytes { get; init; }
+
     public required int NumPartitions { get; init; }
 
     public required int DefaultReplicationFactor { get; init; }

@@ -71,6 +71,7 @@ internal static class BrokerSettingsBuilder
             QueuedMaxRequestBytes = queued,
             ConnectionsMaxIdle = idleMs < 0 ? Timeout.InfiniteTimeSpan : Ms(idleMs),
             MessageMaxBytes = config.Get(MessageMaxBytes),
+            FetchMaxBytes = config.Get(FetchMaxBytes),
             NumPartitions = config.Get(NumPartitions),
             DefaultReplicationFactor = config.Get(DefaultReplicationFactor),
             MinInsyncReplicas = config.Get(MinInsyncReplicas),

@@ -192,6 +192,8 @@ internal static class ConfigurationDocs
         - `log.dir` defaults to `./data` (Kafka's `/tmp/kafka-logs` does not survive a reboot).
         - `message.max.bytes` and `max.message.bytes` default to 1 MiB + 4 KiB, which admits a 1 MiB record with
           its batch overhead (Kafka's 1,048,588 admits a 1 MiB batch).
+        - `fetch.max.bytes` defaults to 2 MiB (Kafka: 55 MiB): a consumer's fetch response is copied through memory
+          before it is sent, and smaller responses start flowing sooner; consumers fetch again at once.
         - `queued.max.request.bytes=-1` means a quarter of `samsa.memory` (Kafka: unbounded).
         - `offsets.topic.replication.factor` is lowered to the number of live brokers, with a warning, rather than
           blocking consumer groups on a small cluster.

@@ -100,6 +100,7 @@ internal sealed partial class SamsaNode : IAsyncDisposable
             ListenerName = client.Name,
             SocketRequestMaxBytes = settings.SocketRequestMaxBytes,
             QueuedMaxRequestBytes = settings.QueuedMaxRequestBytes,
+            FetchMaxBytes = settings.FetchMaxBytes,
             ConnectionsMaxIdle = settings.ConnectionsMaxIdle,
             AutoCreateTopicsEnable = settings.AutoCreateTopicsEnable,
             Configs = settings.ToBrokerConfigValues(),

@@ -52,6 +52,28 @@ public sealed class FetchSessionTests
     }
 
     [Fact]
+    public async Task A_response_stops_at_the_brokers_fetch_max_bytes_and_the_next_serves_the_partitions_left_out()
+    {
+        // fetch.max.bytes of 1 KiB: each response holds one partition's batch (always at least one whole batch), and
+        // the partition served last goes to the back of the session, so the other comes first next time.
+        await using BrokerFixture broker = await BrokerFixture.StartAsync(("t", 2));
+        await using var client = new ConnectionHarness(broker.Handlers(fetchMaxBytes: 1024), time: broker.Time);
+        string value = new('x', 800);
+        await ProduceAsync(client, "t", 0, value);
+        await ProduceAsync(client, "t", 0, value);                  // partition 0 could fill the next response too
+        await ProduceAsync(client, "t", 1, value);
+
+        FetchResponse opened = await FetchAsync(client, Request(0, 0, ("t", 0, 0), ("t", 1, 0)));
+        int[] first = WithRecords(opened);
+        Assert.Equal([0], first);
+        FetchResponse next = await FetchAsync(client, Request(opened.SessionId, 1, ("t", 0, 1)));
+        Assert.Equal([1], WithRecords(next));
+
+        static int[] WithRecords(FetchResponse response) =>
+            [.. response.Responses.SelectMany(t => t.Partitions).Where(p => p.Records is { Length: > 0 }).Select(p => p.PartitionIndex)];
+    }
+
+    [Fact]
     public async Task Wrong_epoch_unknown_session_and_closed_session_get_Kafka_errors()
     {
         await using BrokerFixture broker = await BrokerFixture.StartAsync(("t", 1));

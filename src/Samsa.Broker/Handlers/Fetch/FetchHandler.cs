@@ -15,7 +15,7 @@ namespace Samsa.Broker.Handlers;
 // Version notes: v7 sessions; v12 first flexible; v13 topics by id; v15 replica state moves to a tagged field.
 [ApiHandler(ApiKey.Fetch, MinVersion = 4, MaxVersion = 17)]
 internal sealed class FetchHandler(ReplicaManager replicas, MetadataLoader metadata, FetchSessionCache sessions,
-    TimeProvider time) : ApiHandler<FetchRequest, FetchResponseLease>
+    TimeProvider time, int fetchMaxBytes = 55 * 1024 * 1024) : ApiHandler<FetchRequest, FetchResponseLease>
 {
     private const int FinalEpoch = -1;
     private const int InitialEpoch = 0;
@@ -55,6 +55,7 @@ internal sealed class FetchHandler(ReplicaManager replicas, MetadataLoader metad
                 plan = FetchPlan.FromSession(request, version, session, replicas, image);
             }
         }
+        plan.LimitConsumerBytes(fetchMaxBytes);
         int minBytes = request.MinBytes;
         if (request.MaxWaitMs <= 0 || minBytes <= 0 || plan.HasErrors || plan.AvailableBytes(minBytes) >= minBytes)
             return Answer(plan.Read());

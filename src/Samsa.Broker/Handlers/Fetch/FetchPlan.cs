@@ -30,7 +30,14 @@ internal sealed class FetchPlan
         _incremental = incremental;
     }
 
-    public int MaxBytes { get; }
+    public int MaxBytes { get; private set; }
+
+    /// <summary>Caps a consumer's response at the broker's <c>fetch.max.bytes</c>; a follower's is not capped.</summary>
+    public void LimitConsumerBytes(int fetchMaxBytes)
+    {
+        if (FromFollower) return;
+        MaxBytes = MaxBytes <= 0 ? fetchMaxBytes : Math.Min(MaxBytes, fetchMaxBytes);
+    }
 
     public bool ReadCommitted { get; }
 
@@ -160,11 +167,13 @@ internal sealed class FetchPlan
         FetchResponse response = lease.Response;
         long remaining = MaxBytes <= 0 ? int.MaxValue : MaxBytes;
         FetchResponse.FetchableTopicResponse? current = null;
+        List<SessionPartition>? served = null;
         foreach (Entry entry in _entries)
         {
             FetchResponse.PartitionData data = ReadPartition(entry, lease, ref remaining);
             if (entry.Cached is { } cached)
             {
+                if (data.Records is { Length: > 0 }) (served ??= []).Add(cached);
                 bool news = data.Records is { Length: > 0 } || data.HighWatermark != cached.LastHighWatermark
                     || data.LastStableOffset != cached.LastStableOffset || data.LogStartOffset != cached.LastLogStartOffset
                     || data.ErrorCode != cached.LastError;
@@ -182,6 +191,9 @@ internal sealed class FetchPlan
             }
             current.Partitions.Add(data);
         }
+        // Partitions that returned records go to the back of the session's order, so when a response fills up
+        // before its last partitions, those come first next time and none starves.
+        if (served is not null) _session!.MoveToEnd(served);
         return lease;
     }
 

@@ -11,9 +11,9 @@ namespace Samsa.Broker.Handlers;
 /// </summary>
 /// <remarks>
 /// Partitions' reads are packed into few buffers: each read goes into the room left in the last buffer, and when it
-/// does not fit, the next buffer is at least twice the last. A response of n partitions holds O(log n) buffers of
-/// distinct sizes, where one buffer per partition would outrun the pool's few arrays per size and allocate fresh
-/// ones (on the large object heap, past 85 KB) for every partition beyond them.
+/// does not fit, the next buffer is twice the last, up to the largest size the pool keeps. A response of n partitions
+/// holds O(log n) buffers of distinct sizes, where one buffer per partition would outrun the pool's few arrays per size
+/// and allocate fresh ones (on the large object heap, past 85 KB) for every partition beyond them.
 /// </remarks>
 internal sealed class FetchResponseLease : IKafkaMessage, IDisposable
 {
@@ -31,7 +31,8 @@ internal sealed class FetchResponseLease : IKafkaMessage, IDisposable
     {
         if (_last is null || _last.Length - _lastUsed < length)
         {
-            int size = _last is null ? length : (int)Math.Min(Math.Max(length, 2L * _last.Length), Array.MaxLength);
+            // Doubling stops at the largest size the pool keeps: past it every buffer would be a fresh array.
+            int size = _last is null ? length : (int)Math.Min(2L * _last.Length, RecordBuffers.LargestPooled);
             _last = RecordBuffers.Rent(Math.Max(size, length));
             _lastUsed = 0;
             (_rented ??= []).Add(_last);

@@ -26,7 +26,7 @@ internal sealed class FetchSession(int id, bool topicIds, long createdTimestamp)
 
     public long LastUsedTimestamp { get; set; } = createdTimestamp;
 
-    /// <summary>The partitions in the order they were added.</summary>
+    /// <summary>The partitions in the order they are read: as added, with those that last returned records at the back.</summary>
     public IReadOnlyList<SessionPartition> Partitions => _ordered;
 
     public int Count => _ordered.Count;
@@ -48,6 +48,15 @@ internal sealed class FetchSession(int id, bool topicIds, long createdTimestamp)
         };
         _byKey[key] = added;
         _ordered.Add(added);
+    }
+
+    /// <summary>Moves <paramref name="served"/> (partitions of this session, in order) behind all the others.</summary>
+    public void MoveToEnd(List<SessionPartition> served)
+    {
+        if (served.Count == _ordered.Count) return;
+        var moved = new HashSet<SessionPartition>(served, ReferenceEqualityComparer.Instance);
+        _ordered.RemoveAll(moved.Contains);
+        _ordered.AddRange(served);
     }
 
     public void Remove(string topic, Guid topicId, int partition)
