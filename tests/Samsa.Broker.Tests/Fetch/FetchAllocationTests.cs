@@ -22,14 +22,13 @@ namespace Samsa.Broker.Tests.Fetch;
 /// </summary>
 public sealed class FetchAllocationTests
 {
-    // Measured on 2026-11-25 (.NET 10.0.12, Debug and Release alike), per request: 1,576 B for one partition and
-    // 2,872 B for four at v12, 2,824 B for four at v16, 2,368 B for four in an incremental session, the same whether
-    // each partition returns 1 KiB or 256 KiB: the request's objects, the plan and its entries, the response's
-    // objects, the lease's list of rented buffers, and about 430 B more for each further partition. The budget is a
-    // base plus a share per partition, each a little above today's; copying the records out (at least 1 KiB a
-    // request) fails it.
-    // Sixteen partitions cost no more per partition: the lease packs their reads into a few buffers of growing size
-    // (one buffer per partition outran the pool's four arrays per size and cost 25,352 B a request).
+    // Measured on 2026-11-25 (.NET 10.0.12, Debug and Release alike), per request: 1,592 B for one partition and
+    // 2,888 B for four at v12, 2,840 B for four at v16, 2,472 B for four in an incremental session, 8,552-8,592 B for
+    // sixteen, the same whether each partition returns 1 KiB or 256 KiB: the request's objects, the plan and its
+    // entries, the response's objects, the lease's list of rented buffers, and about 430 B more for each further
+    // partition. The lease packs the partitions' reads into a few buffers of growing size (one buffer per partition
+    // outran the pool's four arrays per size and cost 25,352 B for sixteen). The budget is a base plus a share per
+    // partition, each a little above today's; copying the records out (at least 1 KiB a request) fails it.
     private const int BaseBudget = 1_280;
     private const int PerPartitionBudget = 512;
     private const int WarmUp = 100;
