@@ -11,7 +11,7 @@ namespace Samsa.LoadGen;
 // schedule and latency is measured from each message's intended send time, so a stalled broker cannot hide its stall
 // by slowing the generator down (no coordinated omission). Each payload carries its send time for end-to-end latency.
 // A warm-up precedes the measured window; only messages whose intended send time falls in the window count.
-internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWriter log)
+internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWriter log, bool createTopics = true)
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
@@ -216,6 +216,14 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
     private async Task EnsureTopicAsync(string topic, int partitions, IReadOnlyDictionary<string, string> configs)
     {
         using IAdminClient admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        if (!createTopics)
+        {
+            // librdkafka's mock cluster serves no CreateTopics (asking costs a minute's timeout): it creates a topic,
+            // with its own partition count, when the metadata request names it.
+            Metadata created = admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
+            log.WriteLine($"  (topic {topic} created on first use, {created.Topics[0].Partitions.Count} partitions)");
+            return;
+        }
         try
         {
             await admin.CreateTopicsAsync([new TopicSpecification

@@ -87,7 +87,8 @@ run.SetAction(async (result, cancellationToken) =>
     };
     using MockCluster? cluster = result.GetValue(mock) ? new MockCluster() : null;
     using var sampler = new BrokerSampler(result.GetValue(brokerPid));
-    var runner = new LoadRunner(cluster?.Bootstrap ?? result.GetValue(runBootstrap)!, sampler, Console.Out);
+    var runner = new LoadRunner(cluster?.Bootstrap ?? result.GetValue(runBootstrap)!, sampler, Console.Out,
+        createTopics: cluster is null);
     WorkloadResult r = await runner.RunAsync(workload, cancellationToken);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{r.MessagesPerSecond:0} msg/s, {r.MegabytesPerSecond:0.0} MB/s, errors {r.Errors} {r.FirstError}; publish p50 {r.Publish.P50:0.00} " +

@@ -170,7 +170,7 @@ internal sealed class Suite(SuiteOptions options, TextWriter log)
         if (options.Mock)
         {
             using var mock = new MockCluster();
-            var mockRunner = new LoadRunner(mock.Bootstrap, new BrokerSampler(null), log);
+            var mockRunner = new LoadRunner(mock.Bootstrap, new BrokerSampler(null), log, createTopics: false);
             WorkloadResult mockProduce = await mockRunner.RunAsync(Produce("mock produce", "bench-produce"), cancellationToken);
             rows.Add(new SuiteRow("reference: produce", "the produce row against librdkafka's mock cluster",
                 $"{F(mockProduce.MegabytesPerSecond)} MB/s", $"Samsa's produce row is {R(produce.MegabytesPerSecond / mockProduce.MegabytesPerSecond)} of it",
