@@ -99,10 +99,10 @@ internal sealed partial class LogMaintenance : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(4201, LogLevel.Information, "Retention deleted {Segments} log segments")]
+        [LoggerMessage(4230, LogLevel.Information, "Retention deleted {Segments} log segments")]
         public static partial void SegmentsDeleted(ILogger logger, int segments);
 
-        [LoggerMessage(4202, LogLevel.Warning, "The {Job} job failed; it runs again at its next interval")]
+        [LoggerMessage(4231, LogLevel.Warning, "The {Job} job failed; it runs again at its next interval")]
         public static partial void JobFailed(ILogger logger, string job, Exception exception);
     }
 }
