@@ -60,7 +60,10 @@ public sealed class RebalanceTests
         await Eventually.TrueAsync(() => a.Assignment.Count == 3 && b.Assignment.Count == 3, Deadline,
             "a and b to own three partitions each");
         TopicPartition[] ofA = [.. a.Assignment.OrderBy(tp => tp.Partition.Value)];
+        // Either member may join first and hold all six until the other joins: that first rebalance is not the
+        // restart's, so b's history counts from here.
         int assignedToB = b.Assigned.Count;
+        int revokedFromB = b.Revoked.Count;
 
         // a's process dies; a new one with the same instance id starts well inside the 15 s session timeout.
         await a.VanishAsync();
@@ -71,7 +74,7 @@ public sealed class RebalanceTests
 
         // b saw nothing: no revocation, no new assignment.
         await Task.Delay(2000, TestContext.Current.CancellationToken);
-        Assert.Empty(b.Revoked);
+        Assert.Equal(revokedFromB, b.Revoked.Count);
         Assert.Equal(assignedToB, b.Assigned.Count);
         Assert.Equal(3, b.Assignment.Count);
         Assert.Empty(restarted.Errors);
