@@ -116,11 +116,7 @@ idleCommand.SetAction(async (result, cancellationToken) =>
     Console.WriteLine($"broker RSS {sampler.RssBytes() / 1048576.0:0} MiB before the run");
     if (result.GetValue(loadSeconds) is > 0 and double seconds)
     {
-        var load = new Workload
-        {
-            Name = "load", Topic = "idle-load", Partitions = 8, Producers = 2, Acks = "1", LingerMs = 5,
-            BatchBytes = 1 << 20, Warmup = TimeSpan.Zero, Duration = TimeSpan.FromSeconds(seconds),
-        };
+        Workload load = Workload.ProduceRow("load", "idle-load", TimeSpan.Zero, TimeSpan.FromSeconds(seconds));
         WorkloadResult produced = await runner.RunAsync(load, cancellationToken);
         WorkloadResult read = await runner.ReadBackAsync(load, produced.Messages, cancellationToken);
         await runner.DeleteTopicAsync(load.Topic);

@@ -199,11 +199,8 @@ internal sealed class Suite(SuiteOptions options, TextWriter log)
         return 0;
     }
 
-    private Workload Produce(string name, string topic) => new()
-    {
-        Name = name, Topic = topic, Partitions = 8, Producers = 2, Acks = "1", LingerMs = 5, BatchBytes = 1 << 20,
-        Warmup = options.Warmup, Duration = options.Window,
-    };
+    private Workload Produce(string name, string topic) =>
+        Workload.ProduceRow(name, topic, options.Warmup, options.Window);
 
     private Workload Small(string name, string topic) => new()
     {

@@ -21,7 +21,7 @@ public sealed record BrokerOptions
     public TimeSpan ConnectionsMaxIdle { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary><c>fetch.max.bytes</c>: the most record bytes in one consumer fetch response, whatever it asks.</summary>
-    public int FetchMaxBytes { get; init; } = 2 * 1024 * 1024;
+    public int FetchMaxBytes { get; init; } = BrokerConfigs.FetchMaxBytes.Default;
 
     public bool AutoCreateTopicsEnable { get; init; } = true;
 

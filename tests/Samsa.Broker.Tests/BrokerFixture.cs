@@ -60,10 +60,12 @@ internal sealed class BrokerFixture : IAsyncDisposable
         return fixture;
     }
 
-    public IApiHandler[] Handlers(int fetchMaxBytes = 55 << 20) =>
+    /// <summary>Produce and Fetch handlers over this broker, fetch.max.bytes at its default unless given.</summary>
+    public IApiHandler[] Handlers(int? fetchMaxBytes = null) =>
     [
         new ProduceHandler(Replicas, Loader, Time),
-        new FetchHandler(Replicas, Loader, new FetchSessionCache(Time), Time, fetchMaxBytes),
+        new FetchHandler(Replicas, Loader, new FetchSessionCache(Time), Time,
+            fetchMaxBytes ?? BrokerConfigs.FetchMaxBytes.Default),
     ];
 
     public async ValueTask DisposeAsync()

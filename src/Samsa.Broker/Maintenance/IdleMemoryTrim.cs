@@ -8,13 +8,14 @@ namespace Samsa.Broker.Maintenance;
 /// </summary>
 /// <remarks>
 /// <para>Why: a broker that stops taking load stops allocating, so no collection ever runs again and everything the
-/// load left behind stays resident: the record-buffer pool (up to about 64 MiB), the transport's pooled blocks (up to 16 MiB a listener),
-/// and free GC regions, a few hundred MiB after heavy produce and fetch. Nothing on the hot path changes.</para>
+/// load left behind stays resident: the record-buffer pool (up to about 64 MiB), the transport's pooled blocks (up to
+/// 16 MiB a listener), and free GC regions, a few hundred MiB after heavy produce and fetch. Nothing on the hot path
+/// changes.</para>
 /// <para>How: a timer of the broker's clock samples <c>activity</c> (bytes allocated plus record-buffer bytes rented)
 /// every <see cref="CheckInterval"/>. Once checks that each saw at least <see cref="QuietBytes"/> add up to
-/// <see cref="LoadBytes"/> since the last trim, two checks in a row that each saw less run <c>trim</c>, on the timer's pool thread; then nothing
-/// runs until that much load comes again, so an idle broker pays only the sample. A long-polling consumer allocates
-/// a few KiB a second and never counts as load.</para>
+/// <see cref="LoadBytes"/> since the last trim, two checks in a row that each saw less run <c>trim</c>, on the timer's
+/// pool thread; then nothing runs until that much load comes again, so an idle broker pays only the sample. A
+/// long-polling consumer allocates a few KiB a second and never counts as load.</para>
 /// </remarks>
 internal sealed partial class IdleMemoryTrim : IAsyncDisposable
 {
@@ -92,7 +93,8 @@ internal sealed partial class IdleMemoryTrim : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(4220, LogLevel.Debug, "Quiet after load: trimmed memory from {BeforeMiB} MiB to {AfterMiB} MiB resident")]
+        [LoggerMessage(4220, LogLevel.Debug,
+            "Quiet after load: trimmed memory from {BeforeMiB} MiB to {AfterMiB} MiB resident")]
         public static partial void Trimmed(ILogger logger, long beforeMiB, long afterMiB);
 
         [LoggerMessage(4221, LogLevel.Warning, "Trimming memory after load failed")]

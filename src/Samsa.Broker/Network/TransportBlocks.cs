@@ -29,7 +29,8 @@ public sealed class TransportBlocks : MemoryPool<byte>
     private int _freeCount;
     private volatile bool _disposed;
 
-    /// <summary>What the host registers as the transport's <see cref="IMemoryPoolFactory{T}"/>: a pool per listener.</summary>
+    /// <summary>What the host registers as the transport's <see cref="IMemoryPoolFactory{T}"/>: a pool per
+    /// listener.</summary>
     public static IMemoryPoolFactory<byte> Factory { get; } = new PoolFactory();
 
     public TransportBlocks() => s_pools.TryAdd(this, 0);
@@ -51,7 +52,8 @@ public sealed class TransportBlocks : MemoryPool<byte>
         return new Block(this);
     }
 
-    /// <summary>Lets go of the blocks every pool keeps (the next collection frees them): the broker went quiet.</summary>
+    /// <summary>Lets go of the blocks every pool keeps (the next collection frees them): the broker went
+    /// quiet.</summary>
     public static void TrimAll()
     {
         foreach (TransportBlocks pool in s_pools.Keys) pool.DropFree();

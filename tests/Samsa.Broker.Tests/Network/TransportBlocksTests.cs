@@ -40,7 +40,8 @@ public sealed class TransportBlocksTests
     public void A_burst_of_blocks_leaves_at_most_the_retained_bound_behind()
     {
         using var pool = new TransportBlocks();
-        IMemoryOwner<byte>[] burst = [.. Enumerable.Range(0, TransportBlocks.RetainedBlocks + 100).Select(_ => pool.Rent())];
+        IMemoryOwner<byte>[] burst =
+            [.. Enumerable.Range(0, TransportBlocks.RetainedBlocks + 100).Select(_ => pool.Rent())];
         foreach (IMemoryOwner<byte> block in burst) block.Dispose();
         Assert.Equal(TransportBlocks.RetainedBlocks, pool.Retained);
     }

@@ -15,7 +15,7 @@ namespace Samsa.Broker.Handlers;
 // Version notes: v7 sessions; v12 first flexible; v13 topics by id; v15 replica state moves to a tagged field.
 [ApiHandler(ApiKey.Fetch, MinVersion = 4, MaxVersion = 17)]
 internal sealed class FetchHandler(ReplicaManager replicas, MetadataLoader metadata, FetchSessionCache sessions,
-    TimeProvider time, int fetchMaxBytes = 55 * 1024 * 1024) : ApiHandler<FetchRequest, FetchResponseLease>
+    TimeProvider time, int fetchMaxBytes) : ApiHandler<FetchRequest, FetchResponseLease>
 {
     private const int FinalEpoch = -1;
     private const int InitialEpoch = 0;
@@ -31,7 +31,7 @@ internal sealed class FetchHandler(ReplicaManager replicas, MetadataLoader metad
             if (request.SessionEpoch is not (FinalEpoch or InitialEpoch))
                 return Answer(TopLevelError(ErrorCode.InvalidFetchSessionEpoch));
             FetchSession? created = request.SessionEpoch == InitialEpoch && version >= 7 ? sessions.Create(version >= 13) : null;
-            plan = FetchPlan.FromRequest(request, version, replicas, image, created);
+            plan = FetchPlan.FromRequest(request, version, fetchMaxBytes, replicas, image, created);
         }
         else
         {
@@ -41,7 +41,7 @@ internal sealed class FetchHandler(ReplicaManager replicas, MetadataLoader metad
             {
                 sessions.Remove(session!.Id);
                 FetchSession? created = request.SessionEpoch == InitialEpoch ? sessions.Create(version >= 13) : null;
-                plan = FetchPlan.FromRequest(request, version, replicas, image, created);
+                plan = FetchPlan.FromRequest(request, version, fetchMaxBytes, replicas, image, created);
             }
             else
             {
@@ -52,10 +52,9 @@ internal sealed class FetchHandler(ReplicaManager replicas, MetadataLoader metad
                     session.NextEpoch = session.NextEpoch == int.MaxValue ? 1 : session.NextEpoch + 1;
                     Apply(session, request, version, image);
                 }
-                plan = FetchPlan.FromSession(request, version, session, replicas, image);
+                plan = FetchPlan.FromSession(request, version, fetchMaxBytes, session, replicas, image);
             }
         }
-        plan.LimitConsumerBytes(fetchMaxBytes);
         int minBytes = request.MinBytes;
         if (request.MaxWaitMs <= 0 || minBytes <= 0 || plan.HasErrors || plan.AvailableBytes(minBytes) >= minBytes)
             return Answer(plan.Read());

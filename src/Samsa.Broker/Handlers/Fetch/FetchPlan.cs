@@ -19,25 +19,21 @@ internal sealed class FetchPlan
     private readonly FetchSession? _session;
     private readonly bool _incremental;
 
-    private FetchPlan(List<Entry> entries, int maxBytes, bool readCommitted, bool fromFollower, FetchSession? session,
-        bool incremental)
+    private FetchPlan(List<Entry> entries, FetchRequest request, short version, int fetchMaxBytes,
+        FetchSession? session, bool incremental)
     {
         _entries = entries;
-        MaxBytes = maxBytes;
-        ReadCommitted = readCommitted;
-        FromFollower = fromFollower;
+        ReadCommitted = request.IsolationLevel == 1;
+        FromFollower = ReplicaId(request, version) >= 0;
+        MaxBytes = FromFollower ? request.MaxBytes
+            : request.MaxBytes <= 0 ? fetchMaxBytes : Math.Min(request.MaxBytes, fetchMaxBytes);
         _session = session;
         _incremental = incremental;
     }
 
-    public int MaxBytes { get; private set; }
-
-    /// <summary>Caps a consumer's response at the broker's <c>fetch.max.bytes</c>; a follower's is not capped.</summary>
-    public void LimitConsumerBytes(int fetchMaxBytes)
-    {
-        if (FromFollower) return;
-        MaxBytes = MaxBytes <= 0 ? fetchMaxBytes : Math.Min(MaxBytes, fetchMaxBytes);
-    }
+    /// <summary>The request's max_bytes, capped for a consumer at the broker's <c>fetch.max.bytes</c> (a follower's
+    /// is not capped).</summary>
+    public int MaxBytes { get; }
 
     public bool ReadCommitted { get; }
 
@@ -55,8 +51,8 @@ internal sealed class FetchPlan
     }
 
     /// <summary>A plan over the partitions named in the request (a sessionless or a new session's full fetch).</summary>
-    public static FetchPlan FromRequest(FetchRequest request, short version, ReplicaManager replicas, MetadataImage image,
-        FetchSession? newSession)
+    public static FetchPlan FromRequest(FetchRequest request, short version, int fetchMaxBytes, ReplicaManager replicas,
+        MetadataImage image, FetchSession? newSession)
     {
         var entries = new List<Entry>();
         foreach (FetchRequest.FetchTopic topic in request.Topics)
@@ -76,13 +72,12 @@ internal sealed class FetchPlan
                     p.CurrentLeaderEpoch, cached, replicas, image));
             }
         }
-        return new FetchPlan(entries, request.MaxBytes, request.IsolationLevel == 1, ReplicaId(request, version) >= 0,
-            newSession, incremental: false);
+        return new FetchPlan(entries, request, version, fetchMaxBytes, newSession, incremental: false);
     }
 
     /// <summary>A plan over every partition of an incremental session, after the request's changes are applied.</summary>
-    public static FetchPlan FromSession(FetchRequest request, short version, FetchSession session, ReplicaManager replicas,
-        MetadataImage image)
+    public static FetchPlan FromSession(FetchRequest request, short version, int fetchMaxBytes, FetchSession session,
+        ReplicaManager replicas, MetadataImage image)
     {
         var entries = new List<Entry>(session.Count);
         foreach (SessionPartition p in session.Partitions)
@@ -93,8 +88,7 @@ internal sealed class FetchPlan
             entries.Add(Resolve(name, p.TopicId, session.TopicIds, p.Partition, p.FetchOffset, p.MaxBytes,
                 p.CurrentLeaderEpoch, p, replicas, image));
         }
-        return new FetchPlan(entries, request.MaxBytes, request.IsolationLevel == 1, ReplicaId(request, version) >= 0,
-            session, incremental: true);
+        return new FetchPlan(entries, request, version, fetchMaxBytes, session, incremental: true);
     }
 
     private static int ReplicaId(FetchRequest request, short version) =>
@@ -167,14 +161,14 @@ internal sealed class FetchPlan
         FetchResponse response = lease.Response;
         long remaining = MaxBytes <= 0 ? int.MaxValue : MaxBytes;
         FetchResponse.FetchableTopicResponse? current = null;
-        List<SessionPartition>? served = null;
         foreach (Entry entry in _entries)
         {
             FetchResponse.PartitionData data = ReadPartition(entry, lease, ref remaining);
             if (entry.Cached is { } cached)
             {
-                if (data.Records is { Length: > 0 }) (served ??= []).Add(cached);
-                bool news = data.Records is { Length: > 0 } || data.HighWatermark != cached.LastHighWatermark
+                bool served = data.Records is { Length: > 0 };
+                if (served) _session!.MarkServed(cached);
+                bool news = served || data.HighWatermark != cached.LastHighWatermark
                     || data.LastStableOffset != cached.LastStableOffset || data.LogStartOffset != cached.LastLogStartOffset
                     || data.ErrorCode != cached.LastError;
                 cached.LastHighWatermark = data.HighWatermark;
@@ -191,9 +185,7 @@ internal sealed class FetchPlan
             }
             current.Partitions.Add(data);
         }
-        // Partitions that returned records go to the back of the session's order, so when a response fills up
-        // before its last partitions, those come first next time and none starves.
-        if (served is not null) _session!.MoveToEnd(served);
+        _session?.MoveServedToEnd();
         return lease;
     }
 

@@ -13,6 +13,7 @@ internal sealed class FetchSession(int id, bool topicIds, long createdTimestamp)
 {
     private readonly Dictionary<SessionKey, SessionPartition> _byKey = [];
     private readonly List<SessionPartition> _ordered = [];
+    private readonly List<SessionPartition> _served = [];
 
     public int Id { get; } = id;
 
@@ -26,7 +27,8 @@ internal sealed class FetchSession(int id, bool topicIds, long createdTimestamp)
 
     public long LastUsedTimestamp { get; set; } = createdTimestamp;
 
-    /// <summary>The partitions in the order they are read: as added, with those that last returned records at the back.</summary>
+    /// <summary>The partitions in the order they are read: as added, those that last returned records at the
+    /// back.</summary>
     public IReadOnlyList<SessionPartition> Partitions => _ordered;
 
     public int Count => _ordered.Count;
@@ -50,13 +52,32 @@ internal sealed class FetchSession(int id, bool topicIds, long createdTimestamp)
         _ordered.Add(added);
     }
 
-    /// <summary>Moves <paramref name="served"/> (partitions of this session, in order) behind all the others.</summary>
-    public void MoveToEnd(List<SessionPartition> served)
+    /// <summary>Notes that <paramref name="partition"/> returned records in the response being built.</summary>
+    public void MarkServed(SessionPartition partition)
     {
-        if (served.Count == _ordered.Count) return;
-        var moved = new HashSet<SessionPartition>(served, ReferenceEqualityComparer.Instance);
-        _ordered.RemoveAll(moved.Contains);
-        _ordered.AddRange(served);
+        partition.Served = true;
+        _served.Add(partition);
+    }
+
+    /// <summary>
+    /// Moves the partitions marked served behind all the others, keeping both groups' order: when a response fills
+    /// up before its last partitions, those come first next time and none starves (Kafka's sessions do the same).
+    /// In place, allocating nothing once the scratch list has grown.
+    /// </summary>
+    public void MoveServedToEnd()
+    {
+        if (_served.Count == 0) return;
+        int kept = 0;
+        for (int i = 0; i < _ordered.Count; i++)
+        {
+            if (!_ordered[i].Served) _ordered[kept++] = _ordered[i];
+        }
+        foreach (SessionPartition partition in _served)
+        {
+            partition.Served = false;
+            _ordered[kept++] = partition;
+        }
+        _served.Clear();
     }
 
     public void Remove(string topic, Guid topicId, int partition)

@@ -22,4 +22,7 @@ internal sealed class SessionPartition(string topic, Guid topicId, int partition
     public long LastLogStartOffset { get; set; } = -2;
 
     public short LastError { get; set; } = -2;
+
+    /// <summary>Returned records in the response being built; cleared as the session reorders.</summary>
+    public bool Served { get; set; }
 }
