@@ -84,6 +84,21 @@ public sealed class ProduceConsumeTests
     }
 
     [Fact]
+    public async Task A_10_MiB_message_is_accepted_and_read_back_where_message_max_bytes_allows_it()
+    {
+        // Larger than the transport reads ahead of a connection (4 MiB): the request still arrives whole.
+        await using SamsaCluster cluster = await SamsaCluster.StartAsync(p => p["message.max.bytes"] = "12582912");
+        byte[] value = new byte[10 * 1024 * 1024];
+        new Random(6).NextBytes(value);
+        using (IProducer<byte[]?, byte[]?> producer = cluster.CreateProducer(c => c.MessageMaxBytes = 12 * 1024 * 1024))
+            await producer.ProduceAsync("huge", new Message<byte[]?, byte[]?> { Value = value }, Ct);
+        using IConsumer<byte[]?, byte[]?> consumer = cluster.CreateConsumer();
+        consumer.Assign(new TopicPartitionOffset("huge", 0, Offset.Beginning));
+        ConsumeResult<byte[]?, byte[]?> received = consumer.Consume(TimeSpan.FromSeconds(10));
+        Assert.Equal(value, received.Message.Value);
+    }
+
+    [Fact]
     public async Task A_hundred_thousand_messages_arrive_in_order_per_partition()
     {
         await using SamsaCluster cluster = await SamsaCluster.StartAsync(p => p["num.partitions"] = "4");

@@ -23,6 +23,16 @@ public sealed class TransportBlocks : MemoryPool<byte>
 
     public const int RetainedBlocks = 256;
 
+    /// <summary>
+    /// How far the transport reads ahead of a connection before it pauses (the host sets Kestrel's
+    /// MaxReadBufferSize to it). A client pipelining produce requests faster than the log takes them used to fill up
+    /// to socket.request.max.bytes of blocks per connection: hundreds of MiB, each block fresh memory to fault in.
+    /// 4 MiB holds a few 1 MiB requests, the clients' default largest, and keeps the blocks within the pool's reuse.
+    /// A larger frame still arrives whole: the transport pauses on bytes the connection has not examined, and the
+    /// connection examines all it has while it waits for the rest of a frame.
+    /// </summary>
+    public const int ReadAheadBytes = 4 << 20;
+
     private static readonly ConcurrentDictionary<TransportBlocks, byte> s_pools = new();
 
     private readonly ConcurrentBag<Block> _free = [];

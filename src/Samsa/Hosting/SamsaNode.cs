@@ -138,10 +138,9 @@ internal sealed partial class SamsaNode : IAsyncDisposable
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
-        // A request frame is buffered whole before it is decoded, so the transport must not pause below the
-        // largest frame the broker accepts.
-        builder.Services.Configure<SocketTransportOptions>(o =>
-            o.MaxReadBufferSize = settings.SocketRequestMaxBytes + 64L * 1024);
+        // The transport reads at most this far ahead of what a connection has examined, so a larger frame still
+        // arrives whole while a client pipelining faster than the log takes its requests waits in TCP.
+        builder.Services.Configure<SocketTransportOptions>(o => o.MaxReadBufferSize = TransportBlocks.ReadAheadBytes);
         // Receive into 64 KiB blocks rather than Kestrel's 4 KiB ones: a sixteenth of the receive calls per request.
         builder.Services.AddSingleton(TransportBlocks.Factory);
         var bound = new Dictionary<string, ListenOptions>();

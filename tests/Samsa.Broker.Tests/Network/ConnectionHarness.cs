@@ -16,13 +16,17 @@ namespace Samsa.Broker.Tests.Network;
 /// <summary>A <see cref="KafkaConnection"/> over in-memory pipes: the test plays the client.</summary>
 internal sealed class ConnectionHarness : IAsyncDisposable
 {
-    private readonly Pipe _toBroker = new();
+    private readonly Pipe _toBroker;
     private readonly Pipe _fromBroker = new();
     private readonly BrokerLifetime _lifetime = new();
 
+    /// <param name="readAheadBytes">Where the client's side pauses, as the broker's transport does.</param>
     public ConnectionHarness(IReadOnlyList<IApiHandler> handlers, ConnectionOptions? options = null,
-        FakeTimeProvider? time = null)
+        FakeTimeProvider? time = null, int readAheadBytes = TransportBlocks.ReadAheadBytes)
     {
+        options ??= new ConnectionOptions();
+        _toBroker = new Pipe(new PipeOptions(pauseWriterThreshold: readAheadBytes,
+            resumeWriterThreshold: readAheadBytes / 2));
         Time = time ?? new FakeTimeProvider();
         var types = handlers.Select(h => h.GetType()).Append(typeof(ApiVersionsHandler)).ToList();
         var versions = new ApiVersionTable(types);
@@ -30,7 +34,7 @@ internal sealed class ConnectionHarness : IAsyncDisposable
         var dispatcher = new RequestDispatcher(all, versions, NullLogger.Instance);
         var connection = new DefaultConnectionContext("test-1",
             new DuplexPipe(_toBroker.Reader, _fromBroker.Writer), new DuplexPipe(_fromBroker.Reader, _toBroker.Writer));
-        Running = new KafkaConnection(connection, dispatcher, options ?? new ConnectionOptions(), new ByteBudget(-1), Time,
+        Running = new KafkaConnection(connection, dispatcher, options, new ByteBudget(-1), Time,
             NullLogger.Instance, "PLAINTEXT").RunAsync(_lifetime.Stopping);
     }
 
@@ -51,9 +55,12 @@ internal sealed class ConnectionHarness : IAsyncDisposable
         return any;
     }
 
+    /// <summary>Sends bytes as the transport receives them: a block of at most 64 KiB at a time, each waiting while
+    /// the connection is paused at its read-ahead.</summary>
     public async Task SendRawAsync(byte[] bytes)
     {
-        await _toBroker.Writer.WriteAsync(bytes);
+        for (int at = 0; at < bytes.Length; at += TransportBlocks.BlockSize)
+            await _toBroker.Writer.WriteAsync(bytes.AsMemory(at, Math.Min(TransportBlocks.BlockSize, bytes.Length - at)));
     }
 
     public Task SendAsync(IKafkaMessage body, ApiKey key, short version, int correlationId) =>

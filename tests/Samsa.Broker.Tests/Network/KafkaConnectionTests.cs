@@ -122,6 +122,40 @@ public sealed class KafkaConnectionTests
     }
 
     [Fact]
+    public async Task Frames_larger_than_the_transport_reads_ahead_arrive_whole_with_the_frames_after_them()
+    {
+        // The transport pauses at 64 KiB read ahead of the connection; frames of 300 KiB and 1 MiB arrive only because
+        // the connection examines all it has, which lets the transport go on reading a frame it cannot yet consume.
+        await using var harness = new ConnectionHarness([new RecordsDigestHandler()], readAheadBytes: 64 * 1024);
+        int[] sizes = [300 * 1024, 48 * 1024, 1024 * 1024, 10, 64 * 1024];
+        var random = new Random(7);
+        byte[][] records = [.. sizes.Select(size => { byte[] r = new byte[size]; random.NextBytes(r); return r; })];
+        // All frames in one write, so a large frame's end and the next frame's start share transport blocks.
+        byte[] all = [.. records.SelectMany((r, i) => ConnectionHarness.Frame(ProduceOf(r), ApiKey.Produce, 9, i + 1))];
+        Task sending = harness.SendRawAsync(all);
+        for (int i = 0; i < records.Length; i++)
+        {
+            (int correlationId, byte[] body) = await harness.ReceiveAsync(1, Deadline);
+            Assert.Equal(i + 1, correlationId);
+            ProduceResponse.PartitionProduceResponse partition = Decode<ProduceResponse>(body, 9).Responses[0].PartitionResponses[0];
+            Assert.Equal(records[i].Length, partition.BaseOffset);
+            Assert.Equal(Digest(records[i]), partition.LogStartOffset);
+        }
+        await sending.WaitAsync(Deadline);
+    }
+
+    private static long Digest(byte[] bytes) => BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(bytes));
+
+    private static ProduceRequest ProduceOf(byte[] records) => new()
+    {
+        Acks = 1, TimeoutMs = 1000,
+        TopicData = [new ProduceRequest.TopicProduceData
+        {
+            Name = "t", PartitionData = [new ProduceRequest.PartitionProduceData { Index = 0, Records = new ReadOnlySequence<byte>(records) }],
+        }],
+    };
+
+    [Fact]
     public async Task Idle_connection_is_closed_after_connections_max_idle_ms_but_not_while_a_request_is_pending()
     {
         var handler = new GatedHandler();
@@ -192,6 +226,31 @@ public sealed class KafkaConnectionTests
 
         protected override DescribeClusterResponse ErrorResponse(RequestContext context, DescribeClusterRequest request,
             ErrorCode error) => new() { ErrorCode = (short)error, ClusterId = "" };
+    }
+
+    /// <summary>Answers Produce with what arrived: the records' length as the base offset, a digest of them as the log
+    /// start offset.</summary>
+    [ApiHandler(ApiKey.Produce, MinVersion = 9, MaxVersion = 9)]
+    private sealed class RecordsDigestHandler : ApiHandler<ProduceRequest, ProduceResponse>
+    {
+        protected override ValueTask<ProduceResponse?> HandleAsync(RequestContext context, ProduceRequest request,
+            CancellationToken cancellationToken)
+        {
+            byte[] records = request.TopicData[0].PartitionData[0].Records!.Value.ToArray();
+            return ValueTask.FromResult<ProduceResponse?>(new ProduceResponse
+            {
+                Responses = [new ProduceResponse.TopicProduceResponse
+                {
+                    Name = "t",
+                    PartitionResponses = [new ProduceResponse.PartitionProduceResponse
+                    {
+                        Index = 0, BaseOffset = records.Length, LogStartOffset = Digest(records),
+                    }],
+                }],
+            });
+        }
+
+        protected override ProduceResponse ErrorResponse(RequestContext context, ProduceRequest request, ErrorCode error) => new();
     }
 
     [ApiHandler(ApiKey.DescribeCluster, MinVersion = 0, MaxVersion = 0)]
