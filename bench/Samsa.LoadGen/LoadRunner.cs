@@ -41,14 +41,21 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
         for (int p = 0; p < workload.Producers; p++)
             producers.Add(new ProducerWorker(bootstrap, workload, p, start, windowStart, windowEnd));
 
-        Task<(double Cpu, long Rss)> window = MeasureWindowAsync(windowStart, windowEnd, cancellationToken);
+        using var ends = new LogEnds(bootstrap, workload.Topic);
+        long before = await ends.SumAsync().ConfigureAwait(false);
+        Task<(double Cpu, long Rss, long Appended)> window = MeasureWindowAsync(windowStart, windowEnd, ends,
+            cancellationToken);
         Thread[] threads = [.. producers.Select(p => new Thread(p.Run) { IsBackground = true, Name = "producer" })];
         foreach (Thread thread in threads) thread.Start();
         foreach (Thread thread in threads) thread.Join();
-        (double cpu, long rss) = await window.ConfigureAwait(false);
+        (double cpu, long rss, long appended) = await window.ConfigureAwait(false);
         foreach (ProducerWorker producer in producers) producer.Flush(DrainTimeout);
 
-        long acked = producers.Sum(p => p.Messages);
+        // Every message handed to the client must be in the log by now; one that is not failed, reported or not.
+        long missing = Math.Max(0, producers.Sum(p => p.Sent) - (await ends.SumAsync().ConfigureAwait(false) - before));
+        // With every message reported, the acknowledged ones sent in the window are the count (and what the consumers
+        // must see); with sampled reports it is what the log grew by in the window.
+        long acked = workload.ReportEvery == 1 ? producers.Sum(p => p.Messages) : appended;
         await DrainAsync(consumers, acked).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         foreach (ConsumerWorker consumer in consumers) await consumer.Completion.ConfigureAwait(false);
@@ -56,13 +63,14 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
         {
             Name = workload.Name,
             Messages = acked,
-            Bytes = producers.Sum(p => p.Bytes),
+            Bytes = acked * workload.MessageBytes,
             Seconds = workload.Duration.TotalSeconds,
             Publish = Latency.Of(producers.Select(p => p.PublishLatency)),
             EndToEnd = Latency.Of(consumers.Select(c => c.EndToEnd)),
             MaxScheduleLagMs = producers.Max(p => p.MaxScheduleLagMs),
-            Errors = producers.Sum(p => p.Errors),
-            FirstError = producers.Select(p => p.FailedWith).FirstOrDefault(e => e is not null),
+            Errors = Math.Max(producers.Sum(p => p.Errors), missing),
+            FirstError = producers.Select(p => p.FailedWith).FirstOrDefault(e => e is not null)
+                ?? (missing > 0 ? $"{missing} messages sent are not in the log" : null),
             BrokerCpuSeconds = cpu,
             PeakRssMiB = rss > 0 ? rss / 1048576.0 : double.NaN,
             AverageRequestBytes = AverageRequestBytes(producers),
@@ -164,14 +172,16 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
         };
     }
 
-    private async Task<(double Cpu, long Rss)> MeasureWindowAsync(long windowStart, long windowEnd,
-        CancellationToken cancellationToken)
+    private async Task<(double Cpu, long Rss, long Appended)> MeasureWindowAsync(long windowStart, long windowEnd,
+        LogEnds ends, CancellationToken cancellationToken)
     {
         await Task.Delay(Until(windowStart), cancellationToken).ConfigureAwait(false);
         broker.TakePeakRssBytes();
         double cpu0 = broker.CpuSeconds();
+        long end0 = await ends.SumAsync().ConfigureAwait(false);
         await Task.Delay(Until(windowEnd), cancellationToken).ConfigureAwait(false);
-        return (broker.CpuSeconds() - cpu0, broker.TakePeakRssBytes());
+        long end1 = await ends.SumAsync().ConfigureAwait(false);
+        return (broker.CpuSeconds() - cpu0, broker.TakePeakRssBytes(), end1 - end0);
     }
 
     private static async Task DrainAsync(List<ConsumerWorker> consumers, long acked)

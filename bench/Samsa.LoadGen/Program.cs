@@ -6,6 +6,8 @@ using Samsa.LoadGen;
 //   suite: every row of bench/README.md beside the machine's limits (bench/run.sh starts a broker and calls this)
 //   run:   one workload from flags
 //   idle:  the suite's idle row alone, optionally after the produce row's load
+if (!NativeHeap.KeepLargeBlocks()) Console.Error.WriteLine("(glibc's malloc settings not taken: native buffers are mapped afresh)");
+
 var bootstrap = new Option<string>("--bootstrap") { Description = "host:port of the cluster.", Required = true };
 var brokerPid = new Option<int?>("--broker-pid") { Description = "The broker's process id, to sample its CPU and RSS from /proc." };
 

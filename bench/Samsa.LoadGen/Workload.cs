@@ -43,6 +43,10 @@ internal sealed record Workload
 
     public string Compression { get; init; } = "none";
 
+    /// <summary>Each producer asks for the delivery report of one message in this many (see ProducerWorker): every
+    /// message when the row has a rate, one in 16 unthrottled.</summary>
+    public int ReportEvery => Rate > 0 ? 1 : 16;
+
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);

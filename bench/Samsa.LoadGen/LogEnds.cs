@@ -1,0 +1,37 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+
+namespace Samsa.LoadGen;
+
+/// <summary>
+/// The sum of a topic's end offsets, read from the cluster (ListOffsets, latest): how many records its log holds
+/// beyond its start. Sampled at a window's edges it gives what the cluster appended in the window, whatever the
+/// producers were told; sampled before the first send and after the last acknowledgement it shows whether every
+/// message a producer handed to the client reached the log.
+/// </summary>
+internal sealed class LogEnds : IDisposable
+{
+    private readonly IAdminClient _admin;
+    private readonly TopicPartitionOffsetSpec[] _request;
+
+    public LogEnds(string bootstrap, string topic)
+    {
+        _admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap })
+            .SetLogHandler((_, _) => { })
+            .Build();
+        Metadata metadata = _admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
+        _request = [.. metadata.Topics[0].Partitions.Select(p => new TopicPartitionOffsetSpec
+        {
+            TopicPartition = new TopicPartition(topic, p.PartitionId), OffsetSpec = OffsetSpec.Latest(),
+        })];
+    }
+
+    public async Task<long> SumAsync()
+    {
+        ListOffsetsResult result = await _admin.ListOffsetsAsync(_request,
+            new ListOffsetsOptions { RequestTimeout = TimeSpan.FromSeconds(30) }).ConfigureAwait(false);
+        return result.ResultInfos.Sum(r => r.TopicPartitionOffsetError.Offset.Value);
+    }
+
+    public void Dispose() => _admin.Dispose();
+}
