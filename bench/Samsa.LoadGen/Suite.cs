@@ -39,6 +39,7 @@ internal sealed class Suite(SuiteOptions options, TextWriter log)
 {
     private const int KiB = 1024;
     private const int IdempotencePairs = 4;
+    private const int MockIdempotencePairs = 2;
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -192,6 +193,23 @@ internal sealed class Suite(SuiteOptions options, TextWriter log)
             rows.Add(new SuiteRow("reference: small records", "the small-records row against librdkafka's mock cluster",
                 $"{F(mockSmall.MessagesPerSecond)} records/s", $"Samsa's small-records row is {R(small.MessagesPerSecond / mockSmall.MessagesPerSecond)} of it",
                 "", null, mockSmall));
+            // The client's own cost of idempotence: the same pairs against a broker that stores nothing.
+            var mockRatios = new List<double>();
+            for (int pair = 0; pair < MockIdempotencePairs; pair++)
+            {
+                Workload baseline = Produce("mock produce acks=all", "bench-produce-all") with { Acks = "all", MaxInFlight = 5 };
+                Workload withIdempotence = Produce("mock idempotence", "bench-idempotent") with { Acks = "all", Idempotence = true };
+                WorkloadResult first = await mockRunner.RunAsync(pair % 2 == 0 ? baseline : withIdempotence, cancellationToken);
+                WorkloadResult second = await mockRunner.RunAsync(pair % 2 == 0 ? withIdempotence : baseline, cancellationToken);
+                mockRatios.Add(pair % 2 == 0
+                    ? second.MegabytesPerSecond / first.MegabytesPerSecond
+                    : first.MegabytesPerSecond / second.MegabytesPerSecond);
+            }
+            double mockIdempotence = Median(mockRatios);
+            rows.Add(new SuiteRow("reference: idempotence", "the idempotence pairs against librdkafka's mock cluster",
+                $"pair ratios {string.Join(", ", mockRatios.Select(r => R(r)))}",
+                $"{R(mockIdempotence)}: the client's own cost; Samsa's row is {R(idempotenceRatio / mockIdempotence)} of it",
+                "", null, null));
         }
 
         string table = Table(rows, loopback, burst, buffered, synced);
