@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark table in one command: the machine's limits (iperf3, fio), a fresh Samsa broker, every row of
 # bench/README.md against it with the broker's CPU and RSS sampled from /proc, and the table printed and written to
-# bench/results/<utc time>.md (+ .json). About 10 minutes; --quick runs shorter windows, a smoke run.
+# bench/results/<utc time>.md (+ .json). About 13 minutes; --quick runs shorter windows, a smoke run.
 #   bench/run.sh [--quick] [--no-mock] [--no-limits]
 set -euo pipefail
 cd "$(dirname "$0")/.."
