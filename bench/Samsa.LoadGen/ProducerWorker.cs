@@ -37,7 +37,7 @@ internal sealed class ProducerWorker : IDisposable
         _windowStart = windowStart;
         _windowEnd = windowEnd;
         _maxMessages = maxMessages;
-        _reportEvery = Math.Max(1, workload.ReportEvery);
+        _reportEvery = workload.ReportEvery;
         var config = new ProducerConfig
         {
             BootstrapServers = bootstrap,
@@ -74,8 +74,6 @@ internal sealed class ProducerWorker : IDisposable
     /// <summary>Messages reported acknowledged whose intended send time fell in the window (all of them when every
     /// message is reported).</summary>
     public long Messages { get; private set; }
-
-    public long Bytes { get; private set; }
 
     /// <summary>Messages the client accepted, in or out of the window.</summary>
     public long Sent { get; private set; }
@@ -152,7 +150,6 @@ internal sealed class ProducerWorker : IDisposable
         }
         if (intended < _windowStart || intended >= _windowEnd) return;
         Messages++;
-        Bytes += _workload.MessageBytes;
         Latency.Record(PublishLatency, Payload.MicrosecondsSince(intended));
     }
 

@@ -142,30 +142,13 @@ internal sealed class Suite(SuiteOptions options, TextWriter log)
         // its baseline is the produce row with both, run beside it: the ratio is the cost of idempotence alone.
         // One pair moves by +-15% here, so several pairs run, in alternating order (off-on, on-off, ...) so neither
         // side always runs second on a fuller disk, and the row reports the median of the pairs' ratios.
-        var ratios = new List<double>();
-        WorkloadResult? all = null, idempotent = null;
-        for (int pair = 0; pair < IdempotencePairs; pair++)
-        {
-            Workload baseline = Produce("produce acks=all", "bench-produce-all") with { Acks = "all", MaxInFlight = 5 };
-            Workload withIdempotence = Produce("idempotence", "bench-idempotent") with { Acks = "all", Idempotence = true };
-            if (pair % 2 == 0)
-            {
-                all = await Measure(baseline);
-                idempotent = await Measure(withIdempotence);
-            }
-            else
-            {
-                idempotent = await Measure(withIdempotence);
-                all = await Measure(baseline);
-            }
-            ratios.Add(idempotent.Errors > 0 ? double.NaN : idempotent.MegabytesPerSecond / all.MegabytesPerSecond);
-            if (idempotent.Errors > 0) break;
-        }
+        (List<double> ratios, WorkloadResult all, WorkloadResult idempotent) =
+            await IdempotencePairsAsync(Measure, IdempotencePairs, "");
         double idempotenceRatio = Median(ratios);
         rows.Add(new SuiteRow("idempotence", "the produce row with enable.idempotence=true (acks=all, 5 in flight)",
-            idempotent!.Errors > 0
+            idempotent.Errors > 0
                 ? $"{idempotent.Errors} errors, the first: {idempotent.FirstError}"
-                : $"last pair {F(idempotent.MegabytesPerSecond)} MB/s against {F(all!.MegabytesPerSecond)} MB/s " +
+                : $"last pair {F(idempotent.MegabytesPerSecond)} MB/s against {F(all.MegabytesPerSecond)} MB/s " +
                   $"(acks=all, 5 in flight, without it); pair ratios {string.Join(", ", ratios.Select(r => R(r)))}",
             $"{R(idempotenceRatio)} (median of {ratios.Count} pairs) of the same without idempotence", ">= 0.95",
             AtLeast(idempotenceRatio, 0.95), idempotent));
@@ -194,17 +177,8 @@ internal sealed class Suite(SuiteOptions options, TextWriter log)
                 $"{F(mockSmall.MessagesPerSecond)} records/s", $"Samsa's small-records row is {R(small.MessagesPerSecond / mockSmall.MessagesPerSecond)} of it",
                 "", null, mockSmall));
             // The client's own cost of idempotence: the same pairs against a broker that stores nothing.
-            var mockRatios = new List<double>();
-            for (int pair = 0; pair < MockIdempotencePairs; pair++)
-            {
-                Workload baseline = Produce("mock produce acks=all", "bench-produce-all") with { Acks = "all", MaxInFlight = 5 };
-                Workload withIdempotence = Produce("mock idempotence", "bench-idempotent") with { Acks = "all", Idempotence = true };
-                WorkloadResult first = await mockRunner.RunAsync(pair % 2 == 0 ? baseline : withIdempotence, cancellationToken);
-                WorkloadResult second = await mockRunner.RunAsync(pair % 2 == 0 ? withIdempotence : baseline, cancellationToken);
-                mockRatios.Add(pair % 2 == 0
-                    ? second.MegabytesPerSecond / first.MegabytesPerSecond
-                    : first.MegabytesPerSecond / second.MegabytesPerSecond);
-            }
+            (List<double> mockRatios, _, _) = await IdempotencePairsAsync(
+                w => mockRunner.RunAsync(w, cancellationToken), MockIdempotencePairs, "mock ");
             double mockIdempotence = Median(mockRatios);
             rows.Add(new SuiteRow("reference: idempotence", "the idempotence pairs against librdkafka's mock cluster",
                 $"pair ratios {string.Join(", ", mockRatios.Select(r => R(r)))}",
@@ -217,6 +191,35 @@ internal sealed class Suite(SuiteOptions options, TextWriter log)
         log.WriteLine(table);
         Write(rows, table, loopback, burst, buffered, synced);
         return 0;
+    }
+
+    // Idempotence needs acks=all and at most 5 requests in flight (librdkafka's limit under idempotence), so its
+    // baseline is the produce row with both: the ratio is the cost of idempotence alone. One pair moves by +-15% here,
+    // so several run, in alternating order (off-on, on-off, ...) so neither side always runs second on a fuller disk.
+    // Returns each pair's ratio (NaN, and no more pairs, once the idempotent side has errors) and the last pair.
+    private async Task<(List<double> Ratios, WorkloadResult Baseline, WorkloadResult Idempotent)> IdempotencePairsAsync(
+        Func<Workload, Task<WorkloadResult>> measure, int pairs, string prefix)
+    {
+        Workload baseline = Produce(prefix + "produce acks=all", "bench-produce-all") with { Acks = "all", MaxInFlight = 5 };
+        Workload withIdempotence = Produce(prefix + "idempotence", "bench-idempotent") with { Acks = "all", Idempotence = true };
+        var ratios = new List<double>();
+        WorkloadResult all = null!, idempotent = null!;
+        for (int pair = 0; pair < pairs; pair++)
+        {
+            if (pair % 2 == 0)
+            {
+                all = await measure(baseline);
+                idempotent = await measure(withIdempotence);
+            }
+            else
+            {
+                idempotent = await measure(withIdempotence);
+                all = await measure(baseline);
+            }
+            ratios.Add(idempotent.Errors > 0 ? double.NaN : idempotent.MegabytesPerSecond / all.MegabytesPerSecond);
+            if (idempotent.Errors > 0) break;
+        }
+        return (ratios, all, idempotent);
     }
 
     private Workload Produce(string name, string topic) =>

@@ -166,9 +166,8 @@ internal sealed class FetchPlan
             FetchResponse.PartitionData data = ReadPartition(entry, lease, ref remaining);
             if (entry.Cached is { } cached)
             {
-                bool served = data.Records is { Length: > 0 };
-                if (served) _session!.MarkServed(cached);
-                bool news = served || data.HighWatermark != cached.LastHighWatermark
+                cached.Served = data.Records is { Length: > 0 };
+                bool news = cached.Served || data.HighWatermark != cached.LastHighWatermark
                     || data.LastStableOffset != cached.LastStableOffset || data.LogStartOffset != cached.LastLogStartOffset
                     || data.ErrorCode != cached.LastError;
                 cached.LastHighWatermark = data.HighWatermark;

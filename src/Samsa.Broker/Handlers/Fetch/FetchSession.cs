@@ -13,7 +13,7 @@ internal sealed class FetchSession(int id, bool topicIds, long createdTimestamp)
 {
     private readonly Dictionary<SessionKey, SessionPartition> _byKey = [];
     private readonly List<SessionPartition> _ordered = [];
-    private readonly List<SessionPartition> _served = [];
+    private readonly List<SessionPartition> _scratch = [];
 
     public int Id { get; } = id;
 
@@ -52,32 +52,25 @@ internal sealed class FetchSession(int id, bool topicIds, long createdTimestamp)
         _ordered.Add(added);
     }
 
-    /// <summary>Notes that <paramref name="partition"/> returned records in the response being built.</summary>
-    public void MarkServed(SessionPartition partition)
-    {
-        partition.Served = true;
-        _served.Add(partition);
-    }
-
     /// <summary>
-    /// Moves the partitions marked served behind all the others, keeping both groups' order: when a response fills
-    /// up before its last partitions, those come first next time and none starves (Kafka's sessions do the same).
-    /// In place, allocating nothing once the scratch list has grown.
+    /// Moves the partitions marked <see cref="SessionPartition.Served"/> behind all the others, keeping both groups'
+    /// order, and clears the marks: when a response fills up before its last partitions, those come first next time
+    /// and none starves (Kafka's sessions do the same). In place, allocating nothing once the scratch list has grown.
     /// </summary>
     public void MoveServedToEnd()
     {
-        if (_served.Count == 0) return;
         int kept = 0;
         for (int i = 0; i < _ordered.Count; i++)
         {
-            if (!_ordered[i].Served) _ordered[kept++] = _ordered[i];
+            if (_ordered[i].Served) _scratch.Add(_ordered[i]);
+            else _ordered[kept++] = _ordered[i];
         }
-        foreach (SessionPartition partition in _served)
+        foreach (SessionPartition partition in _scratch)
         {
             partition.Served = false;
             _ordered[kept++] = partition;
         }
-        _served.Clear();
+        _scratch.Clear();
     }
 
     public void Remove(string topic, Guid topicId, int partition)

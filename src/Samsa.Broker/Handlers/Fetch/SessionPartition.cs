@@ -23,6 +23,6 @@ internal sealed class SessionPartition(string topic, Guid topicId, int partition
 
     public short LastError { get; set; } = -2;
 
-    /// <summary>Returned records in the response being built; cleared as the session reorders.</summary>
+    /// <summary>Returned records in the response being built; cleared by <see cref="FetchSession.MoveServedToEnd"/>.</summary>
     public bool Served { get; set; }
 }
