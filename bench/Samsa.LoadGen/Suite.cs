@@ -138,10 +138,7 @@ internal sealed class Suite(SuiteOptions options, TextWriter log)
             $"{F(small.MessagesPerSecond)} records/s; {F(small.MessagesPerCpuSecond)} records per CPU-s", "",
             ">= 150k records per CPU-s", AtLeast(small.MessagesPerCpuSecond, 150_000), small));
 
-        // Idempotence needs acks=all and at most 5 requests in flight (librdkafka's limit under idempotence), so
-        // its baseline is the produce row with both, run beside it: the ratio is the cost of idempotence alone.
-        // One pair moves by +-15% here, so several pairs run, in alternating order (off-on, on-off, ...) so neither
-        // side always runs second on a fuller disk, and the row reports the median of the pairs' ratios.
+        // The row reports the median of the pairs' ratios (see IdempotencePairsAsync for how the pairs run).
         (List<double> ratios, WorkloadResult all, WorkloadResult idempotent) =
             await IdempotencePairsAsync(Measure, IdempotencePairs, "");
         double idempotenceRatio = Median(ratios);
