@@ -39,7 +39,10 @@ internal sealed class BrokerSampler : IDisposable
         }
     }
 
-    public long RssBytes() => ReadStatus("VmRSS:");
+    public long RssBytes() => ReadField("status", "VmRSS:", 1024);
+
+    /// <summary>Bytes the broker has caused to be read from disk so far (page-cache misses); -1 when unknown.</summary>
+    public long DiskReadBytes() => ReadField("io", "read_bytes:", 1);
 
     /// <summary>The highest RSS seen since the last call, and starts a new window.</summary>
     public long TakePeakRssBytes()
@@ -60,19 +63,20 @@ internal sealed class BrokerSampler : IDisposable
         while (Interlocked.CompareExchange(ref _peakRssBytes, rss, peak) != peak);
     }
 
-    private long ReadStatus(string key)
+    // A "key: value [unit]" line of /proc/<pid>/<file>, times unit; -1 when the file or the line is missing.
+    private long ReadField(string file, string key, long unit)
     {
         if (_pid == 0) return -1;
         try
         {
-            foreach (string line in File.ReadLines($"/proc/{_pid}/status"))
+            foreach (string line in File.ReadLines($"/proc/{_pid}/{file}"))
             {
                 if (!line.StartsWith(key, StringComparison.Ordinal)) continue;
-                string kb = line[key.Length..].Trim().Split(' ')[0];
-                return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+                string value = line[key.Length..].Trim().Split(' ')[0];
+                return long.Parse(value, CultureInfo.InvariantCulture) * unit;
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
         return -1;

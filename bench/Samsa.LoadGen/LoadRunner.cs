@@ -59,6 +59,7 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
         await DrainAsync(consumers, acked).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         foreach (ConsumerWorker consumer in consumers) await consumer.Completion.ConfigureAwait(false);
+        ClientStatistics client = ClientStatisticsOf(producers);
         var result = new WorkloadResult
         {
             Name = workload.Name,
@@ -73,7 +74,9 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
                 ?? (missing > 0 ? $"{missing} messages sent are not in the log" : null),
             BrokerCpuSeconds = cpu,
             PeakRssMiB = rss > 0 ? rss / 1048576.0 : double.NaN,
-            AverageRequestBytes = AverageRequestBytes(producers),
+            AverageRequestBytes = client.AverageRequestBytes,
+            ClientWakeupsPerRequest = client.WakeupsPerRequest,
+            RoundTripP50Ms = client.RoundTripP50Ms,
         };
         foreach (ProducerWorker producer in producers) producer.Dispose();
         return result;
@@ -148,6 +151,7 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
         // from the first poll, a broker spends 2.2% of a core in its first 30 s of idling, 0.7% in the next, then
         // 0.3%: the steady state this row is after.
         await Task.Delay(TimeSpan.FromSeconds(20), cancellationToken).ConfigureAwait(false);
+        var probe = new ColdMemory();
         long rssStart = broker.RssBytes();
         broker.TakePeakRssBytes();
         double cpu0 = broker.CpuSeconds();
@@ -157,13 +161,20 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
         log.WriteLine($"  idle: broker RSS {Mib(rssStart)} MiB as the window opened, {Mib(broker.RssBytes())} MiB " +
             $"as it closed, {Mib(rss)} MiB at most");
 
+        long diskRead0 = broker.DiskReadBytes();
         long sent = Stopwatch.GetTimestamp();
         Payload.Stamp(payload, sent);
         await producer.ProduceAsync(topic, new Message<Null, byte[]> { Value = payload }, cancellationToken).ConfigureAwait(false);
         double ackMs = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
         await consumer.WaitForAsync(1, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        long diskRead = diskRead0 >= 0 ? broker.DiskReadBytes() - diskRead0 : -1;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  idle: the message was acknowledged after {ackMs:0.00} ms and consumed after {consumer.FirstLatencyMs:0.00} ms"));
+            $"  idle: the message was acknowledged after {ackMs:0.00} ms and consumed after {consumer.FirstLatencyMs:0.00} ms; " +
+            $"the broker read {diskRead} bytes from disk meanwhile"));
+        double coldPage = probe.Touch();
+        double warmPage = probe.Touch();
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  idle: memory left alone for the window took {coldPage:0.000} µs per page to touch again, {warmPage:0.000} warm"));
         await stop.CancelAsync().ConfigureAwait(false);
         await consumer.Completion.ConfigureAwait(false);
         return new WorkloadResult
@@ -173,6 +184,9 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
             BrokerCpuSeconds = cpu1 - cpu0,
             PeakRssMiB = rss > 0 ? rss / 1048576.0 : double.NaN,
             FirstMessageLatencyMs = consumer.FirstLatencyMs,
+            DiskReadBytes = diskRead,
+            ColdPageMicroseconds = coldPage,
+            WarmPageMicroseconds = warmPage,
         };
     }
 
@@ -196,9 +210,13 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
             await Task.Delay(50).ConfigureAwait(false);
     }
 
-    private static double AverageRequestBytes(List<ProducerWorker> producers)
+    // What the producers' clients say of themselves in librdkafka's statistics (the last snapshot, counters since the
+    // client started): requests and bytes sent, how often their broker threads woke, and the round trip they saw.
+    private static ClientStatistics ClientStatisticsOf(List<ProducerWorker> producers)
     {
-        long requests = 0, bytes = 0;
+        long requests = 0, bytes = 0, wakeups = 0;
+        double rttSum = 0;
+        int rttCount = 0;
         foreach (ProducerWorker producer in producers)
         {
             if (producer.LastStatistics is not { } json) continue;
@@ -208,9 +226,18 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
                 if (b.Value.GetProperty("nodeid").GetInt32() < 0) continue;
                 requests += b.Value.GetProperty("tx").GetInt64();
                 bytes += b.Value.GetProperty("txbytes").GetInt64();
+                wakeups += b.Value.GetProperty("wakeups").GetInt64();
+                if (b.Value.GetProperty("rtt").GetProperty("cnt").GetInt64() > 0)
+                {
+                    rttSum += b.Value.GetProperty("rtt").GetProperty("p50").GetInt64() / 1000.0;
+                    rttCount++;
+                }
             }
         }
-        return requests > 0 ? (double)bytes / requests : double.NaN;
+        return new ClientStatistics(
+            requests > 0 ? (double)bytes / requests : double.NaN,
+            requests > 0 ? (double)wakeups / requests : double.NaN,
+            rttCount > 0 ? rttSum / rttCount : double.NaN);
     }
 
     /// <summary>Deletes a row's topic, so the rows do not fill the disk; a failure only costs space.</summary>

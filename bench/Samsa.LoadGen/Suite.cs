@@ -129,7 +129,9 @@ internal sealed class Suite(SuiteOptions options, TextWriter log)
         WorkloadResult idle = await runner.RunIdleAsync("bench-idle", options.Idle, cancellationToken);
         rows.Add(new SuiteRow("idle", $"idle producer, consumer long-polling at 500 ms for {options.Idle.TotalSeconds:0} s, then one message",
             $"broker CPU {F(idle.BrokerCpuPercent, "0.00")}% of a core; RSS {F(idle.PeakRssMiB)} MiB; " +
-            $"first message {F(idle.FirstMessageLatencyMs, "0.0")} ms",
+            $"first message {F(idle.FirstMessageLatencyMs, "0.0")} ms, with {(idle.DiskReadBytes < 0 ? "n/a" : F(idle.DiskReadBytes / 1024.0))} KiB " +
+            $"read from disk; the machine: memory left alone for the window " +
+            $"took {F(idle.ColdPageMicroseconds, "0.00")} µs per 4 KiB page to touch again, {F(idle.WarmPageMicroseconds, "0.00")} warm",
             "", "< 0.5% of a core; < 150 MiB; <= 5 ms",
             Check(idle.BrokerCpuPercent < 0.5 && idle.PeakRssMiB < 150 && idle.FirstMessageLatencyMs <= 5), idle));
 
@@ -146,7 +148,8 @@ internal sealed class Suite(SuiteOptions options, TextWriter log)
             idempotent.Errors > 0
                 ? $"{idempotent.Errors} errors, the first: {idempotent.FirstError}"
                 : $"last pair {F(idempotent.MegabytesPerSecond)} MB/s against {F(all.MegabytesPerSecond)} MB/s " +
-                  $"(acks=all, 5 in flight, without it); pair ratios {string.Join(", ", ratios.Select(r => R(r)))}",
+                  $"(acks=all, 5 in flight, without it); pair ratios {string.Join(", ", ratios.Select(r => R(r)))}; " +
+                  ClientCost(idempotent, all),
             $"{F(idempotenceRatio, "0.000")} (median of {ratios.Count} pairs) of the same without idempotence", ">= 0.95",
             AtLeast(idempotenceRatio, 0.95), idempotent));
 
@@ -174,11 +177,11 @@ internal sealed class Suite(SuiteOptions options, TextWriter log)
                 $"{F(mockSmall.MessagesPerSecond)} records/s", $"Samsa's small-records row is {R(small.MessagesPerSecond / mockSmall.MessagesPerSecond)} of it",
                 "", null, mockSmall));
             // The client's own cost of idempotence: the same pairs against a broker that stores nothing.
-            (List<double> mockRatios, _, _) = await IdempotencePairsAsync(
+            (List<double> mockRatios, WorkloadResult mockAll, WorkloadResult mockIdempotent) = await IdempotencePairsAsync(
                 w => mockRunner.RunAsync(w, cancellationToken), MockIdempotencePairs, "mock ");
             double mockIdempotence = Median(mockRatios);
             rows.Add(new SuiteRow("reference: idempotence", "the idempotence pairs against librdkafka's mock cluster",
-                $"pair ratios {string.Join(", ", mockRatios.Select(r => R(r)))}",
+                $"pair ratios {string.Join(", ", mockRatios.Select(r => R(r)))}; {ClientCost(mockIdempotent, mockAll)}",
                 $"{R(mockIdempotence)}: the client's own cost; Samsa's row is {R(idempotenceRatio / mockIdempotence)} of it",
                 "", null, null));
         }
@@ -218,6 +221,15 @@ internal sealed class Suite(SuiteOptions options, TextWriter log)
         }
         return (ratios, all, idempotent);
     }
+
+    // The client's side of a pair, from librdkafka's statistics of its last pair: how often its broker threads woke per
+    // request, and the produce round trip it saw. An idempotent librdkafka producer keeps one request in flight per
+    // partition and, while a partition's next batch is ready but must wait for that request's answer, wakes again at
+    // once; so its wake-ups per request show what idempotence costs the client, whatever the broker does.
+    private static string ClientCost(WorkloadResult idempotent, WorkloadResult baseline) =>
+        $"client wake-ups per request {F(idempotent.ClientWakeupsPerRequest, "0.0")} against " +
+        $"{F(baseline.ClientWakeupsPerRequest, "0.0")}, round trip p50 {F(idempotent.RoundTripP50Ms, "0.0")} against " +
+        $"{F(baseline.RoundTripP50Ms, "0.0")} ms";
 
     private Workload Produce(string name, string topic) =>
         Workload.ProduceRow(name, topic, options.Warmup, options.Window);

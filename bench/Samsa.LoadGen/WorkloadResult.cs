@@ -46,6 +46,23 @@ internal sealed record WorkloadResult
     /// <summary>The producers' average request size, from librdkafka's statistics (bytes sent / requests).</summary>
     public double AverageRequestBytes { get; init; } = double.NaN;
 
+    /// <summary>How often the producers' librdkafka broker threads woke per request sent (statistics' wakeups / tx):
+    /// the client's own overhead, which idempotence raises.</summary>
+    public double ClientWakeupsPerRequest { get; init; } = double.NaN;
+
+    /// <summary>The produce round trip the producers measured (librdkafka's rtt p50 over its last second), in ms.</summary>
+    public double RoundTripP50Ms { get; init; } = double.NaN;
+
     /// <summary>For the idle row: the latency of the one message sent after the idle period.</summary>
     public double FirstMessageLatencyMs { get; init; } = double.NaN;
+
+    /// <summary>For the idle row: bytes the broker read from disk between the message's send and its receipt (a
+    /// page of the log the kernel had dropped while the broker idled); -1 when unknown.</summary>
+    public long DiskReadBytes { get; init; } = -1;
+
+    /// <summary>For the idle row: microseconds per 4 KiB page to touch memory the generator left alone for the idle
+    /// window (see ColdMemory), and the same memory touched again at once.</summary>
+    public double ColdPageMicroseconds { get; init; } = double.NaN;
+
+    public double WarmPageMicroseconds { get; init; } = double.NaN;
 }
