@@ -5,7 +5,8 @@ namespace Samsa.LoadGen;
 // The idle row's baseline from the machine itself: 16 MiB the generator touches as the idle window opens and reads
 // again once the window's message has arrived, one byte per 4 KiB page. Nothing touches it in between, so the first
 // read shows what memory left alone for the window costs to touch again on this machine (on a VM whose host runs
-// other guests meanwhile, caches and translations go cold); the second read, right after, is the same memory warm.
+// other guests meanwhile, caches and translations go cold); the fastest of three reads right after is the same memory
+// warm (one read alone sometimes still runs on a machine waking up).
 internal sealed class ColdMemory
 {
     private const int PageBytes = 4096;

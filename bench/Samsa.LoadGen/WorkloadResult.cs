@@ -61,7 +61,7 @@ internal sealed record WorkloadResult
     public long DiskReadBytes { get; init; } = -1;
 
     /// <summary>For the idle row: microseconds per 4 KiB page to touch memory the generator left alone for the idle
-    /// window (see ColdMemory), and the same memory touched again at once.</summary>
+    /// window (see ColdMemory), and the same memory warm: the fastest of three touches right after.</summary>
     public double ColdPageMicroseconds { get; init; } = double.NaN;
 
     public double WarmPageMicroseconds { get; init; } = double.NaN;
