@@ -169,12 +169,13 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
         await consumer.WaitForAsync(1, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         long diskRead = diskRead0 >= 0 ? broker.DiskReadBytes() - diskRead0 : -1;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  idle: the message was acknowledged after {ackMs:0.00} ms and consumed after {consumer.FirstLatencyMs:0.00} ms; " +
-            $"the broker read {diskRead} bytes from disk meanwhile"));
+            $"  idle: the message was acknowledged after {ackMs:0.00} ms and consumed after " +
+            $"{consumer.FirstLatencyMs:0.00} ms; the broker read {diskRead} bytes from disk meanwhile"));
         double coldPage = probe.Touch();
         double warmPage = Math.Min(probe.Touch(), Math.Min(probe.Touch(), probe.Touch()));
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  idle: memory left alone for the window took {coldPage:0.000} µs per page to touch again, {warmPage:0.000} warm"));
+            $"  idle: memory left alone for the window took {coldPage:0.000} µs per page to touch again, " +
+            $"{warmPage:0.000} warm"));
         await stop.CancelAsync().ConfigureAwait(false);
         await consumer.Completion.ConfigureAwait(false);
         return new WorkloadResult
@@ -210,8 +211,7 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
             await Task.Delay(50).ConfigureAwait(false);
     }
 
-    // What the producers' clients say of themselves in librdkafka's statistics (the last snapshot, counters since the
-    // client started): requests and bytes sent, how often their broker threads woke, and the round trip they saw.
+    // From each producer's last librdkafka statistics, whose counters run from the client's start.
     private static ClientStatistics ClientStatisticsOf(List<ProducerWorker> producers)
     {
         long requests = 0, bytes = 0, wakeups = 0;

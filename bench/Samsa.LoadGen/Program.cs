@@ -96,8 +96,9 @@ run.SetAction(async (result, cancellationToken) =>
         $"{r.MessagesPerSecond:0} msg/s, {r.MegabytesPerSecond:0.0} MB/s, errors {r.Errors} {r.FirstError}; publish p50 {r.Publish.P50:0.00} " +
         $"p99 {r.Publish.P99:0.00} p99.9 {r.Publish.P999:0.00} ms; end-to-end p50 {r.EndToEnd.P50:0.00} p99 " +
         $"{r.EndToEnd.P99:0.00} p99.9 {r.EndToEnd.P999:0.00} ms; broker CPU {r.BrokerCpuPercent:0.0}%, peak RSS " +
-        $"{r.PeakRssMiB:0} MiB; average request {r.AverageRequestBytes:0} B; schedule lag max {r.MaxScheduleLagMs:0.0} ms; client wake-ups per " +
-        $"request {r.ClientWakeupsPerRequest:0.0}, round trip p50 {r.RoundTripP50Ms:0.0} ms"));
+        $"{r.PeakRssMiB:0} MiB; average request {r.AverageRequestBytes:0} B; schedule lag max " +
+        $"{r.MaxScheduleLagMs:0.0} ms; client wake-ups per request {r.ClientWakeupsPerRequest:0.0}, round trip p50 " +
+        $"{r.RoundTripP50Ms:0.0} ms"));
     return 0;
 });
 
@@ -133,8 +134,8 @@ idleCommand.SetAction(async (result, cancellationToken) =>
             cancellationToken);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"idle: broker CPU {r.BrokerCpuPercent:0.00}% of a core; peak RSS {r.PeakRssMiB:0} MiB; first message " +
-            $"{r.FirstMessageLatencyMs:0.00} ms, {r.DiskReadBytes} bytes read from disk; memory left alone for the window {r.ColdPageMicroseconds:0.000} µs per page, " +
-            $"{r.WarmPageMicroseconds:0.000} warm"));
+            $"{r.FirstMessageLatencyMs:0.00} ms, {r.DiskReadBytes} bytes read from disk; memory left alone for the " +
+            $"window {r.ColdPageMicroseconds:0.000} µs per page, {r.WarmPageMicroseconds:0.000} warm"));
     }
     return 0;
 });

@@ -129,9 +129,10 @@ internal sealed class Suite(SuiteOptions options, TextWriter log)
         WorkloadResult idle = await runner.RunIdleAsync("bench-idle", options.Idle, cancellationToken);
         rows.Add(new SuiteRow("idle", $"idle producer, consumer long-polling at 500 ms for {options.Idle.TotalSeconds:0} s, then one message",
             $"broker CPU {F(idle.BrokerCpuPercent, "0.00")}% of a core; RSS {F(idle.PeakRssMiB)} MiB; " +
-            $"first message {F(idle.FirstMessageLatencyMs, "0.0")} ms, with {(idle.DiskReadBytes < 0 ? "n/a" : F(idle.DiskReadBytes / 1024.0))} KiB " +
-            $"read from disk; the machine: memory left alone for the window " +
-            $"took {F(idle.ColdPageMicroseconds, "0.00")} µs per 4 KiB page to touch again, {F(idle.WarmPageMicroseconds, "0.00")} warm",
+            $"first message {F(idle.FirstMessageLatencyMs, "0.0")} ms, with " +
+            $"{(idle.DiskReadBytes < 0 ? "n/a" : F(idle.DiskReadBytes / 1024.0))} KiB read from disk; " +
+            $"the machine: memory left alone for the window took {F(idle.ColdPageMicroseconds, "0.00")} µs " +
+            $"per 4 KiB page to touch again, {F(idle.WarmPageMicroseconds, "0.00")} warm",
             "", "< 0.5% of a core; < 150 MiB; <= 5 ms",
             Check(idle.BrokerCpuPercent < 0.5 && idle.PeakRssMiB < 150 && idle.FirstMessageLatencyMs <= 5), idle));
 
@@ -177,8 +178,9 @@ internal sealed class Suite(SuiteOptions options, TextWriter log)
                 $"{F(mockSmall.MessagesPerSecond)} records/s", $"Samsa's small-records row is {R(small.MessagesPerSecond / mockSmall.MessagesPerSecond)} of it",
                 "", null, mockSmall));
             // The client's own cost of idempotence: the same pairs against a broker that stores nothing.
-            (List<double> mockRatios, WorkloadResult mockAll, WorkloadResult mockIdempotent) = await IdempotencePairsAsync(
-                w => mockRunner.RunAsync(w, cancellationToken), MockIdempotencePairs, "mock ");
+            (List<double> mockRatios, WorkloadResult mockAll, WorkloadResult mockIdempotent) =
+                await IdempotencePairsAsync(
+                    w => mockRunner.RunAsync(w, cancellationToken), MockIdempotencePairs, "mock ");
             double mockIdempotence = Median(mockRatios);
             rows.Add(new SuiteRow("reference: idempotence", "the idempotence pairs against librdkafka's mock cluster",
                 $"pair ratios {string.Join(", ", mockRatios.Select(r => R(r)))}; {ClientCost(mockIdempotent, mockAll)}",

@@ -50,7 +50,8 @@ internal sealed record WorkloadResult
     /// the client's own overhead, which idempotence raises.</summary>
     public double ClientWakeupsPerRequest { get; init; } = double.NaN;
 
-    /// <summary>The produce round trip the producers measured (librdkafka's rtt p50 over its last second), in ms.</summary>
+    /// <summary>The produce round trip the producers measured (librdkafka's rtt p50 over its last second), in
+    /// ms.</summary>
     public double RoundTripP50Ms { get; init; } = double.NaN;
 
     /// <summary>For the idle row: the latency of the one message sent after the idle period.</summary>
