@@ -151,7 +151,7 @@ internal sealed class Suite(SuiteOptions options, TextWriter log)
                 : $"last pair {F(idempotent.MegabytesPerSecond)} MB/s against {F(all.MegabytesPerSecond)} MB/s " +
                   $"(acks=all, 5 in flight, without it); pair ratios {string.Join(", ", ratios.Select(r => R(r)))}; " +
                   ClientCost(idempotent, all),
-            $"{F(idempotenceRatio, "0.000")} (median of {ratios.Count} pairs) of the same without idempotence", ">= 0.95",
+            $"{F(idempotenceRatio, "0.0000")} (median of {ratios.Count} pairs) of the same without idempotence", ">= 0.95",
             AtLeast(idempotenceRatio, 0.95), idempotent));
 
         if (options.Mock)
