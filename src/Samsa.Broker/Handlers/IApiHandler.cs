@@ -28,8 +28,8 @@ internal abstract class ApiHandler<TRequest, TResponse> : IApiHandler
         TRequest request = TRequest.Read(ref body, context.ApiVersion);
         ValueTask<TResponse?> pending = HandleAsync(context, request, cancellationToken);
         return pending.IsCompletedSuccessfully
-            ? new ValueTask<IKafkaMessage?>(pending.Result)
-            : AwaitAsync(pending);
+            ? new ValueTask<IKafkaMessage?>(Reply(request, pending.Result))
+            : AwaitAsync(request, pending);
     }
 
     public IKafkaMessage ErrorResponse(RequestContext context, ref KafkaReader body, ErrorCode error) =>
@@ -38,9 +38,15 @@ internal abstract class ApiHandler<TRequest, TResponse> : IApiHandler
     protected abstract ValueTask<TResponse?> HandleAsync(RequestContext context, TRequest request,
         CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What goes back for <paramref name="response"/>: the response itself, unless the API answers some requests
+    /// with nothing (null) or by closing the connection (<see cref="Network.CloseConnection.Instance"/>).
+    /// </summary>
+    protected virtual IKafkaMessage? Reply(TRequest request, TResponse? response) => response;
+
     /// <summary>The response Kafka gives when the whole request fails with <paramref name="error"/>.</summary>
     protected abstract TResponse ErrorResponse(RequestContext context, TRequest request, ErrorCode error);
 
-    private static async ValueTask<IKafkaMessage?> AwaitAsync(ValueTask<TResponse?> pending) =>
-        await pending.ConfigureAwait(false);
+    private async ValueTask<IKafkaMessage?> AwaitAsync(TRequest request, ValueTask<TResponse?> pending) =>
+        Reply(request, await pending.ConfigureAwait(false));
 }

@@ -13,8 +13,11 @@ namespace Samsa.Broker.Network;
 // in order, and queues its pending response; the write loop owns the output pipe and writes responses in request
 // order as each completes, so a long-poll fetch delays the responses behind it but not the reading of later
 // requests. A malformed frame, an unknown API key or a frame over socket.request.max.bytes closes the connection
-// (logged at Debug). On broker shutdown the read loop stops taking requests and the write loop finishes the
-// responses already queued.
+// (logged at Debug). A client that closes its side is still served every whole request it sent before closing, as
+// Kafka does: an acks=0 producer closes right after its last send and expects every batch written. Every queued
+// response is disposed exactly once, written or not, so pooled buffers go back even when the client is gone or a
+// write fails. On broker shutdown the read loop stops taking requests and the write loop finishes the responses
+// already queued.
 internal sealed partial class KafkaConnection
 {
     private readonly ConnectionContext _connection;
@@ -28,7 +31,7 @@ internal sealed partial class KafkaConnection
     private readonly ConnectionInfo _info;
     private int _inFlight;
     private long _lastActivity;
-    private volatile bool _idleClosed;
+    private volatile CloseReason _closing;
 
     public KafkaConnection(ConnectionContext connection, RequestDispatcher dispatcher, ConnectionOptions options,
         ByteBudget budget, TimeProvider time, ILogger logger, string listenerName)
@@ -76,14 +79,7 @@ internal sealed partial class KafkaConnection
         {
             _responses.Writer.TryComplete();
         }
-        try
-        {
-            await writing.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or ConnectionResetException or OperationCanceledException or InvalidOperationException)
-        {
-            Log.WriteFailed(_logger, _info.ConnectionId, e.Message);
-        }
+        await writing.ConfigureAwait(false);
         await _connection.Transport.Input.CompleteAsync().ConfigureAwait(false);
         await _connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
         Log.Closed(_logger, _info.ConnectionId);
@@ -91,8 +87,9 @@ internal sealed partial class KafkaConnection
 
     private async Task ReadRequestsAsync(CancellationToken shutdown)
     {
+        // Not the transport's ConnectionClosed: it fires as soon as the client's FIN arrives, while whole requests the
+        // client sent before it may still wait in the pipe. The pipe completes after them, and that ends the loop.
         PipeReader input = _connection.Transport.Input;
-        using CancellationTokenSource stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown, _connection.ConnectionClosed);
         using ITimer idleCheck = _time.CreateTimer(static state => ((KafkaConnection)state!).CheckIdle(), this,
             _options.Idle, _options.Idle);
         long held = 0;
@@ -100,11 +97,12 @@ internal sealed partial class KafkaConnection
         {
             while (true)
             {
-                ReadResult result = await input.ReadAsync(stop.Token).ConfigureAwait(false);
+                ReadResult result = await input.ReadAsync(shutdown).ConfigureAwait(false);
                 Volatile.Write(ref _lastActivity, _time.GetTimestamp());
-                if (result.IsCanceled && _idleClosed)
+                if (result.IsCanceled && _closing != CloseReason.None)
                 {
-                    Log.IdleClosed(_logger, _info.ConnectionId, (long)_options.Idle.TotalMilliseconds);
+                    if (_closing == CloseReason.Idle)
+                        Log.IdleClosed(_logger, _info.ConnectionId, (long)_options.Idle.TotalMilliseconds);
                     return;
                 }
                 ReadOnlySequence<byte> buffer = result.Buffer;
@@ -120,13 +118,13 @@ internal sealed partial class KafkaConnection
                         }
                         Interlocked.Increment(ref _inFlight);
                         if (!_responses.Writer.TryWrite(pending))
-                            await _responses.Writer.WriteAsync(pending, stop.Token).ConfigureAwait(false);
+                            await _responses.Writer.WriteAsync(pending, shutdown).ConfigureAwait(false);
                     }
                     if (held == 0 && LargeFrameSize(buffer) is int needed)
                     {
                         // A large frame's body is still arriving: hold its size of the broker-wide budget until it
                         // is decoded, so many clients sending large requests at once queue instead of all buffering.
-                        await _budget.AcquireAsync(needed, stop.Token).ConfigureAwait(false);
+                        await _budget.AcquireAsync(needed, shutdown).ConfigureAwait(false);
                         held = needed;
                     }
                 }
@@ -148,7 +146,19 @@ internal sealed partial class KafkaConnection
     {
         if (Volatile.Read(ref _inFlight) > 0) return;
         if (_time.GetElapsedTime(Volatile.Read(ref _lastActivity)) < _options.Idle) return;
-        _idleClosed = true;
+        StopReading(CloseReason.Idle);
+    }
+
+    /// <summary>Closes the transport at once; the read loop stops even on a transport that completes no pipe.</summary>
+    private void Abort(ConnectionAbortedException reason)
+    {
+        _connection.Abort(reason);
+        StopReading(CloseReason.Aborted);
+    }
+
+    private void StopReading(CloseReason reason)
+    {
+        _closing = reason;
         _connection.Transport.Input.CancelPendingRead();
     }
 
@@ -162,47 +172,105 @@ internal sealed partial class KafkaConnection
         return size > 64 * 1024 ? size : null;
     }
 
+    // Writes each response in request order once its body is ready. After the output fails or the client has gone,
+    // the loop goes on taking responses without writing them, so every body is disposed (its pooled buffers returned)
+    // and the read loop never waits on a full queue that nobody drains.
     private async Task WriteResponsesAsync()
-    {
-        try
-        {
-            await WriteQueuedResponsesAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // A response that cannot be written leaves the client waiting forever: close the connection now, so the
-            // read loop stops too and the client sees the failure.
-            Log.ResponseFailed(_logger, e, _info.ConnectionId);
-            _connection.Abort(new ConnectionAbortedException("a response could not be written", e));
-            throw;
-        }
-    }
-
-    private async Task WriteQueuedResponsesAsync()
     {
         PipeWriter output = _connection.Transport.Output;
         ChannelReader<PendingResponse> queue = _responses.Reader;
+        bool writing = true;
         while (await queue.WaitToReadAsync().ConfigureAwait(false))
         {
             while (queue.TryRead(out PendingResponse pending))
             {
-                IKafkaMessage? body = pending.Body.IsCompletedSuccessfully
-                    ? pending.Body.Result
-                    : await pending.Body.ConfigureAwait(false);
+                IKafkaMessage? body = await BodyOfAsync(pending).ConfigureAwait(false);
                 Interlocked.Decrement(ref _inFlight);
-                if (body is not null)
+                if (!writing || body is null)
                 {
-                    WriteFrame(output, pending, body);
-                    (body as IDisposable)?.Dispose();   // pooled record buffers go back once copied into the pipe
+                    (body as IDisposable)?.Dispose();
+                    continue;
                 }
-                if (queue.Count == 0 || output.UnflushedBytes > 256 * 1024)
+                if (ReferenceEquals(body, CloseConnection.Instance))
                 {
-                    FlushResult flushed = await output.FlushAsync().ConfigureAwait(false);
-                    if (flushed.IsCompleted) return;
+                    writing = false;
+                    await CloseAfterAsync(output).ConfigureAwait(false);
+                    continue;
                 }
+                writing = TryWriteFrame(output, pending, body);
+                if (writing && (queue.Count == 0 || output.UnflushedBytes > 256 * 1024))
+                    writing = await TryFlushAsync(output).ConfigureAwait(false);
             }
         }
-        await output.FlushAsync().ConfigureAwait(false);
+        if (writing) await TryFlushAsync(output).ConfigureAwait(false);
+    }
+
+    /// <summary>The response's body; null when the handler failed after it started, which closes the connection.</summary>
+    private async ValueTask<IKafkaMessage?> BodyOfAsync(PendingResponse pending)
+    {
+        if (pending.Body.IsCompletedSuccessfully) return pending.Body.Result;
+        try
+        {
+            return await pending.Body.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e)
+        {
+            Abort(new ConnectionAbortedException("the broker is stopping", e));
+            return null;
+        }
+        catch (Exception e)
+        {
+            // A response that never comes leaves the client waiting forever: close the connection so it sees the
+            // failure and retries elsewhere. Later responses are still awaited, to dispose them.
+            Log.ResponseFailed(_logger, e, _info.ConnectionId);
+            Abort(new ConnectionAbortedException("a response could not be produced", e));
+            return null;
+        }
+    }
+
+    private bool TryWriteFrame(PipeWriter output, in PendingResponse pending, IKafkaMessage body)
+    {
+        try
+        {
+            WriteFrame(output, pending, body);
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log.ResponseFailed(_logger, e, _info.ConnectionId);
+            Abort(new ConnectionAbortedException("a response could not be written", e));
+            return false;
+        }
+        finally
+        {
+            (body as IDisposable)?.Dispose();   // pooled record buffers go back once copied into the pipe
+        }
+    }
+
+    /// <summary>Flushes; false once the client has gone or the transport failed (nothing more is written).</summary>
+    private async ValueTask<bool> TryFlushAsync(PipeWriter output)
+    {
+        try
+        {
+            FlushResult flushed = await output.FlushAsync().ConfigureAwait(false);
+            return !flushed.IsCompleted && !flushed.IsCanceled;
+        }
+        catch (Exception e) when (e is IOException or ConnectionResetException or OperationCanceledException
+                                      or InvalidOperationException)
+        {
+            Log.WriteFailed(_logger, _info.ConnectionId, e.Message);
+            return false;
+        }
+    }
+
+    // A handler asked to close the connection (an acks=0 produce that failed, as Kafka does so the producer notices):
+    // what was written before goes out, then the output completes, which closes the socket, and reading stops.
+    private async ValueTask CloseAfterAsync(PipeWriter output)
+    {
+        Log.ClosedByHandler(_logger, _info.ConnectionId);
+        await TryFlushAsync(output).ConfigureAwait(false);
+        await output.CompleteAsync().ConfigureAwait(false);
+        StopReading(CloseReason.Requested);
     }
 
     private void WriteFrame(PipeWriter output, in PendingResponse pending, IKafkaMessage body)
@@ -238,5 +306,16 @@ internal sealed partial class KafkaConnection
 
         [LoggerMessage(4015, LogLevel.Debug, "Connection {ConnectionId} write failed: {Reason}")]
         public static partial void WriteFailed(ILogger logger, string connectionId, string reason);
+
+        [LoggerMessage(4017, LogLevel.Debug, "Closing connection {ConnectionId}: an acks=0 produce failed")]
+        public static partial void ClosedByHandler(ILogger logger, string connectionId);
+    }
+
+    private enum CloseReason
+    {
+        None,
+        Idle,
+        Requested,
+        Aborted,
     }
 }

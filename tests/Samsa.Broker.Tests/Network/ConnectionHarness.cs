@@ -19,6 +19,7 @@ internal sealed class ConnectionHarness : IAsyncDisposable
     private readonly Pipe _toBroker;
     private readonly Pipe _fromBroker = new();
     private readonly BrokerLifetime _lifetime = new();
+    private readonly CancellationTokenSource _transportClosed = new();
 
     /// <param name="readAheadBytes">Where the client's side pauses, as the broker's transport does.</param>
     public ConnectionHarness(IReadOnlyList<IApiHandler> handlers, ConnectionOptions? options = null,
@@ -33,7 +34,10 @@ internal sealed class ConnectionHarness : IAsyncDisposable
         var all = handlers.Append(new ApiVersionsHandler(versions)).ToList();
         var dispatcher = new RequestDispatcher(all, versions, NullLogger.Instance);
         var connection = new DefaultConnectionContext("test-1",
-            new DuplexPipe(_toBroker.Reader, _fromBroker.Writer), new DuplexPipe(_fromBroker.Reader, _toBroker.Writer));
+            new DuplexPipe(_toBroker.Reader, _fromBroker.Writer), new DuplexPipe(_fromBroker.Reader, _toBroker.Writer))
+        {
+            ConnectionClosed = _transportClosed.Token,
+        };
         Running = new KafkaConnection(connection, dispatcher, options, new ByteBudget(-1), Time,
             NullLogger.Instance, "PLAINTEXT").RunAsync(_lifetime.Stopping);
     }
@@ -45,6 +49,18 @@ internal sealed class ConnectionHarness : IAsyncDisposable
     public PipeReader FromBroker => _fromBroker.Reader;
 
     public void StopBroker() => _lifetime.Stop();
+
+    /// <summary>
+    /// The client closes its side as Kestrel's socket transport reports it: the input completes after the bytes
+    /// already sent, and the connection's ConnectionClosed token fires at once. With <paramref name="readsNoMore"/>
+    /// the client also stops reading, so the broker's writes find the output completed.
+    /// </summary>
+    public async Task CloseFromClientAsync(bool readsNoMore = false)
+    {
+        await _toBroker.Writer.CompleteAsync();
+        if (readsNoMore) await _fromBroker.Reader.CompleteAsync();
+        await _transportClosed.CancelAsync();
+    }
 
     /// <summary>Whether the broker has written anything not yet received, without consuming it.</summary>
     public bool HasUnreadBytes()
@@ -125,6 +141,7 @@ internal sealed class ConnectionHarness : IAsyncDisposable
         await _toBroker.Writer.CompleteAsync();
         await Running.WaitAsync(TimeSpan.FromSeconds(10));
         _lifetime.Dispose();
+        _transportClosed.Dispose();
     }
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe

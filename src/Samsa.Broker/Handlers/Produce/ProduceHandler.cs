@@ -61,12 +61,22 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
         if (pending is null)
         {
             Return(rented);
-            return ValueTask.FromResult(request.Acks == 0 ? null : response);
+            return ValueTask.FromResult<ProduceResponse?>(response);
         }
-        ValueTask<ProduceResponse?> completion = CompleteAsync(response, pending, rented);
-        if (request.Acks != 0) return completion;
-        _ = completion.AsTask();   // acks=0: nothing to answer, but the copies go back to the pool once written
-        return ValueTask.FromResult<ProduceResponse?>(null);
+        return CompleteAsync(response, pending, rented);
+    }
+
+    // acks=0: no response. A failure closes the connection, as Kafka does, so the producer, which reads no answer,
+    // notices, refreshes its metadata and reconnects.
+    protected override IKafkaMessage? Reply(ProduceRequest request, ProduceResponse? response)
+    {
+        if (request.Acks != 0) return response;
+        foreach (ProduceResponse.TopicProduceResponse topic in response!.Responses)
+        {
+            foreach (PartitionResponse partition in topic.PartitionResponses)
+                if (partition.ErrorCode != 0) return CloseConnection.Instance;
+        }
+        return null;
     }
 
     private static async ValueTask<ProduceResponse?> CompleteAsync(ProduceResponse response,
