@@ -3,8 +3,9 @@ using System.Xml.Linq;
 
 namespace Samsa.Tests;
 
-// DESIGN.md's layers, lowest first. A project under src/ may reference only projects below it in this list (above it
-// in DESIGN.md's table); a reference to its own layer, to a layer above, or to a project outside the list fails.
+// docs/architecture.md's layers, lowest first. A project under src/ may reference only projects below it in this
+// list (above it in that page's table); a reference to its own layer, to a layer above, or to a project outside the
+// list fails.
 public sealed class LayeringTests
 {
     private static readonly string[] Layers =
@@ -57,7 +58,7 @@ public sealed class LayeringTests
             && v.Contains("tools/Samsa.ProtocolGen/Samsa.ProtocolGen.csproj", StringComparison.Ordinal)
             && v.Contains("unknown", StringComparison.Ordinal));
         Assert.Contains(violations, v => v.StartsWith("src/Samsa.Extras/", StringComparison.Ordinal)
-            && v.Contains("not in DESIGN.md", StringComparison.Ordinal));
+            && v.Contains("not in docs/architecture.md", StringComparison.Ordinal));
         Assert.DoesNotContain(violations, v => v.StartsWith("src/Samsa.Storage/", StringComparison.Ordinal));
     }
 
@@ -96,7 +97,7 @@ public sealed class LayeringTests
             int layer = LayerOf(path);
             if (layer < 0)
             {
-                violations.Add($"{path}: project {name} is not in DESIGN.md's layer table");
+                violations.Add($"{path}: project {name} is not in docs/architecture.md's layer table");
                 continue;
             }
 
@@ -109,7 +110,8 @@ public sealed class LayeringTests
                 int targetLayer = LayerOf(target);
                 if (targetLayer < 0)
                 {
-                    violations.Add($"{path}: references {target}, an unknown project (not a layer of DESIGN.md)");
+                    violations.Add($"{path}: references {target}, an unknown project "
+                        + "(not a layer of docs/architecture.md)");
                 }
                 else if (targetLayer == layer)
                 {

@@ -1,7 +1,7 @@
 namespace Samsa.GoldenCapture;
 
 /// <summary>
-/// API names, highest valid versions and first flexible versions, as in ../shared/kafka-protocol/messages (the
+/// API names, highest valid versions and first flexible versions, as in protocol/messages (the
 /// "name" without its Request/Response suffix, "validVersions" and "flexibleVersions"). The capture needs them to
 /// name files, pick header versions and cap the versions clients use; the codec under test reads the definitions
 /// themselves.

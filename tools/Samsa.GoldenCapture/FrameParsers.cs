@@ -6,7 +6,7 @@ namespace Samsa.GoldenCapture;
 internal readonly record struct RecordsSlice(string Topic, int Partition, int Offset, int Length, long HighWatermark);
 
 /// <summary>
-/// Just enough of ProduceRequest, FetchResponse and ApiVersionsResponse (../shared/kafka-protocol/messages) to
+/// Just enough of ProduceRequest, FetchResponse and ApiVersionsResponse (protocol/messages) to
 /// find their records fields and versions. Flexible versions use compact lengths and tagged-field sections.
 /// </summary>
 internal static class FrameParsers

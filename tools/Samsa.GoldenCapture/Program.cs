@@ -132,7 +132,7 @@ internal static class Program
                 .Where(a => a.Max > ApiCatalog.MaxVersion(a.Key) && ApiCatalog.MaxVersion(a.Key) >= a.Min)
                 .Select(a => $"{ApiCatalog.Name(a.Key)} {a.Max} to {ApiCatalog.MaxVersion(a.Key)}");
             readme.AddNote("The proxy lowers max versions in the ApiVersions answers it forwards to what " +
-                "`../shared/kafka-protocol/messages` defines, so clients use versions Samsa's codec knows: " +
+                "`protocol/messages` defines, so clients use versions Samsa's codec knows: " +
                 $"{string.Join(", ", clamped.DefaultIfEmpty("nothing needed lowering in this run"))}. " +
                 "The stored ApiVersions responses are the mock's, unlowered.");
         }

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Samsa.GoldenCapture;
 
 /// <summary>
-/// The fixed 61-byte header of a v2 record batch (../shared/kafka-protocol/docs/implementation.html), read only
+/// The fixed 61-byte header of a v2 record batch (protocol/docs/implementation.html), read only
 /// to label and sanity-check captured batches.
 /// </summary>
 internal readonly record struct RecordBatchHeader(long BaseOffset, int BatchLength, sbyte Magic, short Attributes,

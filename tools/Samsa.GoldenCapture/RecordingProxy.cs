@@ -16,7 +16,7 @@ namespace Samsa.GoldenCapture;
 /// connection also comes through here, each response is scanned for the advertised host string followed by the
 /// int32 port, and the port is replaced with the proxy's: same length, so frame sizes stay valid. The recorded
 /// response is the mock's original; only the copy sent on to the client is rewritten. ApiVersions answers are
-/// rewritten the same way to cap each max version at what ../shared/kafka-protocol/messages defines.
+/// rewritten the same way to cap each max version at what protocol/messages defines.
 /// </remarks>
 internal sealed class RecordingProxy : IAsyncDisposable
 {

@@ -4,7 +4,7 @@ using System.Text;
 namespace Samsa.GoldenCapture;
 
 /// <summary>
-/// A minimal reader of Kafka's primitive types (../shared/kafka-protocol/docs/protocol.html), enough to pull the
+/// A minimal reader of Kafka's primitive types (protocol/docs/protocol.html), enough to pull the
 /// records out of captured Produce requests and Fetch responses without depending on the codec under test.
 /// </summary>
 internal ref struct WireCursor

@@ -7,6 +7,13 @@ public static class Generator
     public const string RecordsNamespace = "Samsa.Protocol.CoordinatorRecords";
     public const string MetadataRecordsNamespace = "Samsa.Metadata.Records";
 
+    /// <summary>Kafka's message definitions, kept in the repository (protocol/README.md says where from).</summary>
+    public static string MessageDefinitions(string root) => Path.Combine(root, "protocol", "messages");
+
+    /// <summary>Kafka's group and transaction coordinator records, beside the message definitions.</summary>
+    public static string CoordinatorRecordDefinitions(string root) =>
+        Path.Combine(root, "protocol", "coordinator-records");
+
     /// <summary>Samsa's own metadata-log records, defined in the same JSON dialect as Kafka's messages.</summary>
     public static string MetadataDefinitions(string root) => Path.Combine(root, "src", "Samsa.Metadata", "Records", "Definitions");
 

@@ -6,7 +6,7 @@ namespace Samsa.ProtocolGen;
 /// <summary>
 /// Emits one C# file per message definition: a sealed class for the message and one nested class per struct,
 /// each with versioned Read, Write, GetSize and value equality. The encoding rules follow
-/// ../shared/kafka-protocol/docs/protocol.html and the definitions' README (tagged fields, nullable and
+/// protocol/docs/protocol.html and the definitions' README (tagged fields, nullable and
 /// flexible versions, ignorable fields).
 /// </summary>
 public sealed class MessageEmitter

@@ -1,13 +1,13 @@
 using Samsa.ProtocolGen;
 
-// Regenerates src/Samsa.Protocol/Generated from Kafka's JSON message definitions, and src/Samsa.Metadata/Generated
-// from Samsa's metadata-record definitions in src/Samsa.Metadata/Records/Definitions.
+// Regenerates src/Samsa.Protocol/Generated from Kafka's JSON message definitions in protocol/, and
+// src/Samsa.Metadata/Generated from Samsa's metadata-record definitions in src/Samsa.Metadata/Records/Definitions.
 // Usage: dotnet run --project tools/Samsa.ProtocolGen [-- --check] [--messages DIR] [--records DIR] [--out DIR]
 // --check writes nothing and exits 1 when the committed output differs from what would be generated.
 
 string root = Generator.FindRepositoryRoot(AppContext.BaseDirectory) ?? Directory.GetCurrentDirectory();
-string messages = Path.GetFullPath(Path.Combine(root, "..", "shared", "kafka-protocol", "messages"));
-string records = Path.GetFullPath(Path.Combine(root, "..", "shared", "kafka-protocol", "coordinator-records"));
+string messages = Generator.MessageDefinitions(root);
+string records = Generator.CoordinatorRecordDefinitions(root);
 string output = Path.Combine(root, "src", "Samsa.Protocol", "Generated");
 bool check = false;
 for (int i = 0; i < args.Length; i++)

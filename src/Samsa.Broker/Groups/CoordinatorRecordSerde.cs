@@ -7,7 +7,7 @@ namespace Samsa.Broker.Groups;
 
 /// <summary>
 /// The keys and values of <c>__consumer_offsets</c>, in Kafka's layout
-/// (<c>../shared/kafka-protocol/coordinator-records</c>): an int16 version, then the record at that version. A key's
+/// (<c>protocol/coordinator-records</c>): an int16 version, then the record at that version. A key's
 /// version names its type (0–1 offset commit, 2 classic group metadata, 3–8 consumer group records); a value's
 /// version is the value schema's. A null value is a tombstone.
 /// </summary>

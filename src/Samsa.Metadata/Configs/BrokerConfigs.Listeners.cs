@@ -38,9 +38,9 @@ public static partial class BrokerConfigs
     public static readonly ConfigDef<IReadOnlyList<string>> HttpListeners = ConfigDef.List("http.listeners",
         defaultValue: ["http://:9308"], validateItem: ValidateHttpListener, validValuesText: "http://HOST:PORT,...",
         samsa: true, importance: ConfigImportance.Medium,
-        doc: "Where the HTTP endpoints are served: /metrics (Prometheus text), /health/live and /health/ready. "
-            + "Empty turns them off. 9308 is the port of the usual Kafka Prometheus exporter, so scrape "
-            + "configurations carry over.");
+        doc: "Where the HTTP endpoints are served: /health/live and /health/ready (Prometheus metrics on /metrics "
+            + "come later). Empty turns them off. 9308 is the port of the usual Kafka Prometheus exporter, where "
+            + "the metrics will be served too.");
 
     private static string? ValidateListeners(string text) =>
         ListenerEndpoint.TryParseList(text, requireDistinctPorts: true, out _, out string? error) ? null : error;

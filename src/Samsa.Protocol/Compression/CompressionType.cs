@@ -1,7 +1,7 @@
 namespace Samsa.Protocol.Compression;
 
 /// <summary>
-/// The codec of a record batch: bits 0–2 of its attributes (../shared/kafka-protocol/docs/implementation.html,
+/// The codec of a record batch: bits 0–2 of its attributes (protocol/docs/implementation.html,
 /// "Record Batch"). Values are Kafka's.
 /// </summary>
 public enum CompressionType

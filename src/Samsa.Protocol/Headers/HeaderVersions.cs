@@ -6,7 +6,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Headers;
 
 /// <summary>
-/// Which header version frames an API at a version (../shared/kafka-protocol/docs/protocol.html, "Headers").
+/// Which header version frames an API at a version (protocol/docs/protocol.html, "Headers").
 /// Request header v2 and response header v1 go with flexible API versions, v1 and v0 with the others; two
 /// exceptions: ControlledShutdown v0 uses request header v0, and ApiVersions responses always use header v0 so
 /// that a client can read the reply to a version it guessed.

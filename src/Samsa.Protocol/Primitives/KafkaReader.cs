@@ -5,7 +5,7 @@ using System.Text;
 namespace Samsa.Protocol.Primitives;
 
 /// <summary>
-/// Reads Kafka's primitive types (../shared/kafka-protocol/docs/protocol.html, "Protocol Primitive Types")
+/// Reads Kafka's primitive types (protocol/docs/protocol.html, "Protocol Primitive Types")
 /// from a <see cref="ReadOnlySequence{T}"/> that may span many pipe segments.
 /// </summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 namespace Samsa.Protocol.Records;
 
 /// <summary>
-/// The type in a control record's key (../shared/kafka-protocol/docs/implementation.html, "Control Batches").
+/// The type in a control record's key (protocol/docs/implementation.html, "Control Batches").
 /// Values are Kafka's.
 /// </summary>
 public enum ControlRecordType : short

@@ -9,7 +9,7 @@ namespace Samsa.Protocol.Records;
 
 /// <summary>
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of record batch v2
-/// (../shared/kafka-protocol/docs/implementation.html, "Record Batch").
+/// (protocol/docs/implementation.html, "Record Batch").
 /// </summary>
 /// <remarks>
 /// Stateless and thread-safe. Values are finished checksums (pre- and post-inverted), so

@@ -4,7 +4,7 @@ namespace Samsa.Protocol.Records;
 
 /// <summary>
 /// One record of a batch, as slices of the (decompressed) records section
-/// (../shared/kafka-protocol/docs/implementation.html, "Record"). Valid as long as those bytes are.
+/// (protocol/docs/implementation.html, "Record"). Valid as long as those bytes are.
 /// </summary>
 /// <remarks>
 /// Layout: length varint, attributes int8, timestampDelta varlong, offsetDelta varint, key (varint length, -1 for

@@ -7,7 +7,7 @@ namespace Samsa.Protocol.Records;
 
 /// <summary>
 /// Operations on one record batch v2 held as bytes: validation, in-place stamping by the broker, and reading its
-/// records (../shared/kafka-protocol/docs/implementation.html, "Record Batch").
+/// records (protocol/docs/implementation.html, "Record Batch").
 /// </summary>
 /// <remarks>
 /// The produce path never decodes records: it validates the header and CRC, stamps base offset and partition

@@ -9,7 +9,7 @@ namespace Samsa.Protocol.Records;
 
 /// <summary>
 /// The 61-byte header of a record batch v2, read into a value without allocating
-/// (../shared/kafka-protocol/docs/implementation.html, "Record Batch").
+/// (protocol/docs/implementation.html, "Record Batch").
 /// </summary>
 /// <remarks>
 /// Reading does not validate: a header read from unchecked bytes may hold anything. Use

@@ -1,7 +1,7 @@
 namespace Samsa.Protocol.Records;
 
 /// <summary>
-/// Byte offsets of record batch v2's fields (../shared/kafka-protocol/docs/implementation.html, "Record Batch").
+/// Byte offsets of record batch v2's fields (protocol/docs/implementation.html, "Record Batch").
 /// All integers are big-endian.
 /// </summary>
 public static class RecordBatchLayout

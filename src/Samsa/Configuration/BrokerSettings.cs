@@ -41,7 +41,7 @@ internal sealed record BrokerSettings
     /// <summary>The listener followers fetch through; null on a controller-only node.</summary>
     public required string? InterBrokerListenerName { get; init; }
 
-    /// <summary><c>http.listeners</c>: where /metrics and /health are served; empty for none.</summary>
+    /// <summary><c>http.listeners</c>: where /health/live and /health/ready are served; empty for none.</summary>
     public required IReadOnlyList<ServerAddress> HttpListeners { get; init; }
 
     /// <summary><c>samsa.memory</c>, or half the available memory when unset.</summary>

@@ -242,8 +242,8 @@ internal static class BrokerSettingsBuilder
         }
     }
 
-    // DESIGN.md: warn when a loopback address is advertised to other hosts: the listener binds more than loopback,
-    // or the cluster has nodes elsewhere.
+    // A loopback address advertised to other hosts is a classic Kafka set-up mistake: warn when the listener binds
+    // more than loopback, or the cluster has nodes elsewhere.
     private static void WarnAboutLoopback(IReadOnlyList<ConfiguredListener> listeners,
         IReadOnlyList<QuorumVoter> voters, IReadOnlyList<ServerAddress> bootstrap, List<ConfigWarning> warnings)
     {

@@ -23,6 +23,6 @@ internal static class KafkaSettingsNotUsed
             + "listener",
         ["transaction.state.log.replication.factor"] = "transactions are not implemented yet",
         ["transaction.state.log.min.isr"] = "transactions are not implemented yet",
-        ["jmx.port"] = "metrics are served on http.listeners at /metrics",
+        ["jmx.port"] = "Samsa has no JMX; metrics will be served on http.listeners at /metrics",
     };
 }

@@ -94,7 +94,7 @@ public sealed class MessageRoundTripTests
     }
 }
 
-/// <summary>Where the definitions live: ../shared/kafka-protocol beside the repository.</summary>
+/// <summary>Where the definitions live: protocol/ in the repository.</summary>
 internal static class Definitions_
 {
     public static string Root => Generator.FindRepositoryRoot(AppContext.BaseDirectory)
@@ -105,10 +105,9 @@ internal static class Definitions_
     private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
         Path.GetDirectoryName(path) ?? ".";
 
-    public static string MessagesFolder => Path.GetFullPath(Path.Combine(Root, "..", "shared", "kafka-protocol", "messages"));
+    public static string MessagesFolder => Generator.MessageDefinitions(Root);
 
-    public static string RecordsFolder =>
-        Path.GetFullPath(Path.Combine(Root, "..", "shared", "kafka-protocol", "coordinator-records"));
+    public static string RecordsFolder => Generator.CoordinatorRecordDefinitions(Root);
 }
 
 /// <summary>
