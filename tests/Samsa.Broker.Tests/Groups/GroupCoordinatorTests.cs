@@ -76,7 +76,7 @@ public sealed class GroupCoordinatorTests
         public async Task LoadedAsync()
         {
             DateTime end = DateTime.UtcNow.AddSeconds(10);
-            while (Coordinator.Shards.Count() < 3 || Coordinator.Shards.Any(s => s.Status != ErrorCode.None))
+            while (Coordinator.Shards.Count() < 3 || Coordinator.Shards.Any(s => s.Status != GroupStatus.Ok))
             {
                 Assert.True(DateTime.UtcNow < end, "the partitions of __consumer_offsets did not load");
                 await Task.Delay(5, Ct);

@@ -1,3 +1,4 @@
+using Samsa.Broker.Errors;
 using Samsa.Broker.Groups;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
@@ -18,18 +19,41 @@ internal sealed class OffsetCommitHandler(GroupCoordinator groups) : ApiHandler<
     {
         if (request.GroupId.Length == 0)
             return ValueTask.FromResult<OffsetCommitResponse?>(ErrorResponse(context, request, ErrorCode.InvalidGroupId));
-        ErrorCode status = groups.TryGetShard(request.GroupId, out CoordinatorShard? shard);
-        if (status != ErrorCode.None)
-            return ValueTask.FromResult<OffsetCommitResponse?>(ErrorResponse(context, request, status));
+        GroupStatus status = groups.TryGetShard(request.GroupId, out CoordinatorShard? shard);
+        if (status != GroupStatus.Ok)
+        {
+            return ValueTask.FromResult<OffsetCommitResponse?>(
+                ErrorResponse(context, request, ErrorMapping.ToOffsetCommitErrorCode(status)));
+        }
         if (context.ApiVersion == 0) request.GenerationIdOrMemberEpoch = -1;
-        ValueTask<OffsetCommitResponse> pending = shard!.CommitOffsetsAsync(request, context.ApiVersion);
+        ValueTask<OffsetsResult> pending = shard!.CommitOffsetsAsync(request, context.ApiVersion);
         return pending.IsCompletedSuccessfully
-            ? ValueTask.FromResult<OffsetCommitResponse?>(pending.Result)
-            : AwaitAsync(pending);
+            ? ValueTask.FromResult<OffsetCommitResponse?>(Respond(request, pending.Result))
+            : AwaitAsync(request, pending);
     }
 
-    private static async ValueTask<OffsetCommitResponse?> AwaitAsync(ValueTask<OffsetCommitResponse> pending) =>
-        await pending.ConfigureAwait(false);
+    private static async ValueTask<OffsetCommitResponse?> AwaitAsync(OffsetCommitRequest request,
+        ValueTask<OffsetsResult> pending) => Respond(request, await pending.ConfigureAwait(false));
+
+    private static OffsetCommitResponse Respond(OffsetCommitRequest request, OffsetsResult result)
+    {
+        var response = new OffsetCommitResponse();
+        int index = 0;
+        foreach (OffsetCommitRequest.OffsetCommitRequestTopic topic in request.Topics)
+        {
+            var topicResponse = new OffsetCommitResponse.OffsetCommitResponseTopic { Name = topic.Name };
+            foreach (OffsetCommitRequest.OffsetCommitRequestPartition partition in topic.Partitions)
+            {
+                topicResponse.Partitions.Add(new OffsetCommitResponse.OffsetCommitResponsePartition
+                {
+                    PartitionIndex = partition.PartitionIndex,
+                    ErrorCode = (short)ErrorMapping.ToOffsetCommitErrorCode(result.PartitionStatus(index++)),
+                });
+            }
+            response.Topics.Add(topicResponse);
+        }
+        return response;
+    }
 
     protected override OffsetCommitResponse ErrorResponse(RequestContext context, OffsetCommitRequest request,
         ErrorCode error)
