@@ -79,7 +79,7 @@ public sealed class BrokerServer : IAsyncDisposable
             new SyncGroupHandler(groups),
             new HeartbeatHandler(groups),
             new LeaveGroupHandler(groups),
-            new OffsetCommitHandler(groups),
+            new OffsetCommitHandler(groups, metadata),
             new OffsetFetchHandler(groups),
             new ListGroupsHandler(groups),
             new DescribeGroupsHandler(groups),

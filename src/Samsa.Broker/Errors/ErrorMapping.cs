@@ -5,7 +5,7 @@ using Samsa.Storage;
 namespace Samsa.Broker.Errors;
 
 /// <summary>The one place where module results become Kafka error codes.</summary>
-internal static class ErrorMapping
+internal static partial class ErrorMapping
 {
     public static ErrorCode ToErrorCode(AppendStatus status) => status switch
     {

@@ -1,4 +1,3 @@
-using Samsa.Protocol;
 using Samsa.Protocol.Messages;
 
 namespace Samsa.Broker.Groups;
@@ -8,11 +7,11 @@ namespace Samsa.Broker.Groups;
 internal sealed partial class ClassicGroup
 {
     /// <summary>Handles a JoinGroup; the task completes when the member's join is answered.</summary>
-    public Task<JoinGroupResponse> Join(JoinParams request)
+    public Task<JoinResult> Join(JoinParams request)
     {
-        if (IsDead) return Completed(JoinError(ErrorCode.CoordinatorNotAvailable, request.MemberId, request.Version));
+        if (IsDead) return Completed(JoinResult.Failed(GroupStatus.CoordinatorNotAvailable, request.MemberId));
         if (!AcceptsProtocols(request))
-            return Completed(JoinError(ErrorCode.InconsistentGroupProtocol, request.MemberId, request.Version));
+            return Completed(JoinResult.Failed(GroupStatus.InconsistentGroupProtocol, request.MemberId));
         return request.MemberId.Length == 0 ? JoinNewMember(request) : JoinKnownMember(request);
     }
 
@@ -39,7 +38,7 @@ internal sealed partial class ClassicGroup
         return false;
     }
 
-    private Task<JoinGroupResponse> JoinNewMember(JoinParams request)
+    private Task<JoinResult> JoinNewMember(JoinParams request)
     {
         if (request.GroupInstanceId is { } instance)
         {
@@ -50,7 +49,7 @@ internal sealed partial class ClassicGroup
         }
         string memberId = request.ClientId + "-" + Guid.NewGuid().ToString("D");
         if (_members.Count + _pendingMembers.Count >= Options.MaxSize)
-            return Completed(JoinError(ErrorCode.GroupMaxSizeReached, "", request.Version));
+            return Completed(JoinResult.Failed(GroupStatus.GroupMaxSizeReached, ""));
         if (request.Version >= 4)
         {
             // KIP-394: the member learns its id first and joins with it, so a client that retries a timed-out join
@@ -61,7 +60,7 @@ internal sealed partial class ClassicGroup
                 group.OnPendingMemberExpired(id);
             }, (this, memberId), request.SessionTimeout, Timeout.InfiniteTimeSpan);
             _pendingMembers[memberId] = timer;
-            return Completed(JoinError(ErrorCode.MemberIdRequired, memberId, request.Version));
+            return Completed(JoinResult.Failed(GroupStatus.MemberIdRequired, memberId));
         }
         return AddMemberAndRebalance(memberId, request);
     }
@@ -76,7 +75,7 @@ internal sealed partial class ClassicGroup
         }
     }
 
-    private Task<JoinGroupResponse> JoinKnownMember(JoinParams request)
+    private Task<JoinResult> JoinKnownMember(JoinParams request)
     {
         string memberId = request.MemberId;
         if (_pendingMembers.Remove(memberId, out ITimer? pendingTimer))
@@ -87,12 +86,12 @@ internal sealed partial class ClassicGroup
         if (request.GroupInstanceId is { } instance)
         {
             if (_staticMembers.TryGetValue(instance, out string? current) && current != memberId)
-                return Completed(JoinError(ErrorCode.FencedInstanceId, memberId, request.Version));
+                return Completed(JoinResult.Failed(GroupStatus.FencedInstanceId, memberId));
         }
         if (!_members.TryGetValue(memberId, out ClassicMember? member) || _state is GroupState.Empty)
-            return Completed(JoinError(ErrorCode.UnknownMemberId, memberId, request.Version));
+            return Completed(JoinResult.Failed(GroupStatus.UnknownMemberId, memberId));
         if (member.GroupInstanceId != request.GroupInstanceId)
-            return Completed(JoinError(ErrorCode.FencedInstanceId, memberId, request.Version));
+            return Completed(JoinResult.Failed(GroupStatus.FencedInstanceId, memberId));
 
         switch (_state)
         {
@@ -101,19 +100,19 @@ internal sealed partial class ClassicGroup
             case GroupState.CompletingRebalance:
                 // A retried join of the same generation gets the same answer; a changed subscription rebalances.
                 if (member.SameProtocols(request.Protocols))
-                    return Completed(JoinResponse(member, request.Version));
+                    return Completed(JoinResult.Joined(JoinResponse(member, request.Version)));
                 return UpdateMemberAndRebalance(member, request);
             default:
                 if (memberId == LeaderId || !member.SameProtocols(request.Protocols))
                     return UpdateMemberAndRebalance(member, request);
-                return Completed(JoinResponse(member, request.Version));
+                return Completed(JoinResult.Joined(JoinResponse(member, request.Version)));
         }
     }
 
-    private Task<JoinGroupResponse> AddMemberAndRebalance(string memberId, JoinParams request)
+    private Task<JoinResult> AddMemberAndRebalance(string memberId, JoinParams request)
     {
         if (_members.Count >= Options.MaxSize)
-            return Completed(JoinError(ErrorCode.GroupMaxSizeReached, memberId, request.Version));
+            return Completed(JoinResult.Failed(GroupStatus.GroupMaxSizeReached, memberId));
         var member = new ClassicMember(this, memberId, request.GroupInstanceId, request.ClientId, request.ClientHost);
         Update(member, request);
         if (_members.Count == 0) _protocolType = request.ProtocolType;
@@ -124,7 +123,7 @@ internal sealed partial class ClassicGroup
         return AwaitJoin(member, request.Version);
     }
 
-    private Task<JoinGroupResponse> UpdateMemberAndRebalance(ClassicMember member, JoinParams request)
+    private Task<JoinResult> UpdateMemberAndRebalance(ClassicMember member, JoinParams request)
     {
         Update(member, request);
         return AwaitJoin(member, request.Version);
@@ -140,12 +139,12 @@ internal sealed partial class ClassicGroup
         member.Protocols = request.Protocols;
     }
 
-    private Task<JoinGroupResponse> AwaitJoin(ClassicMember member, short version)
+    private Task<JoinResult> AwaitJoin(ClassicMember member, short version)
     {
         // A join replaces one still waiting (the client gave up on it and retried).
         if (member.PendingJoin is { } previous)
-            previous.Response.TrySetResult(JoinError(ErrorCode.UnknownMemberId, member.MemberId, previous.Version));
-        var response = new TaskCompletionSource<JoinGroupResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+            previous.Response.TrySetResult(JoinResult.Failed(GroupStatus.UnknownMemberId, member.MemberId));
+        var response = new TaskCompletionSource<JoinResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         member.PendingJoin = (response, version);
         StopSession(member);
         if (_state != GroupState.PreparingRebalance) PrepareRebalance();
@@ -153,14 +152,14 @@ internal sealed partial class ClassicGroup
         return response.Task;
     }
 
-    private Task<JoinGroupResponse> ReplaceStaticMember(ClassicMember old, JoinParams request)
+    private Task<JoinResult> ReplaceStaticMember(ClassicMember old, JoinParams request)
     {
         // KIP-345: a static member that comes back (after a restart, within its session timeout) takes the place of
         // its earlier incarnation under a new member id, which fences the old one, and keeps its assignment.
         string newId = request.GroupInstanceId + "-" + Guid.NewGuid().ToString("D");
         bool wasLeader = LeaderId == old.MemberId;
         string oldMemberId = old.MemberId;
-        FailPending(old, ErrorCode.FencedInstanceId);
+        FailPending(old, GroupStatus.FencedInstanceId);
         _members.Remove(old.MemberId);
         old.MemberId = newId;
         _members[newId] = old;
@@ -193,11 +192,11 @@ internal sealed partial class ClassicGroup
                     response.Leader = oldMemberId;
                     response.Members.Clear();
                 }
-                return Completed(response);
+                return Completed(JoinResult.Joined(response));
             }
             case GroupState.CompletingRebalance when sameProtocols:
                 RefreshSession(old);
-                return Completed(JoinResponse(old, request.Version));
+                return Completed(JoinResult.Joined(JoinResponse(old, request.Version)));
             default:
                 return UpdateMemberAndRebalance(old, request);
         }
@@ -215,7 +214,7 @@ internal sealed partial class ClassicGroup
                 if (member.PendingSync is { } sync)
                 {
                     member.PendingSync = null;
-                    sync.TrySetResult(new SyncGroupResponse { ErrorCode = (short)ErrorCode.RebalanceInProgress });
+                    sync.TrySetResult(SyncFailed(GroupStatus.RebalanceInProgress));
                 }
             }
         }
@@ -307,7 +306,7 @@ internal sealed partial class ClassicGroup
             foreach (ClassicMember member in gone)
             {
                 Shard.Logger.MemberRemovedAtRebalance(GroupId, member.MemberId);
-                RemoveMember(member, ErrorCode.UnknownMemberId);
+                RemoveMember(member, GroupStatus.UnknownMemberId);
             }
         }
         GenerationId++;
@@ -327,9 +326,9 @@ internal sealed partial class ClassicGroup
         foreach (ClassicMember member in _members.Values)
         {
             member.Assignment = [];
-            (TaskCompletionSource<JoinGroupResponse> response, short version) = member.PendingJoin!.Value;
+            (TaskCompletionSource<JoinResult> response, short version) = member.PendingJoin!.Value;
             member.PendingJoin = null;
-            response.TrySetResult(JoinResponse(member, version));
+            response.TrySetResult(JoinResult.Joined(JoinResponse(member, version)));
             RefreshSession(member);
         }
     }
@@ -403,14 +402,6 @@ internal sealed partial class ClassicGroup
         }
         return response;
     }
-
-    public static JoinGroupResponse JoinError(ErrorCode error, string memberId, short version) => new()
-    {
-        ErrorCode = (short)error,
-        GenerationId = -1,
-        ProtocolName = version >= 7 ? null : "",
-        MemberId = memberId,
-    };
 
     private static Task<T> Completed<T>(T value) => Task.FromResult(value);
 }

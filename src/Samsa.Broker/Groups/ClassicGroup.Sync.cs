@@ -1,4 +1,3 @@
-using Samsa.Protocol;
 using Samsa.Protocol.Messages;
 
 namespace Samsa.Broker.Groups;
@@ -7,31 +6,32 @@ namespace Samsa.Broker.Groups;
 internal sealed partial class ClassicGroup
 {
     /// <summary>Handles a SyncGroup; the task completes once the leader's assignment is stored.</summary>
-    public Task<SyncGroupResponse> Sync(SyncGroupRequest request, short version)
+    public Task<GroupResult<SyncGroupResponse>> Sync(SyncGroupRequest request, short version)
     {
-        ErrorCode error = ValidateMember(request.MemberId, request.GroupInstanceId, request.GenerationId,
+        GroupStatus status = ValidateMember(request.MemberId, request.GroupInstanceId, request.GenerationId,
             out ClassicMember? member);
-        if (error == ErrorCode.None
+        if (status == GroupStatus.Ok
             && ((request.ProtocolType is { } type && type != _protocolType)
                 || (request.ProtocolName is { } name && name != ProtocolName)))
         {
-            error = ErrorCode.InconsistentGroupProtocol;
+            status = GroupStatus.InconsistentGroupProtocol;
         }
-        if (error != ErrorCode.None) return Completed(new SyncGroupResponse { ErrorCode = (short)error });
+        if (status != GroupStatus.Ok) return Completed(SyncFailed(status));
 
         switch (_state)
         {
             case GroupState.PreparingRebalance:
-                return Completed(new SyncGroupResponse { ErrorCode = (short)ErrorCode.RebalanceInProgress });
+                return Completed(SyncFailed(GroupStatus.RebalanceInProgress));
             case GroupState.Stable:
                 RefreshSession(member!);
-                return Completed(SyncResponse(member!, version));
+                return Completed(GroupResult<SyncGroupResponse>.Ok(SyncResponse(member!, version)));
         }
 
         // CompletingRebalance: wait for the leader's assignment, which completes every waiting member.
         RefreshSession(member!);
-        var response = new TaskCompletionSource<SyncGroupResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-        member!.PendingSync?.TrySetResult(new SyncGroupResponse { ErrorCode = (short)ErrorCode.RebalanceInProgress });
+        var response = new TaskCompletionSource<GroupResult<SyncGroupResponse>>(
+            TaskCreationOptions.RunContinuationsAsynchronously);
+        member!.PendingSync?.TrySetResult(SyncFailed(GroupStatus.RebalanceInProgress));
         member.PendingSync = response;
         member.PendingSyncVersion = version;
         if (member.MemberId != LeaderId) return response.Task;
@@ -42,32 +42,32 @@ internal sealed partial class ClassicGroup
         foreach (ClassicMember each in _members.Values)
             each.Assignment = assignments.GetValueOrDefault(each.MemberId) ?? [];
         int generation = GenerationId;
-        ValueTask<ErrorCode> stored = StoreAsync();
+        ValueTask<GroupStatus> stored = StoreAsync();
         if (stored.IsCompletedSuccessfully) OnAssignmentStored(generation, stored.Result);
         else _ = CompleteWhenStoredAsync(stored, generation);
         return response.Task;
     }
 
-    private async Task CompleteWhenStoredAsync(ValueTask<ErrorCode> stored, int generation)
+    private async Task CompleteWhenStoredAsync(ValueTask<GroupStatus> stored, int generation)
     {
-        ErrorCode error = await stored.ConfigureAwait(false);
-        lock (Lock) OnAssignmentStored(generation, error);
+        GroupStatus status = await stored.ConfigureAwait(false);
+        lock (Lock) OnAssignmentStored(generation, status);
     }
 
-    private void OnAssignmentStored(int generation, ErrorCode error)
+    private void OnAssignmentStored(int generation, GroupStatus status)
     {
         if (_state != GroupState.CompletingRebalance || GenerationId != generation) return;
-        if (error != ErrorCode.None)
+        if (status != GroupStatus.Ok)
         {
-            // Kafka's answer to a group record that cannot be written for its size.
-            if (error == ErrorCode.RecordListTooLarge) error = ErrorCode.UnknownServerError;
+            // Every waiting member learns why (a group record too large to write is Kafka's UNKNOWN_SERVER_ERROR,
+            // which the SyncGroup handler answers), and the group rebalances.
             foreach (ClassicMember member in _members.Values)
             {
                 member.Assignment = [];
                 if (member.PendingSync is { } sync)
                 {
                     member.PendingSync = null;
-                    sync.TrySetResult(new SyncGroupResponse { ErrorCode = (short)error });
+                    sync.TrySetResult(SyncFailed(status));
                 }
             }
             PrepareRebalance();
@@ -78,9 +78,12 @@ internal sealed partial class ClassicGroup
         {
             if (member.PendingSync is not { } sync) continue;
             member.PendingSync = null;
-            sync.TrySetResult(SyncResponse(member, member.PendingSyncVersion));
+            sync.TrySetResult(GroupResult<SyncGroupResponse>.Ok(SyncResponse(member, member.PendingSyncVersion)));
         }
     }
+
+    private static GroupResult<SyncGroupResponse> SyncFailed(GroupStatus status) =>
+        GroupResult<SyncGroupResponse>.Failed(status);
 
     private SyncGroupResponse SyncResponse(ClassicMember member, short version)
     {
@@ -94,25 +97,25 @@ internal sealed partial class ClassicGroup
     }
 
     /// <summary>Handles a Heartbeat: refreshes the session and tells the member whether to rejoin.</summary>
-    public ErrorCode Heartbeat(HeartbeatRequest request)
+    public GroupStatus Heartbeat(HeartbeatRequest request)
     {
-        if (_state == GroupState.Empty) return ErrorCode.UnknownMemberId;
-        ErrorCode error = ValidateMember(request.MemberId, request.GroupInstanceId, request.GenerationId,
+        if (_state == GroupState.Empty) return GroupStatus.UnknownMemberId;
+        GroupStatus status = ValidateMember(request.MemberId, request.GroupInstanceId, request.GenerationId,
             out ClassicMember? member);
-        if (error != ErrorCode.None) return error;
+        if (status != GroupStatus.Ok) return status;
         RefreshSession(member!);
-        return _state == GroupState.PreparingRebalance ? ErrorCode.RebalanceInProgress : ErrorCode.None;
+        return _state == GroupState.PreparingRebalance ? GroupStatus.RebalanceInProgress : GroupStatus.Ok;
     }
 
     /// <summary>Removes the members that leave (by member id, or by instance id for static members).</summary>
-    public ErrorCode Leave(string memberId, string? groupInstanceId)
+    public GroupStatus Leave(string memberId, string? groupInstanceId)
     {
-        if (IsDead) return ErrorCode.CoordinatorNotAvailable;
+        if (IsDead) return GroupStatus.CoordinatorNotAvailable;
         ClassicMember? member;
         if (groupInstanceId is not null)
         {
-            if (!_staticMembers.TryGetValue(groupInstanceId, out string? current)) return ErrorCode.UnknownMemberId;
-            if (memberId.Length > 0 && memberId != current) return ErrorCode.FencedInstanceId;
+            if (!_staticMembers.TryGetValue(groupInstanceId, out string? current)) return GroupStatus.UnknownMemberId;
+            if (memberId.Length > 0 && memberId != current) return GroupStatus.FencedInstanceId;
             member = _members[current];
         }
         else
@@ -121,30 +124,31 @@ internal sealed partial class ClassicGroup
             {
                 timer.Dispose();
                 if (_state == GroupState.PreparingRebalance) MaybeCompleteJoin();
-                return ErrorCode.None;
+                return GroupStatus.Ok;
             }
-            if (!_members.TryGetValue(memberId, out member)) return ErrorCode.UnknownMemberId;
+            if (!_members.TryGetValue(memberId, out member)) return GroupStatus.UnknownMemberId;
         }
         Shard.Logger.MemberLeft(GroupId, member.MemberId);
         RemoveMemberAndRebalance(member);
-        return ErrorCode.None;
+        return GroupStatus.Ok;
     }
 
     /// <summary>Checks a member's identity and generation for Sync, Heartbeat and OffsetCommit.</summary>
-    public ErrorCode ValidateMember(string memberId, string? groupInstanceId, int generationId,
+    public GroupStatus ValidateMember(string memberId, string? groupInstanceId, int generationId,
         out ClassicMember? member)
     {
         member = null;
-        if (IsDead) return ErrorCode.CoordinatorNotAvailable;
+        if (IsDead) return GroupStatus.CoordinatorNotAvailable;
         if (groupInstanceId is not null && _staticMembers.TryGetValue(groupInstanceId, out string? current)
             && current != memberId)
         {
-            return ErrorCode.FencedInstanceId;
+            return GroupStatus.FencedInstanceId;
         }
-        if (!_members.TryGetValue(memberId, out member)) return ErrorCode.UnknownMemberId;
-        if (groupInstanceId is not null && member.GroupInstanceId != groupInstanceId) return ErrorCode.FencedInstanceId;
-        if (generationId != GenerationId) return ErrorCode.IllegalGeneration;
-        return ErrorCode.None;
+        if (!_members.TryGetValue(memberId, out member)) return GroupStatus.UnknownMemberId;
+        if (groupInstanceId is not null && member.GroupInstanceId != groupInstanceId)
+            return GroupStatus.FencedInstanceId;
+        if (generationId != GenerationId) return GroupStatus.IllegalGeneration;
+        return GroupStatus.Ok;
     }
 
     /// <summary>
@@ -152,17 +156,17 @@ internal sealed partial class ClassicGroup
     /// rebalance gathers members, so it can commit what it is about to give up), or with generation -1 and no
     /// member id while the group is empty (a consumer that assigns partitions itself, or an admin client).
     /// </summary>
-    public ErrorCode ValidateCommit(string memberId, string? groupInstanceId, int generationId)
+    public GroupStatus ValidateCommit(string memberId, string? groupInstanceId, int generationId)
     {
-        if (IsDead) return ErrorCode.CoordinatorNotAvailable;
+        if (IsDead) return GroupStatus.CoordinatorNotAvailable;
         if (generationId < 0 && memberId.Length == 0)
-            return _members.Count == 0 ? ErrorCode.None : ErrorCode.UnknownMemberId;
-        ErrorCode error = ValidateMember(memberId, groupInstanceId, generationId, out ClassicMember? member);
-        if (error != ErrorCode.None) return error;
-        if (_state == GroupState.CompletingRebalance) return ErrorCode.RebalanceInProgress;
+            return _members.Count == 0 ? GroupStatus.Ok : GroupStatus.UnknownMemberId;
+        GroupStatus status = ValidateMember(memberId, groupInstanceId, generationId, out ClassicMember? member);
+        if (status != GroupStatus.Ok) return status;
+        if (_state == GroupState.CompletingRebalance) return GroupStatus.RebalanceInProgress;
         RefreshSession(member!);
-        return ErrorCode.None;
+        return GroupStatus.Ok;
     }
 
-    private static void Forget(ValueTask<ErrorCode> pending) => CoordinatorShard.Appended(pending);
+    private static void Forget(ValueTask<GroupStatus> pending) => CoordinatorShard.Appended(pending);
 }

@@ -1,4 +1,3 @@
-using Samsa.Protocol;
 using Samsa.Protocol.CoordinatorRecords;
 using Samsa.Protocol.Messages;
 
@@ -92,7 +91,7 @@ internal sealed partial class ClassicGroup : Group
         foreach (ClassicMember member in _members.Values) RefreshSession(member);
     }
 
-    public override void Shutdown(ErrorCode error)
+    public override void Shutdown(GroupStatus status)
     {
         _joinTimer?.Dispose();
         _joinTimer = null;
@@ -101,7 +100,7 @@ internal sealed partial class ClassicGroup : Group
         foreach (ClassicMember member in _members.Values)
         {
             StopSession(member);
-            FailPending(member, error);
+            FailPending(member, status);
         }
         _members.Clear();
         _staticMembers.Clear();
@@ -109,7 +108,7 @@ internal sealed partial class ClassicGroup : Group
     }
 
     /// <summary>Marks the group deleted; only an empty group is deleted.</summary>
-    public void MarkDead() => Shutdown(ErrorCode.CoordinatorNotAvailable);
+    public void MarkDead() => Shutdown(GroupStatus.CoordinatorNotAvailable);
 
     public bool HasMember(string memberId) => _members.ContainsKey(memberId);
 
@@ -171,7 +170,7 @@ internal sealed partial class ClassicGroup : Group
 
     private void RemoveMemberAndRebalance(ClassicMember member)
     {
-        RemoveMember(member, ErrorCode.UnknownMemberId);
+        RemoveMember(member, GroupStatus.UnknownMemberId);
         switch (_state)
         {
             case GroupState.Stable or GroupState.CompletingRebalance:
@@ -183,10 +182,10 @@ internal sealed partial class ClassicGroup : Group
         }
     }
 
-    private void RemoveMember(ClassicMember member, ErrorCode pendingError)
+    private void RemoveMember(ClassicMember member, GroupStatus pendingStatus)
     {
         StopSession(member);
-        FailPending(member, pendingError);
+        FailPending(member, pendingStatus);
         _members.Remove(member.MemberId);
         if (member.GroupInstanceId is { } instance
             && _staticMembers.TryGetValue(instance, out string? id) && id == member.MemberId)
@@ -206,17 +205,17 @@ internal sealed partial class ClassicGroup : Group
         return null;
     }
 
-    private static void FailPending(ClassicMember member, ErrorCode error)
+    private static void FailPending(ClassicMember member, GroupStatus status)
     {
         if (member.PendingJoin is { } join)
         {
             member.PendingJoin = null;
-            join.Response.TrySetResult(JoinError(error, member.MemberId, join.Version));
+            join.Response.TrySetResult(JoinResult.Failed(status, member.MemberId));
         }
         if (member.PendingSync is { } sync)
         {
             member.PendingSync = null;
-            sync.TrySetResult(new SyncGroupResponse { ErrorCode = (short)error });
+            sync.TrySetResult(GroupResult<SyncGroupResponse>.Failed(status));
         }
     }
 
@@ -253,7 +252,7 @@ internal sealed partial class ClassicGroup : Group
     public override void AddDeletionTombstones(List<(byte[] Key, byte[]? Value)> records) =>
         records.Add((CoordinatorRecordSerde.GroupMetadataKey(GroupId), null));
 
-    private ValueTask<ErrorCode> StoreAsync() =>
+    private ValueTask<GroupStatus> StoreAsync() =>
         Shard.AppendAsync([(CoordinatorRecordSerde.GroupMetadataKey(GroupId),
             CoordinatorRecordSerde.GroupMetadataValue(ToRecord()))]);
 }

@@ -37,11 +37,11 @@ internal sealed class ClassicMember
 
     public byte[] Assignment { get; set; } = [];
 
-    /// <summary>The JoinGroup response it waits for, with the version to answer at; null when not joining.</summary>
-    public (TaskCompletionSource<JoinGroupResponse> Response, short Version)? PendingJoin { get; set; }
+    /// <summary>The JoinGroup answer it waits for, with the version to answer at; null when not joining.</summary>
+    public (TaskCompletionSource<JoinResult> Response, short Version)? PendingJoin { get; set; }
 
-    /// <summary>The SyncGroup response it waits for; null when not syncing.</summary>
-    public TaskCompletionSource<SyncGroupResponse>? PendingSync { get; set; }
+    /// <summary>The SyncGroup answer it waits for; null when not syncing.</summary>
+    public TaskCompletionSource<GroupResult<SyncGroupResponse>>? PendingSync { get; set; }
 
     /// <summary>The version the pending SyncGroup is answered at.</summary>
     public short PendingSyncVersion { get; set; }

@@ -1,5 +1,4 @@
 using Samsa.Metadata.Image;
-using Samsa.Protocol;
 using Samsa.Protocol.CoordinatorRecords;
 
 namespace Samsa.Broker.Groups;
@@ -10,14 +9,14 @@ internal sealed partial class ConsumerGroup
     // ---- persistence -------------------------------------------------------------------------------------------
 
     /// <summary>Appends what changed since the last flush (the group epoch last, as Kafka orders it).</summary>
-    private ValueTask<ErrorCode> Flush()
+    private ValueTask<GroupStatus> Flush()
     {
         if (GroupEpoch != _storedGroupEpoch)
         {
             _records.Insert(0, ConsumerGroupRecords.GroupEpoch(GroupId, GroupEpoch));
             _storedGroupEpoch = GroupEpoch;
         }
-        if (_records.Count == 0) return new ValueTask<ErrorCode>(ErrorCode.None);
+        if (_records.Count == 0) return new ValueTask<GroupStatus>(GroupStatus.Ok);
         var records = new List<(byte[] Key, byte[]? Value)>(_records);
         _records.Clear();
         return Shard.AppendAsync(records);

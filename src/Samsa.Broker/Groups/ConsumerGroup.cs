@@ -1,5 +1,4 @@
 using Samsa.Metadata.Image;
-using Samsa.Protocol;
 using Samsa.Protocol.Messages;
 
 namespace Samsa.Broker.Groups;
@@ -68,7 +67,7 @@ internal sealed partial class ConsumerGroup : Group
 
     private GroupCoordinatorOptions Options => Shard.Options;
 
-    public override void Shutdown(ErrorCode error)
+    public override void Shutdown(GroupStatus status)
     {
         foreach (ConsumerGroupMember member in _members.Values) StopTimers(member);
         _members.Clear();
@@ -82,27 +81,27 @@ internal sealed partial class ConsumerGroup : Group
     /// <param name="clientHost">The client's address, as Kafka shows it ("/127.0.0.1").</param>
     /// <param name="image">The metadata image subscriptions resolve against.</param>
     /// <param name="stored">Completes when the records of what changed are as durable as the log makes them;
-    /// NONE, or the error to answer instead.</param>
-    public ConsumerGroupHeartbeatResponse Heartbeat(ConsumerGroupHeartbeatRequest request, string clientId,
-        string clientHost, MetadataImage image, out ValueTask<ErrorCode> stored)
+    /// Ok, or the status to answer instead.</param>
+    public GroupResult<ConsumerGroupHeartbeatResponse> Heartbeat(ConsumerGroupHeartbeatRequest request,
+        string clientId, string clientHost, MetadataImage image, out ValueTask<GroupStatus> stored)
     {
-        ConsumerGroupHeartbeatResponse response = HeartbeatCore(request, clientId, clientHost, image);
+        GroupResult<ConsumerGroupHeartbeatResponse> result = HeartbeatCore(request, clientId, clientHost, image);
         stored = Flush();
-        return response;
+        return result;
     }
 
-    private ConsumerGroupHeartbeatResponse HeartbeatCore(ConsumerGroupHeartbeatRequest request, string clientId,
-        string clientHost, MetadataImage image)
+    private GroupResult<ConsumerGroupHeartbeatResponse> HeartbeatCore(ConsumerGroupHeartbeatRequest request,
+        string clientId, string clientHost, MetadataImage image)
     {
-        if (_dead) return Error(ErrorCode.CoordinatorNotAvailable, "the group was deleted");
+        if (_dead) return Failed(GroupStatus.CoordinatorNotAvailable, "the group was deleted");
         if (request.ServerAssignor is { } assignor && !ServerAssignor.IsKnown(assignor))
-            return Error(ErrorCode.UnsupportedAssignor, $"no server assignor named {assignor}: uniform, range");
+            return Failed(GroupStatus.UnsupportedAssignor, $"no server assignor named {assignor}: uniform, range");
 
         ConsumerGroupMember? member;
         if (request.MemberEpoch == 0)
         {
-            ErrorCode joined = Join(request, out member);
-            if (joined != ErrorCode.None) return Error(joined, null);
+            GroupStatus joined = Join(request, out member);
+            if (joined != GroupStatus.Ok) return Failed(joined, null);
         }
         else if (request.MemberEpoch is -1 or -2)
         {
@@ -111,11 +110,11 @@ internal sealed partial class ConsumerGroup : Group
         else
         {
             if (!_members.TryGetValue(request.MemberId, out member) || member.LeftTemporarily)
-                return Error(ErrorCode.UnknownMemberId, $"member {request.MemberId} is not in group {GroupId}");
+                return Failed(GroupStatus.UnknownMemberId, $"member {request.MemberId} is not in group {GroupId}");
             if (request.MemberEpoch != member.MemberEpoch
                 && !(request.MemberEpoch == member.PreviousMemberEpoch && OwnsOnlyAssigned(member, request)))
             {
-                return Error(ErrorCode.FencedMemberEpoch,
+                return Failed(GroupStatus.FencedMemberEpoch,
                     $"member epoch {request.MemberEpoch} is not the member's epoch {member.MemberEpoch}");
             }
         }
@@ -181,10 +180,10 @@ internal sealed partial class ConsumerGroup : Group
             }
             member.AssignmentSent = true;
         }
-        return response;
+        return GroupResult<ConsumerGroupHeartbeatResponse>.Ok(response);
     }
 
-    private ErrorCode Join(ConsumerGroupHeartbeatRequest request, out ConsumerGroupMember? member)
+    private GroupStatus Join(ConsumerGroupHeartbeatRequest request, out ConsumerGroupMember? member)
     {
         member = null;
         string memberId = request.MemberId.Length > 0 ? request.MemberId : NewMemberId();
@@ -194,7 +193,7 @@ internal sealed partial class ConsumerGroup : Group
             ConsumerGroupMember previous = _members[previousId];
             // KIP-848: a static member takes over its earlier incarnation's assignment, once that one has left
             // with epoch -2 (or its session lapsed); until then the instance id is still in use.
-            if (!previous.LeftTemporarily) return ErrorCode.UnreleasedInstanceId;
+            if (!previous.LeftTemporarily) return GroupStatus.UnreleasedInstanceId;
             _members.Remove(previousId);
             previous.MemberId = memberId;
             previous.LeftTemporarily = false;
@@ -209,31 +208,31 @@ internal sealed partial class ConsumerGroup : Group
             if (target is not null) _records.Add(ConsumerGroupRecords.Target(GroupId, memberId, target));
             _records.Add(ConsumerGroupRecords.Current(GroupId, memberId, previous));
             member = previous;
-            return ErrorCode.None;
+            return GroupStatus.Ok;
         }
         if (_members.TryGetValue(memberId, out member))
         {
             // The same member joining again (after an error on its side): it gets its whole assignment again.
             member.LeftTemporarily = false;
             member.AssignmentSent = false;
-            return ErrorCode.None;
+            return GroupStatus.Ok;
         }
         if (request.SubscribedTopicNames is null && request.SubscribedTopicRegex is null)
-            return ErrorCode.InvalidRequest;
-        if (_members.Count >= Options.ConsumerMaxSize) return ErrorCode.GroupMaxSizeReached;
+            return GroupStatus.InvalidRequest;
+        if (_members.Count >= Options.ConsumerMaxSize) return GroupStatus.GroupMaxSizeReached;
         member = new ConsumerGroupMember(this, memberId) { InstanceId = request.InstanceId, AssignmentSent = false };
         _members[memberId] = member;
         if (request.InstanceId is { } id) _staticMembers[id] = memberId;
         _membershipChanged = true;   // the group epoch moves once, with the subscription
         EmptySinceMs = -1;
         StopExpiry();
-        return ErrorCode.None;
+        return GroupStatus.Ok;
     }
 
-    private ConsumerGroupHeartbeatResponse Leave(ConsumerGroupHeartbeatRequest request)
+    private GroupResult<ConsumerGroupHeartbeatResponse> Leave(ConsumerGroupHeartbeatRequest request)
     {
         if (!_members.TryGetValue(request.MemberId, out ConsumerGroupMember? member))
-            return Error(ErrorCode.UnknownMemberId, $"member {request.MemberId} is not in group {GroupId}");
+            return Failed(GroupStatus.UnknownMemberId, $"member {request.MemberId} is not in group {GroupId}");
         if (request.MemberEpoch == -2 && member.InstanceId is not null)
         {
             // A static member going away for a while: its partitions wait for it until its session lapses.
@@ -244,7 +243,8 @@ internal sealed partial class ConsumerGroup : Group
         {
             RemoveMember(member);
         }
-        return new ConsumerGroupHeartbeatResponse { MemberId = request.MemberId, MemberEpoch = request.MemberEpoch };
+        return GroupResult<ConsumerGroupHeartbeatResponse>.Ok(
+            new ConsumerGroupHeartbeatResponse { MemberId = request.MemberId, MemberEpoch = request.MemberEpoch });
     }
 
     private void RemoveMember(ConsumerGroupMember member)
@@ -281,21 +281,19 @@ internal sealed partial class ConsumerGroup : Group
     // ---- commits -----------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// OffsetCommit against a consumer group: a member at its current epoch (STALE_MEMBER_EPOCH otherwise), or epoch
+    /// OffsetCommit against a consumer group: a member at its current epoch (StaleMemberEpoch otherwise), or epoch
     /// -1 without a member id while the group is empty.
     /// </summary>
-    public ErrorCode ValidateCommit(string memberId, int memberEpoch)
+    public GroupStatus ValidateCommit(string memberId, int memberEpoch)
     {
-        if (_dead) return ErrorCode.CoordinatorNotAvailable;
+        if (_dead) return GroupStatus.CoordinatorNotAvailable;
         if (memberEpoch < 0 && memberId.Length == 0)
-            return _members.Count == 0 ? ErrorCode.None : ErrorCode.UnknownMemberId;
-        if (!_members.TryGetValue(memberId, out ConsumerGroupMember? member)) return ErrorCode.UnknownMemberId;
-        if (memberEpoch != member.MemberEpoch) return ErrorCode.StaleMemberEpoch;
-        return ErrorCode.None;
+            return _members.Count == 0 ? GroupStatus.Ok : GroupStatus.UnknownMemberId;
+        if (!_members.TryGetValue(memberId, out ConsumerGroupMember? member)) return GroupStatus.UnknownMemberId;
+        if (memberEpoch != member.MemberEpoch) return GroupStatus.StaleMemberEpoch;
+        return GroupStatus.Ok;
     }
 
-    private static ConsumerGroupHeartbeatResponse Error(ErrorCode error, string? message) => new()
-    {
-        ErrorCode = (short)error, ErrorMessage = message,
-    };
+    private static GroupResult<ConsumerGroupHeartbeatResponse> Failed(GroupStatus status, string? message) =>
+        GroupResult<ConsumerGroupHeartbeatResponse>.Failed(status, message);
 }

@@ -1,5 +1,4 @@
 using Samsa.Metadata.Image;
-using Samsa.Protocol;
 using Samsa.Protocol.Messages;
 using Samsa.Storage;
 
@@ -116,27 +115,28 @@ internal sealed partial class CoordinatorShard
         }
     }
 
-    /// <summary>Deletes an empty group and its offsets: GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP or NONE.</summary>
-    public ValueTask<ErrorCode> DeleteGroupAsync(string groupId)
+    /// <summary>Deletes an empty group and its offsets: GroupIdNotFound, NonEmptyGroup or Ok.</summary>
+    public ValueTask<GroupStatus> DeleteGroupAsync(string groupId)
     {
-        if (!_groups.TryGetValue(groupId, out Group? group)) return new ValueTask<ErrorCode>(ErrorCode.GroupIdNotFound);
+        if (!_groups.TryGetValue(groupId, out Group? group))
+            return new ValueTask<GroupStatus>(GroupStatus.GroupIdNotFound);
         lock (group.Lock)
         {
-            if (group.IsDead) return new ValueTask<ErrorCode>(ErrorCode.GroupIdNotFound);
-            if (!group.IsEmpty) return new ValueTask<ErrorCode>(ErrorCode.NonEmptyGroup);
+            if (group.IsDead) return new ValueTask<GroupStatus>(GroupStatus.GroupIdNotFound);
+            if (!group.IsEmpty) return new ValueTask<GroupStatus>(GroupStatus.NonEmptyGroup);
             var records = new List<(byte[] Key, byte[]? Value)>(group.Offsets.Count + 1);
             foreach (TopicPartition tp in group.Offsets.Keys)
                 records.Add((CoordinatorRecordSerde.OffsetCommitKey(groupId, tp.Topic, tp.Partition), null));
             group.AddDeletionTombstones(records);
-            ValueTask<ErrorCode> append = AppendAsync(records);
+            ValueTask<GroupStatus> append = AppendAsync(records);
             if (append.IsCompletedSuccessfully)
             {
-                ErrorCode error = append.Result;
-                if (error != ErrorCode.None) return new ValueTask<ErrorCode>(error);
-                append = new ValueTask<ErrorCode>(ErrorCode.None);
+                GroupStatus status = append.Result;
+                if (status != GroupStatus.Ok) return new ValueTask<GroupStatus>(status);
+                append = new ValueTask<GroupStatus>(GroupStatus.Ok);
             }
             group.Offsets.Clear();
-            group.Shutdown(ErrorCode.CoordinatorNotAvailable);
+            group.Shutdown(GroupStatus.CoordinatorNotAvailable);
             group.StopExpiry();
             Remove(group);
             Logger.GroupDeleted(groupId);
@@ -145,17 +145,16 @@ internal sealed partial class CoordinatorShard
     }
 
     /// <summary>
-    /// Deletes committed offsets of a group (OffsetDelete): GROUP_ID_NOT_FOUND at the top when there is no such
-    /// group; per partition GROUP_SUBSCRIBED_TO_TOPIC while a member of the group is subscribed to the topic.
+    /// Deletes committed offsets of a group (OffsetDelete): GroupIdNotFound for the request when there is no such
+    /// group; per partition GroupSubscribedToTopic while a member of the group is subscribed to the topic.
     /// </summary>
-    public ValueTask<OffsetDeleteResponse> DeleteOffsetsAsync(OffsetDeleteRequest request)
+    public ValueTask<OffsetsResult> DeleteOffsetsAsync(OffsetDeleteRequest request)
     {
-        var response = new OffsetDeleteResponse();
         if (!_groups.TryGetValue(request.GroupId, out Group? group))
-            return ValueTask.FromResult(Fail(response, ErrorCode.GroupIdNotFound));
+            return ValueTask.FromResult(OffsetsResult.Failed(GroupStatus.GroupIdNotFound));
         lock (group.Lock)
         {
-            if (group.IsDead) return ValueTask.FromResult(Fail(response, ErrorCode.GroupIdNotFound));
+            if (group.IsDead) return ValueTask.FromResult(OffsetsResult.Failed(GroupStatus.GroupIdNotFound));
             HashSet<string>? subscribed = null;
             if (!group.IsEmpty)
             {
@@ -172,26 +171,22 @@ internal sealed partial class CoordinatorShard
                 }
                 else
                 {
-                    return ValueTask.FromResult(Fail(response, ErrorCode.NonEmptyGroup));
+                    return ValueTask.FromResult(OffsetsResult.Failed(GroupStatus.NonEmptyGroup));
                 }
             }
             var records = new List<(byte[] Key, byte[]? Value)>();
             var deleted = new List<TopicPartition>();
+            GroupStatus[]? refused = null;
+            int index = 0;
             foreach (OffsetDeleteRequest.OffsetDeleteRequestTopic topic in request.Topics)
             {
-                var topicResponse = new OffsetDeleteResponse.OffsetDeleteResponseTopic { Name = topic.Name };
-                response.Topics.Add(topicResponse);
                 bool inUse = subscribed is not null && subscribed.Contains(topic.Name);
                 foreach (OffsetDeleteRequest.OffsetDeleteRequestPartition partition in topic.Partitions)
                 {
-                    var partitionResponse = new OffsetDeleteResponse.OffsetDeleteResponsePartition
-                    {
-                        PartitionIndex = partition.PartitionIndex,
-                    };
-                    topicResponse.Partitions.Add(partitionResponse);
+                    int i = index++;
                     if (inUse)
                     {
-                        partitionResponse.ErrorCode = (short)ErrorCode.GroupSubscribedToTopic;
+                        (refused ??= new GroupStatus[PartitionCount(request)])[i] = GroupStatus.GroupSubscribedToTopic;
                         continue;
                     }
                     var tp = new TopicPartition(topic.Name, partition.PartitionIndex);
@@ -200,31 +195,26 @@ internal sealed partial class CoordinatorShard
                     deleted.Add(tp);
                 }
             }
-            if (records.Count == 0) return ValueTask.FromResult(response);
-            ValueTask<ErrorCode> append = AppendAsync(records);
+            if (records.Count == 0) return ValueTask.FromResult(new OffsetsResult(GroupStatus.Ok, refused));
+            ValueTask<GroupStatus> append = AppendAsync(records);
             if (append.IsCompletedSuccessfully)
             {
-                ErrorCode error = append.Result;
-                if (error != ErrorCode.None) return ValueTask.FromResult(Fail(response, error));
-                foreach (TopicPartition tp in deleted) group.Offsets.Remove(tp);
-                return ValueTask.FromResult(response);
+                GroupStatus status = append.Result;
+                if (status == GroupStatus.Ok)
+                {
+                    foreach (TopicPartition tp in deleted) group.Offsets.Remove(tp);
+                }
+                return ValueTask.FromResult(new OffsetsResult(status, refused));
             }
             foreach (TopicPartition tp in deleted) group.Offsets.Remove(tp);
-            return AwaitDeleteAsync(append, response);
+            return AwaitWrittenAsync(append, refused);
         }
     }
 
-    private static async ValueTask<OffsetDeleteResponse> AwaitDeleteAsync(ValueTask<ErrorCode> append,
-        OffsetDeleteResponse response)
+    private static int PartitionCount(OffsetDeleteRequest request)
     {
-        ErrorCode error = await append.ConfigureAwait(false);
-        return error == ErrorCode.None ? response : Fail(response, error);
-    }
-
-    private static OffsetDeleteResponse Fail(OffsetDeleteResponse response, ErrorCode error)
-    {
-        response.ErrorCode = (short)error;
-        response.Topics.Clear();
-        return response;
+        int count = 0;
+        foreach (OffsetDeleteRequest.OffsetDeleteRequestTopic topic in request.Topics) count += topic.Partitions.Count;
+        return count;
     }
 }

@@ -1,4 +1,3 @@
-using Samsa.Protocol;
 using Samsa.Storage;
 
 namespace Samsa.Broker.Groups;
@@ -40,9 +39,9 @@ internal sealed partial class CoordinatorShard
     /// Whether a write that nothing waits for went into the log; a write still becoming durable counts, as it is
     /// already in the log.
     /// </summary>
-    public static bool Appended(ValueTask<ErrorCode> append)
+    public static bool Appended(ValueTask<GroupStatus> append)
     {
-        if (append.IsCompletedSuccessfully) return append.Result == ErrorCode.None;
+        if (append.IsCompletedSuccessfully) return append.Result == GroupStatus.Ok;
         _ = append.AsTask();
         return true;
     }
@@ -62,7 +61,7 @@ internal sealed partial class CoordinatorShard
     {
         lock (group.Lock)
         {
-            if (group.IsDead || !group.IsEmpty || Status != ErrorCode.None) return;
+            if (group.IsDead || !group.IsEmpty || Status != GroupStatus.Ok) return;
             long now = NowMs;
             if (NextExpiryMs(group) > now)
             {
@@ -86,7 +85,7 @@ internal sealed partial class CoordinatorShard
             Logger.OffsetsExpired(group.GroupId, expired.Count);
             if (removeGroup)
             {
-                group.Shutdown(ErrorCode.CoordinatorNotAvailable);
+                group.Shutdown(GroupStatus.CoordinatorNotAvailable);
                 group.StopExpiry();
                 Remove(group);
                 return;
@@ -101,7 +100,7 @@ internal sealed partial class CoordinatorShard
     /// </summary>
     public void DeleteOffsetsOfTopics(IReadOnlySet<string> topics)
     {
-        if (Status != ErrorCode.None) return;
+        if (Status != GroupStatus.Ok) return;
         foreach (Group group in _groups.Values)
         {
             lock (group.Lock)

@@ -1,4 +1,3 @@
-using Samsa.Protocol;
 using Samsa.Protocol.Messages;
 using Samsa.Storage;
 
@@ -8,20 +7,12 @@ namespace Samsa.Broker.Groups;
 internal sealed partial class CoordinatorShard
 {
     /// <summary>
-    /// Commits offsets for a group member (or, with generation -1 and no member id, for an empty or unknown group)
-    /// and answers once the commit is in the log.
+    /// Commits offsets for a group member (or, with generation -1 and no member id, for an empty or unknown group);
+    /// the task completes once the commit is in the log. Partitions whose metadata is too long are refused on their
+    /// own (OffsetMetadataTooLarge); the request's status says whether the others were committed.
     /// </summary>
-    public ValueTask<OffsetCommitResponse> CommitOffsetsAsync(OffsetCommitRequest request, short version)
+    public ValueTask<OffsetsResult> CommitOffsetsAsync(OffsetCommitRequest request, short version)
     {
-        var response = new OffsetCommitResponse();
-        foreach (OffsetCommitRequest.OffsetCommitRequestTopic topic in request.Topics)
-        {
-            var topicResponse = new OffsetCommitResponse.OffsetCommitResponseTopic { Name = topic.Name };
-            foreach (OffsetCommitRequest.OffsetCommitRequestPartition partition in topic.Partitions)
-                topicResponse.Partitions.Add(new OffsetCommitResponse.OffsetCommitResponsePartition { PartitionIndex = partition.PartitionIndex });
-            response.Topics.Add(topicResponse);
-        }
-
         bool standalone = request.GenerationIdOrMemberEpoch < 0 && request.MemberId.Length == 0;
         while (true)
         {
@@ -33,41 +24,41 @@ internal sealed partial class CoordinatorShard
             }
             else if (!_groups.TryGetValue(request.GroupId, out group))
             {
-                return ValueTask.FromResult(FailAll(response, ErrorCode.IllegalGeneration));
+                return ValueTask.FromResult(OffsetsResult.Failed(GroupStatus.IllegalGeneration));
             }
             if (group is null) continue;
             lock (group.Lock)
             {
                 if (group.IsDead && standalone) continue;
-                ErrorCode error = group switch
+                GroupStatus status = group switch
                 {
                     ClassicGroup classic => classic.ValidateCommit(request.MemberId, request.GroupInstanceId,
                         request.GenerationIdOrMemberEpoch),
                     ConsumerGroup consumer => consumer.ValidateCommit(request.MemberId, request.GenerationIdOrMemberEpoch),
-                    _ => ErrorCode.UnknownMemberId,
+                    _ => GroupStatus.UnknownMemberId,
                 };
-                if (error != ErrorCode.None) return ValueTask.FromResult(FailAll(response, error));
-                return CommitLocked(group, request, version, response);
+                if (status != GroupStatus.Ok) return ValueTask.FromResult(OffsetsResult.Failed(status));
+                return CommitLocked(group, request, version);
             }
         }
     }
 
-    private ValueTask<OffsetCommitResponse> CommitLocked(Group group, OffsetCommitRequest request, short version,
-        OffsetCommitResponse response)
+    private ValueTask<OffsetsResult> CommitLocked(Group group, OffsetCommitRequest request, short version)
     {
         long now = NowMs;
         var records = new List<(byte[] Key, byte[]? Value)>();
         var committed = new List<(TopicPartition Partition, OffsetAndMetadata Offset)>();
-        for (int t = 0; t < request.Topics.Count; t++)
+        GroupStatus[]? refused = null;
+        int index = 0;
+        foreach (OffsetCommitRequest.OffsetCommitRequestTopic topic in request.Topics)
         {
-            OffsetCommitRequest.OffsetCommitRequestTopic topic = request.Topics[t];
-            for (int p = 0; p < topic.Partitions.Count; p++)
+            foreach (OffsetCommitRequest.OffsetCommitRequestPartition partition in topic.Partitions)
             {
-                OffsetCommitRequest.OffsetCommitRequestPartition partition = topic.Partitions[p];
+                int i = index++;
                 string metadata = partition.CommittedMetadata ?? "";
                 if (metadata.Length > Options.OffsetMetadataMaxBytes)
                 {
-                    response.Topics[t].Partitions[p].ErrorCode = (short)ErrorCode.OffsetMetadataTooLarge;
+                    (refused ??= new GroupStatus[PartitionCount(request)])[i] = GroupStatus.OffsetMetadataTooLarge;
                     continue;
                 }
                 long timestamp = version == 1 && partition.CommitTimestamp >= 0 ? partition.CommitTimestamp : now;
@@ -78,20 +69,19 @@ internal sealed partial class CoordinatorShard
                 committed.Add((new TopicPartition(topic.Name, partition.PartitionIndex), offset));
             }
         }
-        if (records.Count == 0) return ValueTask.FromResult(response);
+        if (records.Count == 0) return ValueTask.FromResult(new OffsetsResult(GroupStatus.Ok, refused));
 
-        ValueTask<ErrorCode> append = AppendAsync(records);
+        ValueTask<GroupStatus> append = AppendAsync(records);
         if (append.IsCompletedSuccessfully)
         {
-            ErrorCode error = append.Result;
-            if (error != ErrorCode.None) return ValueTask.FromResult(FailCommitted(response, error));
-            Apply(group, committed);
-            return ValueTask.FromResult(response);
+            GroupStatus status = append.Result;
+            if (status == GroupStatus.Ok) Apply(group, committed);
+            return ValueTask.FromResult(new OffsetsResult(status, refused));
         }
         // The write is in the log (durable once the task completes): the offsets are visible from now on, in the
         // order of the group's writes.
         Apply(group, committed);
-        return AwaitCommitAsync(append, response);
+        return AwaitWrittenAsync(append, refused);
     }
 
     private void Apply(Group group, List<(TopicPartition Partition, OffsetAndMetadata Offset)> committed)
@@ -100,34 +90,14 @@ internal sealed partial class CoordinatorShard
         if (group.IsEmpty) ScheduleExpiry(group);
     }
 
-    private static async ValueTask<OffsetCommitResponse> AwaitCommitAsync(ValueTask<ErrorCode> append,
-        OffsetCommitResponse response)
-    {
-        ErrorCode error = await append.ConfigureAwait(false);
-        return error == ErrorCode.None ? response : FailCommitted(response, error);
-    }
+    private static async ValueTask<OffsetsResult> AwaitWrittenAsync(ValueTask<GroupStatus> append,
+        GroupStatus[]? refused) => new(await append.ConfigureAwait(false), refused);
 
-    private static OffsetCommitResponse FailCommitted(OffsetCommitResponse response, ErrorCode error)
+    private static int PartitionCount(OffsetCommitRequest request)
     {
-        if (error == ErrorCode.RecordListTooLarge) error = ErrorCode.InvalidCommitOffsetSize;
-        foreach (OffsetCommitResponse.OffsetCommitResponseTopic topic in response.Topics)
-        {
-            foreach (OffsetCommitResponse.OffsetCommitResponsePartition partition in topic.Partitions)
-            {
-                if (partition.ErrorCode == 0) partition.ErrorCode = (short)error;
-            }
-        }
-        return response;
-    }
-
-    private static OffsetCommitResponse FailAll(OffsetCommitResponse response, ErrorCode error)
-    {
-        foreach (OffsetCommitResponse.OffsetCommitResponseTopic topic in response.Topics)
-        {
-            foreach (OffsetCommitResponse.OffsetCommitResponsePartition partition in topic.Partitions)
-                partition.ErrorCode = (short)error;
-        }
-        return response;
+        int count = 0;
+        foreach (OffsetCommitRequest.OffsetCommitRequestTopic topic in request.Topics) count += topic.Partitions.Count;
+        return count;
     }
 
     /// <summary>

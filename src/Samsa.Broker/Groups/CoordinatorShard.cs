@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Samsa.Broker.Replication;
 using Samsa.Metadata.Image;
-using Samsa.Protocol;
 using Samsa.Protocol.Records;
 using Samsa.Storage;
 
@@ -16,7 +15,7 @@ namespace Samsa.Broker.Groups;
 /// Each group is single-threaded under its own lock; the shard's dictionary is concurrent, so groups proceed in
 /// parallel. A group's records are appended while its lock is held, so the log holds them in the order the group
 /// changed, and the response that depends on a write is sent once the append completes. Until loading finishes,
-/// requests get COORDINATOR_LOAD_IN_PROGRESS; after unloading, NOT_COORDINATOR.
+/// requests get CoordinatorLoadInProgress; after unloading, NotCoordinator.
 /// </remarks>
 internal sealed partial class CoordinatorShard
 {
@@ -54,12 +53,12 @@ internal sealed partial class CoordinatorShard
 
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>NONE when loaded, COORDINATOR_LOAD_IN_PROGRESS while loading, NOT_COORDINATOR once unloaded.</summary>
-    public ErrorCode Status => Volatile.Read(ref _status) switch
+    /// <summary>Ok when loaded, CoordinatorLoadInProgress while loading, NotCoordinator once unloaded.</summary>
+    public GroupStatus Status => Volatile.Read(ref _status) switch
     {
-        Loaded => ErrorCode.None,
-        Loading => ErrorCode.CoordinatorLoadInProgress,
-        _ => ErrorCode.NotCoordinator,
+        Loaded => GroupStatus.Ok,
+        Loading => GroupStatus.CoordinatorLoadInProgress,
+        _ => GroupStatus.NotCoordinator,
     };
 
     public IEnumerable<Group> Groups => _groups.Values;
@@ -114,7 +113,7 @@ internal sealed partial class CoordinatorShard
             if (!Appended(AppendAsync(tombstones))) return null;
             Group replacement = create(old.GroupId, this);
             foreach ((TopicPartition tp, OffsetAndMetadata offset) in old.Offsets) replacement.Offsets[tp] = offset;
-            old.Shutdown(ErrorCode.CoordinatorNotAvailable);
+            old.Shutdown(GroupStatus.CoordinatorNotAvailable);
             old.StopExpiry();
             if (!_groups.TryUpdate(old.GroupId, replacement, old)) return old;
             lock (replacement.Lock) ScheduleExpiry(replacement);
@@ -129,37 +128,39 @@ internal sealed partial class CoordinatorShard
     /// Appends records to the partition as one batch. The bytes are in the log when this returns; the task
     /// completes when the write is as durable as the log's flush mode makes produce writes.
     /// </summary>
-    /// <returns>NONE; NOT_COORDINATOR when this broker no longer leads the partition or its log is offline;
-    /// RECORD_LIST_TOO_LARGE when the batch does not fit.</returns>
-    public ValueTask<ErrorCode> AppendAsync(IReadOnlyList<(byte[] Key, byte[]? Value)> records)
+    /// <returns>Ok; NotCoordinator when this broker no longer leads the partition or its log is offline;
+    /// RecordListTooLarge when the batch does not fit.</returns>
+    public ValueTask<GroupStatus> AppendAsync(IReadOnlyList<(byte[] Key, byte[]? Value)> records)
     {
         PartitionState state = _partition.State;
         if (Volatile.Read(ref _status) == Unloaded || !state.IsLeader || state.LeaderEpoch != LeaderEpoch)
-            return new ValueTask<ErrorCode>(ErrorCode.NotCoordinator);
+            return new ValueTask<GroupStatus>(GroupStatus.NotCoordinator);
         var builder = new RecordBatchBuilder();
         long now = NowMs;
         foreach ((byte[] key, byte[]? value) in records) builder.Add(key, value, now);
         byte[] batch = builder.Build();
-        if (batch.Length > Options.MaxRecordBatchBytes) return new ValueTask<ErrorCode>(ErrorCode.RecordListTooLarge);
+        if (batch.Length > Options.MaxRecordBatchBytes)
+            return new ValueTask<GroupStatus>(GroupStatus.RecordListTooLarge);
         ValueTask<AppendResult> append = _partition.AppendAsLeaderAsync(batch);
         return append.IsCompletedSuccessfully
-            ? new ValueTask<ErrorCode>(ToErrorCode(append.Result.Status))
+            ? new ValueTask<GroupStatus>(ToGroupStatus(append.Result.Status))
             : AwaitAppendAsync(append);
     }
 
-    private static async ValueTask<ErrorCode> AwaitAppendAsync(ValueTask<AppendResult> append) =>
-        ToErrorCode((await append.ConfigureAwait(false)).Status);
+    private static async ValueTask<GroupStatus> AwaitAppendAsync(ValueTask<AppendResult> append) =>
+        ToGroupStatus((await append.ConfigureAwait(false)).Status);
 
-    // Kafka's mapping of a failed coordinator write to what the client can act on.
-    private static ErrorCode ToErrorCode(AppendStatus status) => status switch
+    // Kafka's reading of a failed coordinator write, as what the client can act on: a log that went offline means
+    // this broker no longer coordinates (the client looks the coordinator up again).
+    private static GroupStatus ToGroupStatus(AppendStatus status) => status switch
     {
-        AppendStatus.Ok => ErrorCode.None,
-        AppendStatus.RecordBatchTooLarge => ErrorCode.RecordListTooLarge,
-        AppendStatus.StorageError or AppendStatus.DiskFull => ErrorCode.NotCoordinator,
-        _ => ErrorCode.UnknownServerError,
+        AppendStatus.Ok => GroupStatus.Ok,
+        AppendStatus.RecordBatchTooLarge => GroupStatus.RecordListTooLarge,
+        AppendStatus.StorageError or AppendStatus.DiskFull => GroupStatus.NotCoordinator,
+        _ => GroupStatus.UnknownServerError,
     };
 
-    /// <summary>Stops serving: fails what waits, stops timers, and answers NOT_COORDINATOR from now on.</summary>
+    /// <summary>Stops serving: fails what waits, stops timers, and answers NotCoordinator from now on.</summary>
     public void Unload()
     {
         Volatile.Write(ref _status, Unloaded);
@@ -167,7 +168,7 @@ internal sealed partial class CoordinatorShard
         {
             lock (group.Lock)
             {
-                group.Shutdown(ErrorCode.NotCoordinator);
+                group.Shutdown(GroupStatus.NotCoordinator);
                 group.StopExpiry();
             }
         }

@@ -54,6 +54,9 @@ internal abstract class Group
     /// <summary>Adds the tombstones that remove the group's own records (not its offsets) once it is empty.</summary>
     public abstract void AddDeletionTombstones(List<(byte[] Key, byte[]? Value)> records);
 
-    /// <summary>Fails what waits on the group and stops its timers: the shard is unloading or the group is deleted.</summary>
-    public abstract void Shutdown(Samsa.Protocol.ErrorCode error);
+    /// <summary>
+    /// Fails what waits on the group with <paramref name="status"/> and stops its timers: the shard is unloading or
+    /// the group is deleted.
+    /// </summary>
+    public abstract void Shutdown(GroupStatus status);
 }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Samsa.Broker.Replication;
 using Samsa.Metadata.Controller;
 using Samsa.Metadata.Image;
-using Samsa.Protocol;
 
 namespace Samsa.Broker.Groups;
 
@@ -53,59 +52,59 @@ internal sealed class GroupCoordinator : IMetadataPublisher
             : Options.OffsetsTopicNumPartitions;
 
     /// <summary>
-    /// The shard that coordinates <paramref name="groupId"/>: NONE with the shard when this broker coordinates the
-    /// group and has loaded it, COORDINATOR_LOAD_IN_PROGRESS while loading, NOT_COORDINATOR otherwise.
+    /// The shard that coordinates <paramref name="groupId"/>: Ok with the shard when this broker coordinates the
+    /// group and has loaded it, CoordinatorLoadInProgress while loading, NotCoordinator otherwise.
     /// </summary>
-    public ErrorCode TryGetShard(string groupId, out CoordinatorShard? shard)
+    public GroupStatus TryGetShard(string groupId, out CoordinatorShard? shard)
     {
-        if (!_shards.TryGetValue(PartitionFor(groupId), out shard)) return ErrorCode.NotCoordinator;
+        if (!_shards.TryGetValue(PartitionFor(groupId), out shard)) return GroupStatus.NotCoordinator;
         return shard.Status;
     }
 
     /// <summary>
-    /// The existing classic group <paramref name="groupId"/> for Sync, Heartbeat and Leave: INVALID_GROUP_ID for an
-    /// empty id, the shard's status when it does not serve, UNKNOWN_MEMBER_ID when there is no such classic group.
+    /// The existing classic group <paramref name="groupId"/> for Sync, Heartbeat and Leave: InvalidGroupId for an
+    /// empty id, the shard's status when it does not serve, UnknownMemberId when there is no such classic group.
     /// </summary>
-    public ErrorCode TryGetClassicGroup(string groupId, out ClassicGroup? group)
+    public GroupStatus TryGetClassicGroup(string groupId, out ClassicGroup? group)
     {
         group = null;
-        if (groupId.Length == 0) return ErrorCode.InvalidGroupId;
-        ErrorCode status = TryGetShard(groupId, out CoordinatorShard? shard);
-        if (status != ErrorCode.None) return status;
+        if (groupId.Length == 0) return GroupStatus.InvalidGroupId;
+        GroupStatus status = TryGetShard(groupId, out CoordinatorShard? shard);
+        if (status != GroupStatus.Ok) return status;
         if (!shard!.TryGetGroup(groupId, out Group? found) || found is not ClassicGroup classic)
-            return ErrorCode.UnknownMemberId;
+            return GroupStatus.UnknownMemberId;
         group = classic;
-        return ErrorCode.None;
+        return GroupStatus.Ok;
     }
 
     /// <summary>
     /// The broker that coordinates <paramref name="groupId"/> (the leader of its partition), creating
-    /// <c>__consumer_offsets</c> first if it does not exist.
+    /// <c>__consumer_offsets</c> first if it does not exist: Ok with the node id, or CoordinatorNotAvailable.
     /// </summary>
-    public async ValueTask<(ErrorCode Error, int NodeId)> FindCoordinatorAsync(string groupId,
+    public async ValueTask<(GroupStatus Status, int NodeId)> FindCoordinatorAsync(string groupId,
         CancellationToken cancellationToken)
     {
         MetadataImage image = _metadata.Current;
         if (!image.Topics.TryGetTopic(TopicName, out TopicImage? topic))
         {
-            ErrorCode created = await CreateTopicAsync(image, cancellationToken).ConfigureAwait(false);
+            GroupStatus created = await CreateTopicAsync(image, cancellationToken).ConfigureAwait(false);
             image = _metadata.Current;
             if (!image.Topics.TryGetTopic(TopicName, out topic))
-                return (created == ErrorCode.None ? ErrorCode.CoordinatorNotAvailable : created, -1);
+                return (created == GroupStatus.Ok ? GroupStatus.CoordinatorNotAvailable : created, -1);
         }
         int partition = GroupHash.PartitionFor(groupId, topic.PartitionCount);
         if (!topic.TryGetPartition(partition, out PartitionRegistration? registration) || !registration.HasLeader
             || !image.Brokers.IsUnfenced(registration.Leader))
         {
-            return (ErrorCode.CoordinatorNotAvailable, -1);
+            return (GroupStatus.CoordinatorNotAvailable, -1);
         }
-        return (ErrorCode.None, registration.Leader);
+        return (GroupStatus.Ok, registration.Leader);
     }
 
-    private async ValueTask<ErrorCode> CreateTopicAsync(MetadataImage image, CancellationToken cancellationToken)
+    private async ValueTask<GroupStatus> CreateTopicAsync(MetadataImage image, CancellationToken cancellationToken)
     {
         int live = image.Brokers.UnfencedBrokerIds().Count;
-        if (live == 0) return ErrorCode.CoordinatorNotAvailable;
+        if (live == 0) return GroupStatus.CoordinatorNotAvailable;
         short configured = Options.OffsetsTopicReplicationFactor;
         short replicationFactor = (short)Math.Min(configured, live);
         var topic = new NewTopic(TopicName, Options.OffsetsTopicNumPartitions, replicationFactor,
@@ -116,8 +115,8 @@ internal sealed class GroupCoordinator : IMetadataPublisher
         if (status == ControllerStatus.Ok && replicationFactor < configured)
             _logger.OffsetsTopicReplicationReduced(replicationFactor, configured, live);
         return status is ControllerStatus.Ok or ControllerStatus.TopicAlreadyExists
-            ? ErrorCode.None
-            : ErrorCode.CoordinatorNotAvailable;
+            ? GroupStatus.Ok
+            : GroupStatus.CoordinatorNotAvailable;
     }
 
     public void OnMetadataUpdate(MetadataImage previous, MetadataImage image, MetadataDelta? delta)

@@ -36,7 +36,7 @@ public sealed class GroupCoordinatorTests
             Sync = new SyncGroupHandler(coordinator);
             Heartbeat = new HeartbeatHandler(coordinator);
             Leave = new LeaveGroupHandler(coordinator);
-            Commit = new OffsetCommitHandler(coordinator);
+            Commit = new OffsetCommitHandler(coordinator, fixture.Loader);
             Fetch = new OffsetFetchHandler(coordinator);
         }
 
@@ -76,7 +76,7 @@ public sealed class GroupCoordinatorTests
         public async Task LoadedAsync()
         {
             DateTime end = DateTime.UtcNow.AddSeconds(10);
-            while (Coordinator.Shards.Count() < 3 || Coordinator.Shards.Any(s => s.Status != ErrorCode.None))
+            while (Coordinator.Shards.Count() < 3 || Coordinator.Shards.Any(s => s.Status != GroupStatus.Ok))
             {
                 Assert.True(DateTime.UtcNow < end, "the partitions of __consumer_offsets did not load");
                 await Task.Delay(5, Ct);
@@ -128,7 +128,28 @@ public sealed class GroupCoordinatorTests
             return Assert.Single(Assert.Single(response.Topics).Partitions).ErrorCode;
         }
 
-        public async Task<long> CommittedAsync(string group)
+        /// <summary>Commits offsets of several partitions in one request: the error code of each.</summary>
+        public async Task<Dictionary<(string Topic, int Partition), short>> CommitAllAsync(string group,
+            string memberId, int generation, params (string Topic, int Partition, long Offset)[] offsets)
+        {
+            OffsetCommitResponse response = await HandlerFixture.SendAsync<OffsetCommitRequest, OffsetCommitResponse>(
+                Commit, new OffsetCommitRequest
+                {
+                    GroupId = group, MemberId = memberId, GenerationIdOrMemberEpoch = generation,
+                    Topics = [.. offsets.GroupBy(o => o.Topic).Select(t => new OffsetCommitRequest.OffsetCommitRequestTopic
+                    {
+                        Name = t.Key,
+                        Partitions = [.. t.Select(o => new OffsetCommitRequest.OffsetCommitRequestPartition
+                            { PartitionIndex = o.Partition, CommittedOffset = o.Offset })],
+                    })],
+                }, 9);
+            Assert.Equal(offsets.Length, response.Topics.Sum(t => t.Partitions.Count));
+            return response.Topics
+                .SelectMany(t => t.Partitions.Select(p => (Key: (t.Name, p.PartitionIndex), p.ErrorCode)))
+                .ToDictionary(e => e.Key, e => e.ErrorCode);
+        }
+
+        public async Task<long> CommittedAsync(string group, string topic = "t", int partition = 0)
         {
             OffsetFetchResponse response = await HandlerFixture.SendAsync<OffsetFetchRequest, OffsetFetchResponse>(Fetch,
                 new OffsetFetchRequest
@@ -136,7 +157,7 @@ public sealed class GroupCoordinatorTests
                     Groups = [new OffsetFetchRequest.OffsetFetchRequestGroup
                     {
                         GroupId = group,
-                        Topics = [new OffsetFetchRequest.OffsetFetchRequestTopics { Name = "t", PartitionIndexes = [0] }],
+                        Topics = [new OffsetFetchRequest.OffsetFetchRequestTopics { Name = topic, PartitionIndexes = [partition] }],
                     }],
                 }, 8);
             OffsetFetchResponse.OffsetFetchResponseGroup result = Assert.Single(response.Groups);
@@ -208,6 +229,7 @@ public sealed class GroupCoordinatorTests
     public async Task Offsets_of_a_group_without_members_expire_after_the_retention_and_stay_gone_after_a_reload()
     {
         await using Groups groups = await Groups.StartAsync();
+        await groups.Fixture.CreateTopicAsync("t");
         Assert.Equal(0, await groups.CommitAsync("standalone", "", -1, 42));
         Assert.Equal(42, await groups.CommittedAsync("standalone"));
         groups.Fixture.Time.Advance(TimeSpan.FromMinutes(9));
@@ -243,6 +265,7 @@ public sealed class GroupCoordinatorTests
     public async Task A_new_coordinator_loads_offsets_and_a_stable_group_from_the_partition()
     {
         await using Groups groups = await Groups.StartAsync();
+        await groups.Fixture.CreateTopicAsync("t");
         JoinGroupResponse member = await groups.JoinNewAsync("g", sessionMs: 30_000);
         await groups.SyncAsync("g", member.MemberId, 1, (member.MemberId, [9]));
         Assert.Equal(0, await groups.CommitAsync("g", member.MemberId, 1, 5));
@@ -351,6 +374,63 @@ public sealed class GroupCoordinatorTests
         groups.Coordinator.Shutdown();
         await using Groups reloaded = await Groups.StartAsync(fixture: groups.Fixture);
         Assert.Equal(-1, await reloaded.CommittedAsync("g"));
+    }
+
+    [Fact]
+    public async Task Offsets_for_a_missing_topic_or_partition_are_refused_and_the_others_of_the_request_committed()
+    {
+        await using Groups groups = await Groups.StartAsync();
+        await groups.Fixture.CreateTopicAsync("t", partitions: 2);
+        const short unknown = (short)ErrorCode.UnknownTopicOrPartition;
+
+        // No group yet (generation -1, no member id): t-2 lies past the topic's two partitions.
+        Dictionary<(string, int), short> errors = await groups.CommitAllAsync("standalone", "", -1,
+            ("t", 0, 10), ("missing", 0, 11), ("t", 1, 12), ("t", 2, 13));
+        Assert.Equal(0, errors[("t", 0)]);
+        Assert.Equal(0, errors[("t", 1)]);
+        Assert.Equal(unknown, errors[("t", 2)]);
+        Assert.Equal(unknown, errors[("missing", 0)]);
+        Assert.Equal(10, await groups.CommittedAsync("standalone", "t", 0));
+        Assert.Equal(12, await groups.CommittedAsync("standalone", "t", 1));
+        Assert.Equal(-1, await groups.CommittedAsync("standalone", "t", 2));
+        Assert.Equal(-1, await groups.CommittedAsync("standalone", "missing", 0));
+
+        // The topics are checked before the group: a request with only missing ones never reaches it.
+        errors = await groups.CommitAllAsync("", "", -1, ("missing", 0, 1), ("t", 0, 1));
+        Assert.Equal((short)ErrorCode.InvalidGroupId, errors[("t", 0)]);
+        Assert.Equal(unknown, errors[("missing", 0)]);
+        errors = await groups.CommitAllAsync("", "", -1, ("missing", 0, 1), ("t", 5, 1));
+        Assert.All(errors.Values, e => Assert.Equal(unknown, e));
+
+        // A member of a classic group, at its generation and at a stale one.
+        JoinGroupResponse member = await groups.JoinNewAsync("classic", sessionMs: 30_000);
+        await groups.SyncAsync("classic", member.MemberId, 1, (member.MemberId, [1]));
+        errors = await groups.CommitAllAsync("classic", member.MemberId, 1, ("t", 0, 20), ("missing", 3, 21));
+        Assert.Equal(0, errors[("t", 0)]);
+        Assert.Equal(unknown, errors[("missing", 3)]);
+        Assert.Equal(20, await groups.CommittedAsync("classic", "t", 0));
+        errors = await groups.CommitAllAsync("classic", member.MemberId, 7, ("t", 0, 22), ("missing", 3, 23));
+        Assert.Equal((short)ErrorCode.IllegalGeneration, errors[("t", 0)]);
+        Assert.Equal(unknown, errors[("missing", 3)]);
+        Assert.Equal(20, await groups.CommittedAsync("classic", "t", 0));
+
+        // A member of a consumer group (KIP-848), at its epoch and at a stale one.
+        var heartbeat = new ConsumerGroupHeartbeatHandler(groups.Coordinator, groups.Fixture.Loader);
+        ConsumerGroupHeartbeatResponse joined = await HandlerFixture.SendAsync<ConsumerGroupHeartbeatRequest,
+            ConsumerGroupHeartbeatResponse>(heartbeat, new ConsumerGroupHeartbeatRequest
+            {
+                GroupId = "kip848", MemberId = "m", MemberEpoch = 0, RebalanceTimeoutMs = 10_000,
+                SubscribedTopicNames = ["t"], TopicPartitions = [],
+            }, 1);
+        Assert.Equal(0, joined.ErrorCode);
+        errors = await groups.CommitAllAsync("kip848", "m", joined.MemberEpoch, ("t", 1, 30), ("missing", 0, 31));
+        Assert.Equal(0, errors[("t", 1)]);
+        Assert.Equal(unknown, errors[("missing", 0)]);
+        Assert.Equal(30, await groups.CommittedAsync("kip848", "t", 1));
+        errors = await groups.CommitAllAsync("kip848", "m", joined.MemberEpoch + 5, ("t", 1, 32), ("missing", 0, 33));
+        Assert.Equal((short)ErrorCode.StaleMemberEpoch, errors[("t", 1)]);
+        Assert.Equal(unknown, errors[("missing", 0)]);
+        Assert.Equal(30, await groups.CommittedAsync("kip848", "t", 1));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Samsa.Broker.Errors;
 using Samsa.Broker.Groups;
 using Samsa.Metadata.Image;
 using Samsa.Protocol;
@@ -20,10 +21,12 @@ internal sealed class ConsumerGroupDescribeHandler(GroupCoordinator groups, Meta
         foreach (string groupId in request.GroupIds)
         {
             CoordinatorShard? shard = null;
-            ErrorCode status = groupId.Length == 0 ? ErrorCode.InvalidGroupId : groups.TryGetShard(groupId, out shard);
-            if (status != ErrorCode.None)
+            GroupStatus status = groupId.Length == 0
+                ? GroupStatus.InvalidGroupId
+                : groups.TryGetShard(groupId, out shard);
+            if (status != GroupStatus.Ok)
             {
-                response.Groups.Add(Failed(groupId, status, null));
+                response.Groups.Add(Failed(groupId, ErrorMapping.ToErrorCode(status), null));
                 continue;
             }
             if (!shard!.TryGetGroup(groupId, out Group? found) || found is not ConsumerGroup group)

@@ -1,4 +1,5 @@
 using System.Net;
+using Samsa.Broker.Errors;
 using Samsa.Broker.Groups;
 using Samsa.Metadata.Image;
 using Samsa.Protocol;
@@ -21,47 +22,48 @@ internal sealed class ConsumerGroupHeartbeatHandler(GroupCoordinator groups, Met
         if (request.GroupId.Length == 0) return Error(ErrorCode.InvalidGroupId, "the group id is empty");
         if (request.MemberEpoch != 0 && request.MemberId.Length == 0)
             return Error(ErrorCode.InvalidRequest, "a member id is required past epoch 0");
-        ErrorCode status = groups.TryGetShard(request.GroupId, out CoordinatorShard? shard);
-        if (status != ErrorCode.None) return Error(status, null);
+        GroupStatus status = groups.TryGetShard(request.GroupId, out CoordinatorShard? shard);
+        if (status != GroupStatus.Ok) return Error(ErrorMapping.ToErrorCode(status), null);
         string clientHost = context.RemoteEndPoint is IPEndPoint ip ? "/" + ip.Address : "";
         while (true)
         {
             ConsumerGroup? group = shard!.GetOrCreateConsumerGroup(request.GroupId);
             if (group is null)
                 return Error(ErrorCode.GroupIdNotFound, $"group {request.GroupId} is not a consumer group");
-            ConsumerGroupHeartbeatResponse response;
-            ValueTask<ErrorCode> stored;
+            GroupResult<ConsumerGroupHeartbeatResponse> result;
+            ValueTask<GroupStatus> stored;
             lock (group.Lock)
             {
                 if (group.IsDead) continue;
-                response = group.Heartbeat(request, context.ClientId ?? "", clientHost, metadata.Current, out stored);
+                result = group.Heartbeat(request, context.ClientId ?? "", clientHost, metadata.Current, out stored);
             }
-            if (stored.IsCompletedSuccessfully)
-            {
-                ErrorCode error = stored.Result;
-                return error == ErrorCode.None
-                    ? ValueTask.FromResult<ConsumerGroupHeartbeatResponse?>(response)
-                    : Error(error, "the group's change could not be written");
-            }
-            return AfterStoredAsync(stored, response);
+            return stored.IsCompletedSuccessfully
+                ? ValueTask.FromResult<ConsumerGroupHeartbeatResponse?>(Answer(result, stored.Result))
+                : AfterStoredAsync(stored, result);
         }
     }
 
+    private static async ValueTask<ConsumerGroupHeartbeatResponse?> AfterStoredAsync(ValueTask<GroupStatus> stored,
+        GroupResult<ConsumerGroupHeartbeatResponse> result) => Answer(result, await stored.ConfigureAwait(false));
+
     // The answer waits for the group's records, as Kafka's does: a member never acts on an epoch that is not stored.
-    private static async ValueTask<ConsumerGroupHeartbeatResponse?> AfterStoredAsync(ValueTask<ErrorCode> stored,
-        ConsumerGroupHeartbeatResponse response)
+    private static ConsumerGroupHeartbeatResponse Answer(GroupResult<ConsumerGroupHeartbeatResponse> result,
+        GroupStatus stored)
     {
-        ErrorCode error = await stored.ConfigureAwait(false);
-        return error == ErrorCode.None
-            ? response
-            : new ConsumerGroupHeartbeatResponse { ErrorCode = (short)error, ErrorMessage = "the group's change could not be written" };
+        if (stored != GroupStatus.Ok)
+            return Failed(ErrorMapping.ToErrorCode(stored), "the group's change could not be written");
+        return result.Status == GroupStatus.Ok
+            ? result.Value!
+            : Failed(ErrorMapping.ToErrorCode(result.Status), result.Message);
     }
 
     private static ValueTask<ConsumerGroupHeartbeatResponse?> Error(ErrorCode error, string? message) =>
-        ValueTask.FromResult<ConsumerGroupHeartbeatResponse?>(new ConsumerGroupHeartbeatResponse
-        {
-            ErrorCode = (short)error, ErrorMessage = message,
-        });
+        ValueTask.FromResult<ConsumerGroupHeartbeatResponse?>(Failed(error, message));
+
+    private static ConsumerGroupHeartbeatResponse Failed(ErrorCode error, string? message) => new()
+    {
+        ErrorCode = (short)error, ErrorMessage = message,
+    };
 
     protected override ConsumerGroupHeartbeatResponse ErrorResponse(RequestContext context,
         ConsumerGroupHeartbeatRequest request, ErrorCode error) => new() { ErrorCode = (short)error };

@@ -1,3 +1,4 @@
+using Samsa.Broker.Errors;
 using Samsa.Broker.Groups;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
@@ -17,9 +18,14 @@ internal sealed class DeleteGroupsHandler(GroupCoordinator groups) : ApiHandler<
         foreach (string groupId in request.GroupsNames)
         {
             CoordinatorShard? shard = null;
-            ErrorCode error = groupId.Length == 0 ? ErrorCode.InvalidGroupId : groups.TryGetShard(groupId, out shard);
-            if (error == ErrorCode.None) error = await shard!.DeleteGroupAsync(groupId).ConfigureAwait(false);
-            response.Results.Add(new DeleteGroupsResponse.DeletableGroupResult { GroupId = groupId, ErrorCode = (short)error });
+            GroupStatus status = groupId.Length == 0
+                ? GroupStatus.InvalidGroupId
+                : groups.TryGetShard(groupId, out shard);
+            if (status == GroupStatus.Ok) status = await shard!.DeleteGroupAsync(groupId).ConfigureAwait(false);
+            response.Results.Add(new DeleteGroupsResponse.DeletableGroupResult
+            {
+                GroupId = groupId, ErrorCode = (short)ErrorMapping.ToErrorCode(status),
+            });
         }
         return response;
     }

@@ -1,3 +1,4 @@
+using Samsa.Broker.Errors;
 using Samsa.Broker.Groups;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
@@ -19,10 +20,12 @@ internal sealed class DescribeGroupsHandler(GroupCoordinator groups)
         foreach (string groupId in request.Groups)
         {
             CoordinatorShard? shard = null;
-            ErrorCode status = groupId.Length == 0 ? ErrorCode.InvalidGroupId : groups.TryGetShard(groupId, out shard);
-            response.Groups.Add(status == ErrorCode.None
+            GroupStatus status = groupId.Length == 0
+                ? GroupStatus.InvalidGroupId
+                : groups.TryGetShard(groupId, out shard);
+            response.Groups.Add(status == GroupStatus.Ok
                 ? shard!.Describe(groupId, context.ApiVersion)
-                : Failed(groupId, status));
+                : Failed(groupId, ErrorMapping.ToErrorCode(status)));
         }
         return ValueTask.FromResult<DescribeGroupsResponse?>(response);
     }

@@ -1,3 +1,4 @@
+using Samsa.Broker.Errors;
 using Samsa.Broker.Groups;
 using Samsa.Metadata.Image;
 using Samsa.Protocol;
@@ -47,8 +48,9 @@ internal sealed class FindCoordinatorHandler(GroupCoordinator groups, MetadataLo
     {
         if (keyType != GroupKeyType) return (ErrorCode.CoordinatorNotAvailable, -1, "", -1);
         if (key.Length == 0) return (ErrorCode.InvalidGroupId, -1, "", -1);
-        (ErrorCode error, int nodeId) = await groups.FindCoordinatorAsync(key, cancellationToken).ConfigureAwait(false);
-        if (error != ErrorCode.None) return (error, -1, "", -1);
+        (GroupStatus status, int nodeId) =
+            await groups.FindCoordinatorAsync(key, cancellationToken).ConfigureAwait(false);
+        if (status != GroupStatus.Ok) return (ErrorMapping.ToErrorCode(status), -1, "", -1);
         if (!metadata.Current.Brokers.TryGetBroker(nodeId, out BrokerRegistration? broker)
             || !broker.TryGetEndpoint(context.ListenerName, out BrokerEndpoint endpoint))
         {

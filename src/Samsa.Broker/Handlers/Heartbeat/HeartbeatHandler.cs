@@ -1,3 +1,4 @@
+using Samsa.Broker.Errors;
 using Samsa.Broker.Groups;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
@@ -13,14 +14,14 @@ internal sealed class HeartbeatHandler(GroupCoordinator groups) : ApiHandler<Hea
     protected override ValueTask<HeartbeatResponse?> HandleAsync(RequestContext context, HeartbeatRequest request,
         CancellationToken cancellationToken)
     {
-        ErrorCode error = Handle(request);
+        ErrorCode error = ErrorMapping.ToErrorCode(Handle(request));
         return ValueTask.FromResult<HeartbeatResponse?>(new HeartbeatResponse { ErrorCode = (short)error });
     }
 
-    private ErrorCode Handle(HeartbeatRequest request)
+    private GroupStatus Handle(HeartbeatRequest request)
     {
-        ErrorCode status = groups.TryGetClassicGroup(request.GroupId, out ClassicGroup? group);
-        if (status != ErrorCode.None) return status;
+        GroupStatus status = groups.TryGetClassicGroup(request.GroupId, out ClassicGroup? group);
+        if (status != GroupStatus.Ok) return status;
         lock (group!.Lock) return group.Heartbeat(request);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Samsa.Broker.Errors;
 using Samsa.Broker.Groups;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
@@ -35,8 +36,8 @@ internal sealed class JoinGroupHandler(GroupCoordinator groups) : ApiHandler<Joi
         // lets it join and fails every SyncGroup, Samsa refuses the join.
         if (metadataBytes > options.MaxRecordBatchBytes) return Error(ErrorCode.InvalidRequest, request, version);
 
-        ErrorCode status = groups.TryGetShard(request.GroupId, out CoordinatorShard? shard);
-        if (status != ErrorCode.None) return Error(status, request, version);
+        GroupStatus status = groups.TryGetShard(request.GroupId, out CoordinatorShard? shard);
+        if (status != GroupStatus.Ok) return Error(ErrorMapping.ToErrorCode(status), request, version);
         string clientHost = context.RemoteEndPoint is IPEndPoint ip ? "/" + ip.Address : "";
         var join = new JoinParams(request.MemberId, version >= 5 ? request.GroupInstanceId : null,
             request.ProtocolType, protocols, session, rebalance, context.ClientId ?? "", clientHost, version);
@@ -44,24 +45,37 @@ internal sealed class JoinGroupHandler(GroupCoordinator groups) : ApiHandler<Joi
         {
             ClassicGroup? group = shard!.GetOrCreateClassicGroup(request.GroupId);
             if (group is null) return Error(ErrorCode.InconsistentGroupProtocol, request, version);
-            Task<JoinGroupResponse> pending;
+            Task<JoinResult> pending;
             lock (group.Lock)
             {
                 if (group.IsDead) continue;
                 pending = group.Join(join);
             }
             return pending.IsCompletedSuccessfully
-                ? ValueTask.FromResult<JoinGroupResponse?>(pending.Result)
-                : AwaitAsync(pending);
+                ? ValueTask.FromResult<JoinGroupResponse?>(ToResponse(pending.Result, version))
+                : AwaitAsync(pending, version);
         }
     }
 
-    private static async ValueTask<JoinGroupResponse?> AwaitAsync(Task<JoinGroupResponse> pending) =>
-        await pending.ConfigureAwait(false);
+    private static async ValueTask<JoinGroupResponse?> AwaitAsync(Task<JoinResult> pending, short version) =>
+        ToResponse(await pending.ConfigureAwait(false), version);
+
+    private static JoinGroupResponse ToResponse(JoinResult result, short version) => result.Status == GroupStatus.Ok
+        ? result.Response!
+        : JoinError(ErrorMapping.ToErrorCode(result.Status), result.MemberId, version);
 
     private static ValueTask<JoinGroupResponse?> Error(ErrorCode error, JoinGroupRequest request, short version) =>
-        ValueTask.FromResult<JoinGroupResponse?>(ClassicGroup.JoinError(error, request.MemberId, version));
+        ValueTask.FromResult<JoinGroupResponse?>(JoinError(error, request.MemberId, version));
+
+    // Kafka's failed join: no generation, the member id the answer names, a null protocol name from v7.
+    private static JoinGroupResponse JoinError(ErrorCode error, string memberId, short version) => new()
+    {
+        ErrorCode = (short)error,
+        GenerationId = -1,
+        ProtocolName = version >= 7 ? null : "",
+        MemberId = memberId,
+    };
 
     protected override JoinGroupResponse ErrorResponse(RequestContext context, JoinGroupRequest request, ErrorCode error) =>
-        ClassicGroup.JoinError(error, request.MemberId, context.ApiVersion);
+        JoinError(error, request.MemberId, context.ApiVersion);
 }

@@ -1,3 +1,4 @@
+using Samsa.Broker.Errors;
 using Samsa.Broker.Groups;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
@@ -15,26 +16,27 @@ internal sealed class LeaveGroupHandler(GroupCoordinator groups) : ApiHandler<Le
     {
         bool batched = context.ApiVersion >= 3;
         var response = new LeaveGroupResponse();
-        ErrorCode status = groups.TryGetClassicGroup(request.GroupId, out ClassicGroup? group);
-        if (status != ErrorCode.None)
+        GroupStatus status = groups.TryGetClassicGroup(request.GroupId, out ClassicGroup? group);
+        if (status != GroupStatus.Ok)
         {
-            response.ErrorCode = (short)status;
+            response.ErrorCode = (short)ErrorMapping.ToErrorCode(status);
             return ValueTask.FromResult<LeaveGroupResponse?>(response);
         }
         lock (group!.Lock)
         {
             if (!batched)
             {
-                response.ErrorCode = (short)group.Leave(request.MemberId, null);
+                response.ErrorCode = (short)ErrorMapping.ToErrorCode(group.Leave(request.MemberId, null));
                 return ValueTask.FromResult<LeaveGroupResponse?>(response);
             }
             foreach (LeaveGroupRequest.MemberIdentity member in request.Members)
             {
+                GroupStatus left = group.Leave(member.MemberId, member.GroupInstanceId);
                 response.Members.Add(new LeaveGroupResponse.MemberResponse
                 {
                     MemberId = member.MemberId,
                     GroupInstanceId = member.GroupInstanceId,
-                    ErrorCode = (short)group.Leave(member.MemberId, member.GroupInstanceId),
+                    ErrorCode = (short)ErrorMapping.ToErrorCode(left),
                 });
             }
         }

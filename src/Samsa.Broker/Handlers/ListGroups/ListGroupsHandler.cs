@@ -1,3 +1,4 @@
+using Samsa.Broker.Errors;
 using Samsa.Broker.Groups;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
@@ -20,9 +21,10 @@ internal sealed class ListGroupsHandler(GroupCoordinator groups) : ApiHandler<Li
         IReadOnlyList<string> types = version >= 5 ? request.TypesFilter : [];
         foreach (CoordinatorShard shard in groups.Shards)
         {
-            ErrorCode status = shard.Status;
-            if (status == ErrorCode.CoordinatorLoadInProgress) response.ErrorCode = (short)status;
-            if (status != ErrorCode.None) continue;
+            GroupStatus status = shard.Status;
+            if (status == GroupStatus.CoordinatorLoadInProgress)
+                response.ErrorCode = (short)ErrorMapping.ToErrorCode(status);
+            if (status != GroupStatus.Ok) continue;
             shard.ListGroups(response.Groups, states, types);
         }
         if (version < 4 || version < 5)

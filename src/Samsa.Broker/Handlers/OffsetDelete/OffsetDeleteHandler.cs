@@ -1,3 +1,4 @@
+using Samsa.Broker.Errors;
 using Samsa.Broker.Groups;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
@@ -15,17 +16,46 @@ internal sealed class OffsetDeleteHandler(GroupCoordinator groups) : ApiHandler<
     {
         if (request.GroupId.Length == 0)
             return ValueTask.FromResult<OffsetDeleteResponse?>(ErrorResponse(context, request, ErrorCode.InvalidGroupId));
-        ErrorCode status = groups.TryGetShard(request.GroupId, out CoordinatorShard? shard);
-        if (status != ErrorCode.None)
-            return ValueTask.FromResult<OffsetDeleteResponse?>(ErrorResponse(context, request, status));
-        ValueTask<OffsetDeleteResponse> pending = shard!.DeleteOffsetsAsync(request);
+        GroupStatus status = groups.TryGetShard(request.GroupId, out CoordinatorShard? shard);
+        if (status != GroupStatus.Ok)
+        {
+            return ValueTask.FromResult<OffsetDeleteResponse?>(
+                ErrorResponse(context, request, ErrorMapping.ToErrorCode(status)));
+        }
+        ValueTask<OffsetsResult> pending = shard!.DeleteOffsetsAsync(request);
         return pending.IsCompletedSuccessfully
-            ? ValueTask.FromResult<OffsetDeleteResponse?>(pending.Result)
-            : AwaitAsync(pending);
+            ? ValueTask.FromResult<OffsetDeleteResponse?>(Respond(request, pending.Result))
+            : AwaitAsync(request, pending);
     }
 
-    private static async ValueTask<OffsetDeleteResponse?> AwaitAsync(ValueTask<OffsetDeleteResponse> pending) =>
-        await pending.ConfigureAwait(false);
+    private static async ValueTask<OffsetDeleteResponse?> AwaitAsync(OffsetDeleteRequest request,
+        ValueTask<OffsetsResult> pending) => Respond(request, await pending.ConfigureAwait(false));
+
+    // A request that fails as a whole carries only its error; otherwise each partition its own.
+    private static OffsetDeleteResponse Respond(OffsetDeleteRequest request, OffsetsResult result)
+    {
+        var response = new OffsetDeleteResponse();
+        if (result.Status != GroupStatus.Ok)
+        {
+            response.ErrorCode = (short)ErrorMapping.ToErrorCode(result.Status);
+            return response;
+        }
+        int index = 0;
+        foreach (OffsetDeleteRequest.OffsetDeleteRequestTopic topic in request.Topics)
+        {
+            var topicResponse = new OffsetDeleteResponse.OffsetDeleteResponseTopic { Name = topic.Name };
+            foreach (OffsetDeleteRequest.OffsetDeleteRequestPartition partition in topic.Partitions)
+            {
+                topicResponse.Partitions.Add(new OffsetDeleteResponse.OffsetDeleteResponsePartition
+                {
+                    PartitionIndex = partition.PartitionIndex,
+                    ErrorCode = (short)ErrorMapping.ToErrorCode(result.PartitionStatus(index++)),
+                });
+            }
+            response.Topics.Add(topicResponse);
+        }
+        return response;
+    }
 
     protected override OffsetDeleteResponse ErrorResponse(RequestContext context, OffsetDeleteRequest request,
         ErrorCode error) => new() { ErrorCode = (short)error };

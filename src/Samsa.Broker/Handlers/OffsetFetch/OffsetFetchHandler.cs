@@ -1,3 +1,4 @@
+using Samsa.Broker.Errors;
 using Samsa.Broker.Groups;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
@@ -84,8 +85,8 @@ internal sealed class OffsetFetchHandler(GroupCoordinator groups) : ApiHandler<O
     {
         result = [];
         if (groupId.Length == 0) return ErrorCode.InvalidGroupId;
-        ErrorCode status = groups.TryGetShard(groupId, out CoordinatorShard? shard);
-        if (status != ErrorCode.None) return status;
+        GroupStatus status = groups.TryGetShard(groupId, out CoordinatorShard? shard);
+        if (status != GroupStatus.Ok) return ErrorMapping.ToErrorCode(status);
         result = shard!.FetchOffsets(groupId, topics);
         return ErrorCode.None;
     }

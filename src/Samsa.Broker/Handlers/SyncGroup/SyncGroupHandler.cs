@@ -1,3 +1,4 @@
+using Samsa.Broker.Errors;
 using Samsa.Broker.Groups;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
@@ -14,20 +15,26 @@ internal sealed class SyncGroupHandler(GroupCoordinator groups) : ApiHandler<Syn
     protected override ValueTask<SyncGroupResponse?> HandleAsync(RequestContext context, SyncGroupRequest request,
         CancellationToken cancellationToken)
     {
-        ErrorCode status = groups.TryGetClassicGroup(request.GroupId, out ClassicGroup? group);
-        if (status != ErrorCode.None) return Error(status);
-        Task<SyncGroupResponse> pending;
+        GroupStatus status = groups.TryGetClassicGroup(request.GroupId, out ClassicGroup? group);
+        if (status != GroupStatus.Ok)
+        {
+            return ValueTask.FromResult<SyncGroupResponse?>(
+                new SyncGroupResponse { ErrorCode = (short)ErrorMapping.ToErrorCode(status) });
+        }
+        Task<GroupResult<SyncGroupResponse>> pending;
         lock (group!.Lock) pending = group.Sync(request, context.ApiVersion);
         return pending.IsCompletedSuccessfully
-            ? ValueTask.FromResult<SyncGroupResponse?>(pending.Result)
+            ? ValueTask.FromResult<SyncGroupResponse?>(ToResponse(pending.Result))
             : AwaitAsync(pending);
     }
 
-    private static async ValueTask<SyncGroupResponse?> AwaitAsync(Task<SyncGroupResponse> pending) =>
-        await pending.ConfigureAwait(false);
+    private static async ValueTask<SyncGroupResponse?> AwaitAsync(Task<GroupResult<SyncGroupResponse>> pending) =>
+        ToResponse(await pending.ConfigureAwait(false));
 
-    private static ValueTask<SyncGroupResponse?> Error(ErrorCode error) =>
-        ValueTask.FromResult<SyncGroupResponse?>(new SyncGroupResponse { ErrorCode = (short)error });
+    private static SyncGroupResponse ToResponse(GroupResult<SyncGroupResponse> result) =>
+        result.Status == GroupStatus.Ok
+            ? result.Value!
+            : new SyncGroupResponse { ErrorCode = (short)ErrorMapping.ToSyncGroupErrorCode(result.Status) };
 
     protected override SyncGroupResponse ErrorResponse(RequestContext context, SyncGroupRequest request, ErrorCode error) =>
         new() { ErrorCode = (short)error };
