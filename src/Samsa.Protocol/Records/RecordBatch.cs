@@ -65,7 +65,7 @@ public static partial class RecordBatch
         // One array holds the records, so the limit cannot pass what an array can.
         maxUncompressedBytes = Math.Min(maxUncompressedBytes, Array.MaxLength - 1);
         int initial = (int)Math.Min((long)payload.Length * 4, (long)maxUncompressedBytes + 1);
-        var buffer = new PooledBufferWriter(initial);
+        var buffer = new PooledBufferWriter(initial, growthLimit: maxUncompressedBytes + 1);
         try
         {
             CompressionCodec.Decompress(header.Compression, payload, buffer, maxUncompressedBytes);
