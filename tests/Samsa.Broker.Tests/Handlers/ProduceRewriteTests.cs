@@ -10,7 +10,8 @@ using L = Samsa.Protocol.Records.RecordBatchLayout;
 
 namespace Samsa.Broker.Tests.Handlers;
 
-// The produce path decodes a batch only when it must: a max timestamp that cannot be right (Sarama 1.22 writes -1).
+// The produce path decodes a batch only when it must: a max timestamp that cannot be right (Sarama 1.22 writes -1),
+// or a topic whose compression.type differs from the batch's codec.
 public sealed class ProduceRewriteTests
 {
     private const long Now = 1_735_689_600_000; // the fixture's clock: 2025-01-01
@@ -72,6 +73,101 @@ public sealed class ProduceRewriteTests
         Assert.Equal((short)ErrorCode.MessageTooLarge, result.ErrorCode);
         Assert.Contains("max.message.bytes=100000", result.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(0, f.Partition("small").Log.LogEndOffset);
+    }
+
+    [Theory]
+    [InlineData("lz4", CompressionType.None, CompressionType.Lz4)]
+    [InlineData("zstd", CompressionType.Gzip, CompressionType.Zstd)]
+    [InlineData("uncompressed", CompressionType.Snappy, CompressionType.None)]
+    [InlineData("gzip", CompressionType.Lz4, CompressionType.Gzip)]
+    [InlineData("snappy", CompressionType.Zstd, CompressionType.Snappy)]
+    public async Task A_batch_is_stored_with_the_topics_codec(string compressionType, CompressionType sent,
+        CompressionType stored)
+    {
+        await using HandlerFixture f = await HandlerFixture.StartAsync();
+        await f.CreateTopicAsync("codec", configs: [new("compression.type", compressionType)]);
+        RecordBatchBuilder builder = Records(sent, count: 50);
+        byte[] batch = builder.Build();
+        byte[] records = RecordsSection(batch);
+
+        ProduceResponse.PartitionProduceResponse result = await ProduceAsync(f, "codec", batch);
+
+        Assert.Equal(0, result.ErrorCode);
+        byte[] bytes = ReadStored(f, "codec");
+        Assert.Equal(RecordBatchValidation.Ok, RecordBatch.TryValidate(bytes, out RecordBatchHeader header));
+        Assert.Equal(stored, header.Compression);
+        Assert.Equal(49, header.LastOffsetDelta);
+        Assert.Equal(Now + 49, header.MaxTimestamp);
+        Assert.Equal(records, RecordsSection(bytes));
+    }
+
+    [Fact]
+    public async Task A_batch_already_in_the_topics_codec_is_stored_as_it_came()
+    {
+        await using HandlerFixture f = await HandlerFixture.StartAsync();
+        await f.CreateTopicAsync("codec", configs: [new("compression.type", "zstd")]);
+        byte[] batch = Records(CompressionType.Zstd, count: 20).Build();
+
+        Assert.Equal(0, (await ProduceAsync(f, "codec", batch)).ErrorCode);
+
+        // Only the base offset and the leader epoch, outside the CRC, were stamped.
+        Assert.Equal(batch.AsSpan(L.CrcStart).ToArray(), ReadStored(f, "codec").AsSpan(L.CrcStart).ToArray());
+    }
+
+    [Fact]
+    public async Task An_idempotent_batch_recompressed_keeps_its_producer_and_its_retry_is_a_duplicate()
+    {
+        await using HandlerFixture f = await HandlerFixture.StartAsync();
+        await f.CreateTopicAsync("codec", configs: [new("compression.type", "lz4")]);
+        await ProduceAsync(f, "codec", Records(CompressionType.None, count: 3).Build());
+        RecordBatchBuilder builder = Records(CompressionType.Gzip, count: 10);
+        builder.ProducerId = 4000;
+        builder.ProducerEpoch = 1;
+        builder.BaseSequence = 0;
+        byte[] batch = builder.Build();
+
+        ProduceResponse.PartitionProduceResponse first = await ProduceAsync(f, "codec", batch);
+        ProduceResponse.PartitionProduceResponse retry = await ProduceAsync(f, "codec", batch);
+
+        Assert.Equal((0, 3L), (first.ErrorCode, first.BaseOffset));
+        Assert.Equal((0, 3L), (retry.ErrorCode, retry.BaseOffset));
+        Assert.Equal(13, f.Partition("codec").Log.LogEndOffset);
+        Assert.Equal(RecordBatchValidation.Ok, RecordBatch.TryValidate(ReadStored(f, "codec", 3),
+            out RecordBatchHeader stored));
+        Assert.Equal((CompressionType.Lz4, 4000L, (short)1, 0, 9),
+            (stored.Compression, stored.ProducerId, stored.ProducerEpoch, stored.BaseSequence, stored.LastSequence));
+    }
+
+    [Fact]
+    public async Task A_batch_that_inflates_past_max_message_bytes_is_refused_instead_of_recompressed()
+    {
+        await using HandlerFixture f = await HandlerFixture.StartAsync();
+        await f.CreateTopicAsync("small", configs:
+            [new("compression.type", "lz4"), new("max.message.bytes", "100000")]);
+        var builder = new RecordBatchBuilder(CompressionType.Zstd);
+        for (int i = 0; i < 64; i++) builder.Add(null, new byte[16 << 10], Now);
+
+        ProduceResponse.PartitionProduceResponse result = await ProduceAsync(f, "small", builder.Build());
+
+        Assert.Equal((short)ErrorCode.MessageTooLarge, result.ErrorCode);
+        Assert.Equal(0, f.Partition("small").Log.LogEndOffset);
+    }
+
+    private static RecordBatchBuilder Records(CompressionType codec, int count)
+    {
+        var builder = new RecordBatchBuilder(codec);
+        for (int i = 0; i < count; i++)
+        {
+            builder.Add(i % 3 == 0 ? null : [(byte)i], i % 5 == 0 ? null : System.Text.Encoding.UTF8.GetBytes(
+                $"value {i % 4} {i}"), Now + i, i % 2 == 0 ? [new RecordHeader("h", [(byte)i])] : null);
+        }
+        return builder;
+    }
+
+    private static byte[] RecordsSection(byte[] batch)
+    {
+        using RecordBatchContent content = RecordBatch.ReadRecords(batch, 1 << 20);
+        return content.Records.ToArray();
     }
 
     /// <summary>A batch as a client that gets its max timestamp wrong sends it: the CRC covers the wrong value.</summary>

@@ -100,8 +100,8 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
         response.LogStartOffset = partition.Log.LogStartOffset;
     }
 
-    // The checks Kafka's LogValidator makes, on the header alone unless the batch must be rewritten (a max timestamp
-    // that cannot be right): ProducedBatchRewrite.
+    // The checks Kafka's LogValidator makes, on the header alone unless the batch must be rewritten (recompressed to
+    // the topic's compression.type, or a max timestamp that cannot be right): ProducedBatchRewrite.
     private ErrorCode Validate(string topic, ProduceRequest.PartitionProduceData data, short acks,
         PartitionResponse response, out Partition? partition, out Memory<byte> batch, ref List<byte[]>? rented)
     {
@@ -159,8 +159,8 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
             response.ErrorMessage = $"invalid sequence number {header.BaseSequence} in a batch with a producer id";
             return ErrorCode.InvalidRecord;
         }
-        ErrorCode rewritten = ProducedBatchRewrite.Apply(batch, header, config, response, out long minTimestamp,
-            out long maxTimestamp);
+        ErrorCode rewritten = ProducedBatchRewrite.Apply(ref batch, header, config, response, ref rented,
+            out long minTimestamp, out long maxTimestamp);
         if (rewritten != ErrorCode.None) return rewritten;
         if (config.Log.MessageTimestampType == TimestampType.CreateTime &&
             !TimestampsInRange(minTimestamp, maxTimestamp, config))
