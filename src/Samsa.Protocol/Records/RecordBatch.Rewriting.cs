@@ -43,7 +43,8 @@ public static partial class RecordBatch
         RecordBatchHeader header = RecordBatchHeader.Read(batch);
         batch = batch[..header.SizeInBytes];
         minTimestamp = maxTimestamp = RecordBatchHeader.NoTimestamp;
-        RecordBatchRewriteStatus status = TryInflate(batch, header, maxUncompressedBytes, out PooledBufferWriter? inflated);
+        RecordBatchRewriteStatus status = TryInflate(batch, header, maxUncompressedBytes,
+            out PooledBufferWriter? inflated);
         if (status != RecordBatchRewriteStatus.Ok) return status;
         using (inflated)
         {
@@ -65,7 +66,8 @@ public static partial class RecordBatch
     /// </summary>
     /// <param name="batch">Exactly one whole batch whose header and CRC the caller validated.</param>
     /// <param name="codec">The codec of the rebuilt batch.</param>
-    /// <param name="level">The codec's level (see <see cref="CompressionCodec.Compress"/>); null for its default.</param>
+    /// <param name="level">The codec's level (see <see cref="CompressionCodec.Compress"/>); null for its default.
+    /// </param>
     /// <param name="maxBytes">The most the records may decompress to, and the most the rebuilt batch may take.</param>
     /// <param name="destination">Receives the rebuilt batch, written with one <c>GetSpan</c> of its exact size,
     /// and nothing unless the result is Ok.</param>

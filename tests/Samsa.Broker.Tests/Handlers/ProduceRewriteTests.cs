@@ -170,7 +170,8 @@ public sealed class ProduceRewriteTests
         return content.Records.ToArray();
     }
 
-    /// <summary>A batch as a client that gets its max timestamp wrong sends it: the CRC covers the wrong value.</summary>
+    /// <summary>A batch as a client that gets its max timestamp wrong sends it (the CRC covers the wrong value).
+    /// </summary>
     internal static byte[] WithMaxTimestamp(byte[] batch, long maxTimestamp)
     {
         BinaryPrimitives.WriteInt64BigEndian(batch.AsSpan(L.MaxTimestamp), maxTimestamp);

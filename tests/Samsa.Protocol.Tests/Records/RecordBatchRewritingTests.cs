@@ -19,8 +19,8 @@ public sealed class RecordBatchRewritingTests
     private static readonly Gen<byte[]?> GenBytes =
         Gen.Select(Gen.Int[0, 9], Gen.Byte.Array[0, 60], (n, bytes) => n == 0 ? null : bytes);
 
-    private static readonly Gen<RecordHeader> GenHeader =
-        Gen.Select(Gen.Char["abcxyzé-"].Array[1, 8], GenBytes, (key, value) => new RecordHeader(new string(key), value));
+    private static readonly Gen<RecordHeader> GenHeader = Gen.Select(Gen.Char["abcxyzé-"].Array[1, 8], GenBytes,
+        (key, value) => new RecordHeader(new string(key), value));
 
     // Deltas either side of the first record's timestamp: Sarama 1.22 writes negative ones.
     private static readonly Gen<ExpectedRecord> GenRecord = Gen.Select(GenBytes, GenBytes,
@@ -171,7 +171,8 @@ public sealed class RecordBatchRewritingTests
         byte[] batch = builder.Build();
         var output = new ArrayBufferWriter<byte>();
         int recordsBytes;
-        using (RecordBatchContent content = RecordBatch.ReadRecords(batch, Limit)) recordsBytes = content.Records.Length;
+        using (RecordBatchContent content = RecordBatch.ReadRecords(batch, Limit))
+            recordsBytes = content.Records.Length;
 
         // The records fit the limit exactly; uncompressed, the batch needs the 61-byte header on top.
         Assert.Equal(RecordBatchRewriteStatus.BatchTooLarge,

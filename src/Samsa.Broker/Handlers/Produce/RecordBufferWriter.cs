@@ -33,7 +33,9 @@ internal sealed class RecordBufferWriter : IBufferWriter<byte>, IDisposable
         return _buffer.AsSpan(_written);
     }
 
-    /// <summary>The array holding the bytes written, which the caller now returns to <see cref="RecordBuffers"/>.</summary>
+    /// <summary>
+    /// The array holding the bytes written, which the caller now returns to <see cref="RecordBuffers"/>.
+    /// </summary>
     public byte[] Detach()
     {
         byte[] buffer = _buffer;
@@ -52,7 +54,8 @@ internal sealed class RecordBufferWriter : IBufferWriter<byte>, IDisposable
         int needed = Math.Max(sizeHint, 1);
         if (_buffer.Length - _written >= needed) return;
         long size = Math.Max((long)_buffer.Length * 2, (long)_written + needed);
-        if (size > Array.MaxLength) throw new InvalidOperationException($"a batch cannot grow past {Array.MaxLength} bytes");
+        if (size > Array.MaxLength)
+            throw new InvalidOperationException($"a batch cannot grow past {Array.MaxLength} bytes");
         byte[] larger = RecordBuffers.Rent((int)size);
         _buffer.AsSpan(0, _written).CopyTo(larger);
         if (_buffer.Length > 0) RecordBuffers.Return(_buffer);
