@@ -55,7 +55,8 @@ public static partial class BrokerConfigs
             new("Topics",
             [
                 NumPartitions, DefaultReplicationFactor, MinInsyncReplicas, AutoCreateTopicsEnable, DeleteTopicEnable,
-                UncleanLeaderElectionEnable, CompressionType,
+                UncleanLeaderElectionEnable, CompressionType, CompressionGzipLevel, CompressionLz4Level,
+                CompressionZstdLevel,
             ]),
             new("Logs",
             [

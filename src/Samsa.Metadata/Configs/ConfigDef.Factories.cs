@@ -6,12 +6,24 @@ namespace Samsa.Metadata.Configs;
 // without a default uses the Optional… form, whose value type is nullable.
 public abstract partial class ConfigDef
 {
+    /// <summary>
+    /// An int key in [<paramref name="min"/>, <paramref name="max"/>]; <paramref name="validate"/> returns an error for
+    /// a value in range it still refuses (Kafka's own validators: gzip's levels are 1 to 9 or -1), or null, and
+    /// <paramref name="validValuesText"/> then says what it accepts.
+    /// </summary>
     public static ConfigDef<int> Int(string name, int defaultValue, string doc, int min = int.MinValue,
         int max = int.MaxValue, bool dynamic = false, ConfigImportance importance = ConfigImportance.Medium,
-        bool samsa = false) =>
+        bool samsa = false, Func<int, string?>? validate = null, string? validValuesText = null) =>
         new(name, ConfigType.Int, defaultValue, hasDefault: true, doc, importance, dynamic, samsa,
-            ConfigParsers.RangeText(min, max, int.MinValue, int.MaxValue),
-            text => IntResult(ConfigParsers.Integer(text, min, max, int.MinValue, int.MaxValue)),
+            validValuesText ?? ConfigParsers.RangeText(min, max, int.MinValue, int.MaxValue),
+            text =>
+            {
+                ConfigParseResult<int> result = IntResult(ConfigParsers.Integer(text, min, max, int.MinValue,
+                    int.MaxValue));
+                return result.IsValid && validate?.Invoke(result.Value) is { } error
+                    ? ConfigParseResult<int>.Fail(error)
+                    : result;
+            },
             value => value.ToString(CultureInfo.InvariantCulture));
 
     public static ConfigDef<int?> OptionalInt(string name, string doc, int min = int.MinValue, int max = int.MaxValue,

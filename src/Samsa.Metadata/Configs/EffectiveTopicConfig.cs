@@ -1,3 +1,4 @@
+using Samsa.Protocol.Compression;
 using Samsa.Protocol.Records;
 using Samsa.Storage;
 
@@ -36,6 +37,18 @@ public sealed record EffectiveTopicConfig
 
     /// <summary><c>message.timestamp.after.max.ms</c>; <see cref="TimeSpan.MaxValue"/> when unbounded.</summary>
     public required TimeSpan MessageTimestampAfterMax { get; init; }
+
+    /// <summary>
+    /// <c>compression.type</c>: the codec every batch is stored with (<see cref="CompressionType.None"/> for
+    /// uncompressed), or null for producer (each batch as its producer compressed it).
+    /// </summary>
+    public CompressionType? Compression { get; init; }
+
+    /// <summary>
+    /// The level of <see cref="Compression"/>: <c>compression.gzip.level</c>, <c>compression.lz4.level</c> or
+    /// <c>compression.zstd.level</c>; null for the other codecs, and for gzip's -1 (zlib's default).
+    /// </summary>
+    public int? CompressionLevel { get; init; }
 
     /// <summary><c>delete.retention.ms</c> (read from <see cref="Log"/>).</summary>
     public TimeSpan DeleteRetention => Log.DeleteRetention;
@@ -78,8 +91,27 @@ public sealed record EffectiveTopicConfig
             ProducerIdExpiration = Milliseconds(Math.Max(1,
                 ConfigResolver.ResolveBrokerValue(BrokerConfigs.ProducerIdExpirationMs, broker))),
         };
+        CompressionType? compression = Get(TopicConfigs.CompressionType) switch
+        {
+            "uncompressed" => CompressionType.None,
+            "gzip" => CompressionType.Gzip,
+            "snappy" => CompressionType.Snappy,
+            "lz4" => CompressionType.Lz4,
+            "zstd" => CompressionType.Zstd,
+            _ => null,
+        };
+        int? compressionLevel = compression switch
+        {
+            CompressionType.Gzip when Get(TopicConfigs.CompressionGzipLevel) is var gzip &&
+                gzip != BrokerConfigs.GzipDefaultLevel => gzip,
+            CompressionType.Lz4 => Get(TopicConfigs.CompressionLz4Level),
+            CompressionType.Zstd => Get(TopicConfigs.CompressionZstdLevel),
+            _ => null,
+        };
         return new EffectiveTopicConfig
         {
+            Compression = compression,
+            CompressionLevel = compressionLevel,
             Log = log,
             MaxMessageBytes = Get(TopicConfigs.MaxMessageBytes),
             MinInsyncReplicas = Get(TopicConfigs.MinInsyncReplicas),

@@ -12,8 +12,8 @@ namespace Samsa.Metadata.Configs;
 /// <remarks>
 /// Kafka topic keys Samsa does not define, and so refuses: <c>flush.messages</c> and <c>flush.ms</c> (Samsa's
 /// <c>flush.mode</c> replaces them), <c>file.delete.delay.ms</c> (segments are deleted at once),
-/// <c>segment.jitter.ms</c>, <c>segment.index.bytes</c>, <c>preallocate</c>, the compression levels, the tiered
-/// storage and throttled-replica keys. Immutable and thread-safe.
+/// <c>segment.jitter.ms</c>, <c>segment.index.bytes</c>, <c>preallocate</c>, the tiered storage and throttled-replica
+/// keys. Immutable and thread-safe.
 /// </remarks>
 public static class TopicConfigs
 {
@@ -75,9 +75,28 @@ public static class TopicConfigs
             + "records only the ISR held.");
 
     public static readonly ConfigDef<string> CompressionType = ConfigDef.String("compression.type",
-        defaultValue: "producer", validValues: ["producer"],
-        doc: "The codec batches are stored with: producer keeps each batch as the producer compressed it, the only "
-            + "value Samsa accepts (it does not recompress).");
+        defaultValue: "producer", validValues: BrokerConfigs.CompressionTypes,
+        doc: "The codec batches are stored with. producer keeps each batch as its producer compressed it, without "
+            + "decoding it; uncompressed, gzip, snappy, lz4 or zstd has the leader recompress every batch that comes "
+            + "with another codec (producer id, sequence, offsets and records kept), at the level its "
+            + "compression.<codec>.level sets. A batch whose records inflate past max.message.bytes is then refused "
+            + "with MESSAGE_TOO_LARGE before it is decompressed further.");
+
+    public static readonly ConfigDef<int> CompressionGzipLevel = ConfigDef.Int("compression.gzip.level",
+        defaultValue: BrokerConfigs.GzipDefaultLevel, validate: BrokerConfigs.ValidateGzipLevel,
+        validValuesText: "[1,...,9] or -1",
+        doc: "The level of batches recompressed to gzip (compression.type=gzip): 1 is fastest, 9 smallest, -1 "
+            + "zlib's default (6).");
+
+    public static readonly ConfigDef<int> CompressionLz4Level = ConfigDef.Int("compression.lz4.level",
+        defaultValue: 9, min: 1, max: 17,
+        doc: "The level of batches recompressed to lz4 (compression.type=lz4). 9, the default, and 1 and 2 use "
+            + "LZ4's fast compressor; 3 to 8 and 10 to 12 its high-compression one at that level; above 12 act as 12.");
+
+    public static readonly ConfigDef<int> CompressionZstdLevel = ConfigDef.Int("compression.zstd.level",
+        defaultValue: 3, min: -131072, max: 22,
+        doc: "The level of batches recompressed to zstd (compression.type=zstd): negative levels are faster, 22 "
+            + "is smallest.");
 
     public static readonly ConfigDef<long> DeleteRetentionMs = ConfigDef.Long("delete.retention.ms",
         defaultValue: 24 * Hour, min: 0,
@@ -134,7 +153,10 @@ public static class TopicConfigs
         (ConfigDef Topic, ConfigSynonym[] Synonyms)[] table =
         [
             (CleanupPolicy, [new(BrokerConfigs.LogCleanupPolicy)]),
+            (CompressionGzipLevel, [new(BrokerConfigs.CompressionGzipLevel)]),
+            (CompressionLz4Level, [new(BrokerConfigs.CompressionLz4Level)]),
             (CompressionType, [new(BrokerConfigs.CompressionType)]),
+            (CompressionZstdLevel, [new(BrokerConfigs.CompressionZstdLevel)]),
             (DeleteRetentionMs, [new(BrokerConfigs.LogCleanerDeleteRetentionMs)]),
             (FlushMode, [new(BrokerConfigs.LogFlushMode)]),
             (IndexIntervalBytes, [new(BrokerConfigs.LogIndexIntervalBytes)]),

@@ -24,6 +24,9 @@ internal struct BoundedOutput
 
     public int Written { get; private set; }
 
+    /// <summary>True once the input was found to decompress past the limit (the exception then says so).</summary>
+    public bool LimitExceeded { get; private set; }
+
     public readonly int Remaining => _limit - Written;
 
     /// <summary>
@@ -37,7 +40,7 @@ internal struct BoundedOutput
     }
 
     /// <summary>A span of exactly <paramref name="size"/> bytes, after checking the limit.</summary>
-    public readonly Span<byte> GetExact(int size)
+    public Span<byte> GetExact(int size)
     {
         EnsureRoom(size);
         return _destination.GetSpan(size)[..size];
@@ -58,15 +61,18 @@ internal struct BoundedOutput
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void EnsureRoom(long count)
+    public void EnsureRoom(long count)
     {
         if (count < 0 || count > Remaining) TooLarge(count);
     }
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    private readonly void TooLarge(long count) =>
+    private void TooLarge(long count)
+    {
+        LimitExceeded = count >= 0;
         throw new ProtocolException(
             $"{_codec} data decompresses to more than {_limit} bytes ({Written} written, {count} more claimed)");
+    }
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     public readonly void Corrupt(string detail) => throw new ProtocolException($"corrupt {_codec} data: {detail}");

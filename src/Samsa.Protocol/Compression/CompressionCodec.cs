@@ -62,6 +62,43 @@ public static class CompressionCodec
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentOutOfRangeException.ThrowIfNegative(maxOutputBytes);
         var output = new BoundedOutput(destination, maxOutputBytes, type);
+        Decompress(type, source, ref output, maxOutputBytes);
+        return output.Written;
+    }
+
+    /// <summary>
+    /// As <see cref="Decompress(CompressionType, ReadOnlySpan{byte}, IBufferWriter{byte}, int)"/>, telling input
+    /// that would pass the limit from corrupt input instead of throwing: for a caller that answers each differently
+    /// (a produce batch too large to inflate is MESSAGE_TOO_LARGE, a corrupt one CORRUPT_MESSAGE).
+    /// </summary>
+    /// <param name="type">The codec.</param>
+    /// <param name="source">Compressed bytes.</param>
+    /// <param name="destination">Receives the decompressed bytes; some may be written whatever the outcome.</param>
+    /// <param name="maxOutputBytes">The most that may be written.</param>
+    /// <param name="written">Bytes written to <paramref name="destination"/>, whatever the outcome.</param>
+    public static DecompressionStatus TryDecompress(CompressionType type, ReadOnlySpan<byte> source,
+        IBufferWriter<byte> destination, int maxOutputBytes, out int written)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxOutputBytes);
+        var output = new BoundedOutput(destination, maxOutputBytes, type);
+        try
+        {
+            Decompress(type, source, ref output, maxOutputBytes);
+        }
+        catch (ProtocolException)
+        {
+            // The codecs report both cases by exception; only this rare path pays for one.
+            written = output.Written;
+            return output.LimitExceeded ? DecompressionStatus.TooLarge : DecompressionStatus.Corrupt;
+        }
+        written = output.Written;
+        return DecompressionStatus.Ok;
+    }
+
+    private static void Decompress(CompressionType type, ReadOnlySpan<byte> source, ref BoundedOutput output,
+        int maxOutputBytes)
+    {
         switch (type)
         {
             case CompressionType.None:
@@ -82,6 +119,5 @@ public static class CompressionCodec
             default:
                 throw new ProtocolException($"unknown compression type {(int)type}");
         }
-        return output.Written;
     }
 }

@@ -6,9 +6,13 @@ namespace Samsa.Protocol.Records;
 /// A contiguous, growable buffer rented from <see cref="ArrayPool{T}.Shared"/>: the destination of decompression
 /// and of the builder's records section. Not thread-safe; Dispose returns the array once.
 /// </summary>
-internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<byte>, IDisposable
+/// <param name="initialCapacity">The size of the first array.</param>
+/// <param name="growthLimit">The size growth stops at (unless a single request needs more): a decompression
+/// bounded at n bytes asks for at most n + 1, so doubling must not rent twice that.</param>
+internal sealed class PooledBufferWriter(int initialCapacity, int growthLimit = int.MaxValue)
+    : IBufferWriter<byte>, IDisposable
 {
-    private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 256));
+    private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Min(initialCapacity, growthLimit), 256));
     private int _written;
 
     public ReadOnlySpan<byte> WrittenSpan => Buffer.AsSpan(0, _written);
@@ -45,6 +49,7 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
         if ((long)_written + needed > Array.MaxLength)
             throw new InvalidOperationException($"a buffer cannot grow past {Array.MaxLength} bytes");
         long size = Math.Max((long)buffer.Length * 2, (long)_written + needed);
+        size = Math.Min(size, Math.Max(growthLimit, (long)_written + needed));
         byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(size, Array.MaxLength));
         buffer.AsSpan(0, _written).CopyTo(larger);
         ArrayPool<byte>.Shared.Return(buffer);

@@ -10,9 +10,11 @@ namespace Samsa.Protocol.Records;
 /// records (protocol/docs/implementation.html, "Record Batch").
 /// </summary>
 /// <remarks>
-/// The produce path never decodes records: it validates the header and CRC, stamps base offset and partition
-/// leader epoch (both outside the CRC), and stores the bytes. Reading records is for the paths that need them
-/// (internal topics, compaction, tools) and bounds decompression by a limit the caller passes.
+/// The produce path decodes records only when it must: it validates the header and CRC, stamps base offset and
+/// partition leader epoch (both outside the CRC), and stores the bytes, unless the header's max timestamp cannot be
+/// right or the topic's codec differs (the rewrites in <c>RecordBatch.Rewriting.cs</c>). Reading records is for the
+/// paths that need them (those rewrites, internal topics, compaction, tools) and bounds decompression by a limit the
+/// caller passes.
 /// </remarks>
 public static partial class RecordBatch
 {
@@ -65,7 +67,7 @@ public static partial class RecordBatch
         // One array holds the records, so the limit cannot pass what an array can.
         maxUncompressedBytes = Math.Min(maxUncompressedBytes, Array.MaxLength - 1);
         int initial = (int)Math.Min((long)payload.Length * 4, (long)maxUncompressedBytes + 1);
-        var buffer = new PooledBufferWriter(initial);
+        var buffer = new PooledBufferWriter(initial, growthLimit: maxUncompressedBytes + 1);
         try
         {
             CompressionCodec.Decompress(header.Compression, payload, buffer, maxUncompressedBytes);

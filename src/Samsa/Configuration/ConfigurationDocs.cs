@@ -22,7 +22,7 @@ internal static class ConfigurationDocs
             md.Append(CultureInfo.InvariantCulture, $"| `{key}` | {reason} |\n");
         md.Append("\nTopic keys Samsa refuses (CreateTopics and AlterConfigs answer INVALID_CONFIG): `flush.messages` and "
             + "`flush.ms` (use `flush.mode`), `file.delete.delay.ms`, `segment.jitter.ms`, `segment.index.bytes`, "
-            + "`preallocate`, the `compression.*.level` keys, and the tiered-storage and throttled-replica keys.\n\n");
+            + "`preallocate`, and the tiered-storage and throttled-replica keys.\n\n");
 
         md.Append("## Broker settings\n\n");
         md.Append("Read at start-up from the sources above. Those marked *cluster-wide* can also be changed while the "
@@ -197,7 +197,9 @@ internal static class ConfigurationDocs
         - `queued.max.request.bytes=-1` means a quarter of `samsa.memory` (Kafka: unbounded).
         - `offsets.topic.replication.factor` is lowered to the number of live brokers, with a warning, rather than
           blocking consumer groups on a small cluster.
-        - `compression.type` accepts only `producer`: batches are stored as producers compressed them.
+        - `compression.type` other than `producer` recompresses on the leader as Kafka does, but a batch whose
+          records inflate past `max.message.bytes` is refused with MESSAGE_TOO_LARGE rather than decompressed
+          whole (Kafka inflates it without a bound).
         - `log.flush.mode` (`flush.mode` per topic) replaces `log.flush.interval.messages` and `log.flush.interval.ms`.
         - Samsa's own keys: `cluster.id`, `http.listeners`, `log.flush.mode` / `flush.mode`, `samsa.memory`.
 

@@ -1,4 +1,5 @@
 using Samsa.Metadata.Configs;
+using Samsa.Protocol.Compression;
 using Samsa.Storage;
 
 namespace Samsa.Metadata.Tests.Configs;
@@ -51,5 +52,73 @@ public sealed class EffectiveTopicConfigTests
         Assert.Equal(CleanupPolicy.Compact, config.Log.CleanupPolicy);
         Assert.False(config.Log.IsDeleteEnabled);
         Assert.Equal(Timeout.InfiniteTimeSpan, config.Log.RetentionTime);
+    }
+
+    [Theory]
+    [InlineData("producer", null, null)]
+    [InlineData("uncompressed", CompressionType.None, null)]
+    [InlineData("gzip", CompressionType.Gzip, null)]
+    [InlineData("snappy", CompressionType.Snappy, null)]
+    [InlineData("lz4", CompressionType.Lz4, 9)]
+    [InlineData("zstd", CompressionType.Zstd, 3)]
+    public void Compression_type_names_the_codec_and_its_default_level(string name, CompressionType? codec,
+        int? level)
+    {
+        EffectiveTopicConfig config = EffectiveTopicConfig.Resolve(new Dictionary<string, string>
+        {
+            ["compression.type"] = name,
+        }, BrokerConfigValues.Defaults);
+
+        Assert.Equal(codec, config.Compression);
+        Assert.Equal(level, config.CompressionLevel);
+    }
+
+    [Fact]
+    public void A_codec_level_comes_from_the_topic_then_the_broker()
+    {
+        var broker = new BrokerConfigValues(staticValues: new Dictionary<string, string>
+        {
+            ["compression.type"] = "gzip",
+            ["compression.gzip.level"] = "1",
+            ["compression.zstd.level"] = "-5",
+        });
+
+        EffectiveTopicConfig gzip = EffectiveTopicConfig.Resolve(new Dictionary<string, string>(), broker);
+        EffectiveTopicConfig zstd = EffectiveTopicConfig.Resolve(new Dictionary<string, string>
+        {
+            ["compression.type"] = "zstd",
+        }, broker);
+        EffectiveTopicConfig own = EffectiveTopicConfig.Resolve(new Dictionary<string, string>
+        {
+            ["compression.gzip.level"] = "9",
+        }, broker);
+
+        Assert.Equal((CompressionType.Gzip, 1), (gzip.Compression, gzip.CompressionLevel));
+        Assert.Equal((CompressionType.Zstd, -5), (zstd.Compression, zstd.CompressionLevel));
+        Assert.Equal((CompressionType.Gzip, 9), (own.Compression, own.CompressionLevel));
+    }
+
+    [Theory]
+    [InlineData("compression.gzip.level", "0", false)]
+    [InlineData("compression.gzip.level", "-2", false)]
+    [InlineData("compression.gzip.level", "10", false)]
+    [InlineData("compression.gzip.level", "-1", true)]
+    [InlineData("compression.gzip.level", "9", true)]
+    [InlineData("compression.lz4.level", "0", false)]
+    [InlineData("compression.lz4.level", "17", true)]
+    [InlineData("compression.lz4.level", "18", false)]
+    [InlineData("compression.zstd.level", "-131072", true)]
+    [InlineData("compression.zstd.level", "-131073", false)]
+    [InlineData("compression.zstd.level", "23", false)]
+    [InlineData("compression.type", "none", false)]
+    [InlineData("compression.type", "LZ4", false)]
+    public void Compression_keys_take_Kafkas_bounds(string key, string value, bool valid)
+    {
+        Assert.True(TopicConfigs.TryGet(key, out ConfigDef? topic));
+        Assert.True(BrokerConfigs.TryGet(key, out ConfigDef? broker));
+
+        Assert.Equal(valid, topic.TryCanonicalize(value, out _, out string? error));
+        Assert.Equal(valid, broker.TryCanonicalize(value, out _, out _));
+        if (!valid) Assert.StartsWith("must be", error, StringComparison.Ordinal);
     }
 }

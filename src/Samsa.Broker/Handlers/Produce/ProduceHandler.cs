@@ -110,6 +110,8 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
         response.LogStartOffset = partition.Log.LogStartOffset;
     }
 
+    // The checks Kafka's LogValidator makes, on the header alone unless the batch must be rewritten (recompressed to
+    // the topic's compression.type, or a max timestamp that cannot be right): ProducedBatchRewrite.
     private ErrorCode Validate(string topic, ProduceRequest.PartitionProduceData data, short acks,
         PartitionResponse response, out Partition? partition, out Memory<byte> batch, ref List<byte[]>? rented)
     {
@@ -167,7 +169,11 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
             response.ErrorMessage = $"invalid sequence number {header.BaseSequence} in a batch with a producer id";
             return ErrorCode.InvalidRecord;
         }
-        if (config.Log.MessageTimestampType == TimestampType.CreateTime && !TimestampsInRange(header, config))
+        ErrorCode rewritten = ProducedBatchRewrite.Apply(ref batch, header, config, response, ref rented,
+            out long minTimestamp, out long maxTimestamp);
+        if (rewritten != ErrorCode.None) return rewritten;
+        if (config.Log.MessageTimestampType == TimestampType.CreateTime &&
+            !TimestampsInRange(minTimestamp, maxTimestamp, config))
         {
             string message = "the batch's timestamps are outside message.timestamp.before.max.ms/after.max.ms";
             response.RecordErrors.Add(new ProduceResponse.BatchIndexAndErrorMessage { BatchIndex = 0, BatchIndexErrorMessage = message });
@@ -183,13 +189,14 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
         return ErrorCode.None;
     }
 
-    // The header carries the first and the largest timestamp; Samsa checks those instead of decoding every record.
-    private bool TimestampsInRange(RecordBatchHeader header, EffectiveTopicConfig config)
+    // The header carries the first and the largest timestamp; Samsa checks those instead of decoding every record,
+    // and the records' own smallest and largest when it decoded them anyway (ProducedBatchRewrite).
+    private bool TimestampsInRange(long minTimestamp, long maxTimestamp, EffectiveTopicConfig config)
     {
         long now = time.GetUtcNow().ToUnixTimeMilliseconds();
         long earliest = now - (long)Math.Min(config.MessageTimestampBeforeMax.TotalMilliseconds, long.MaxValue / 2);
         long latest = now + (long)Math.Min(config.MessageTimestampAfterMax.TotalMilliseconds, long.MaxValue / 2);
-        return header.BaseTimestamp >= earliest && header.MaxTimestamp <= latest;
+        return minTimestamp >= earliest && maxTimestamp <= latest;
     }
 
     // The records are a slice of the request frame, which the connection does not reuse until this request is
