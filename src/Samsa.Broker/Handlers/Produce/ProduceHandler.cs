@@ -15,13 +15,15 @@ namespace Samsa.Broker.Handlers;
 
 // Produce v3–11. Behaviour: each partition's records must be exactly one v2 batch (magic 0 and 1 refused) whose
 // header and CRC check, no larger than max.message.bytes, with timestamps inside message.timestamp.before/after
-// .max.ms under CreateTime, and every record keyed on a compacted topic; otherwise the batch stays bytes: the log
-// stamps offsets and epoch and writes it. An idempotent batch (a producer id) is checked against the partition's
-// producer state under the log's lock: a retry of one of the producer's last five batches gets NONE and the original
-// base offset, a gap OUT_OF_ORDER_SEQUENCE_NUMBER, an old epoch INVALID_PRODUCER_EPOCH. Transactional batches get
-// INVALID_TXN_STATE (transactions are not served) and control batches INVALID_RECORD, as from any client. acks=0
-// sends no response, acks=1 answers after the leader's append, acks=all after the ISR holds it and refuses below
-// min.insync.replicas. Version notes: v3 first with batch v2 only; v8 adds record errors; v9 first flexible.
+// .max.ms under CreateTime, and every record keyed on a compacted topic. The batch stays bytes (the log stamps offsets
+// and epoch and writes it) unless its max timestamp cannot be right or its codec is not the topic's compression.type:
+// then it is decoded, bounded by max.message.bytes, and rewritten (ProducedBatchRewrite). An idempotent batch (a
+// producer id) is checked against the partition's producer state under the log's lock: a retry of one of the
+// producer's last five batches gets NONE and the original base offset, a gap OUT_OF_ORDER_SEQUENCE_NUMBER, an old
+// epoch INVALID_PRODUCER_EPOCH. Transactional batches get INVALID_TXN_STATE (transactions are not served) and control
+// batches INVALID_RECORD, as from any client. acks=0 sends no response, but a failed partition closes the
+// connection, as Kafka does; acks=1 answers after the leader's append, acks=all after the ISR holds it and refuses
+// below min.insync.replicas. Version notes: v3 first with batch v2 only; v8 adds record errors; v9 first flexible.
 [ApiHandler(ApiKey.Produce, MinVersion = 3, MaxVersion = 11)]
 internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader metadata, TimeProvider time)
     : ApiHandler<ProduceRequest, ProduceResponse>
