@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Text;
+using Xunit;
 
-namespace Samsa.IntegrationTests.Support;
+namespace Samsa.Testing;
 
 /// <summary>
 /// A child process with its output collected line by line. Every wait has a deadline; dispose kills it (by its
 /// PID, with its descendants) if it is still running, so a failing test leaves nothing behind.
 /// </summary>
-internal sealed class ChildProcess : IAsyncDisposable
+public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _stdout = [];
