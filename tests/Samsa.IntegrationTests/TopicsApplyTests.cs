@@ -189,73 +189,61 @@ public sealed partial class TopicsApplyTests
     [Fact]
     public async Task Dev_starts_a_node_applies_the_topics_keeps_them_across_restarts_and_reset_wipes_them()
     {
-        string directory = Directory.CreateTempSubdirectory("samsa-it-dev-").FullName;
-        try
-        {
-            string data = Path.Combine(directory, "data");
-            string[] flags =
-                ["--listeners=PLAINTEXT://127.0.0.1:0", "--http.listeners=http://127.0.0.1:0", $"--log.dirs={data}"];
+        using var temp = new TempDirectory("samsa-it-dev-");
+        string directory = temp.Path;
+        string data = Path.Combine(directory, "data");
+        string[] flags =
+            ["--listeners=PLAINTEXT://127.0.0.1:0", "--http.listeners=http://127.0.0.1:0", $"--log.dirs={data}"];
 
-            string first = await RunDevAsync(flags, async bootstrap =>
-            {
-                using IAdminClient admin = CreateAdmin(bootstrap);
-                Assert.Equal(6, Partitions(admin)["profile_embedding_generation"]);
-                await CreateTopicAsync(admin, "scratch");
-            });
-            string second = await RunDevAsync(flags, bootstrap =>
-            {
-                using IAdminClient admin = CreateAdmin(bootstrap);
-                Assert.Contains("scratch", Partitions(admin).Keys);
-                return Task.CompletedTask;
-            });
-            string reset = await RunDevAsync([.. flags, "--reset"], bootstrap =>
-            {
-                using IAdminClient admin = CreateAdmin(bootstrap);
-                Assert.DoesNotContain("scratch", Partitions(admin).Keys);
-                return Task.CompletedTask;
-            });
-
-            Assert.Contains("6 topics: 6 created.", first, StringComparison.Ordinal);
-            Assert.Contains("6 topics: 6 unchanged.", second, StringComparison.Ordinal);
-            Assert.Contains("Deleted " + data, reset, StringComparison.Ordinal);
-            Assert.Contains("6 topics: 6 created.", reset, StringComparison.Ordinal);
-        }
-        finally
+        string first = await RunDevAsync(flags, async bootstrap =>
         {
-            Directory.Delete(directory, recursive: true);
-        }
+            using IAdminClient admin = CreateAdmin(bootstrap);
+            Assert.Equal(6, Partitions(admin)["profile_embedding_generation"]);
+            await CreateTopicAsync(admin, "scratch");
+        });
+        string second = await RunDevAsync(flags, bootstrap =>
+        {
+            using IAdminClient admin = CreateAdmin(bootstrap);
+            Assert.Contains("scratch", Partitions(admin).Keys);
+            return Task.CompletedTask;
+        });
+        string reset = await RunDevAsync([.. flags, "--reset"], bootstrap =>
+        {
+            using IAdminClient admin = CreateAdmin(bootstrap);
+            Assert.DoesNotContain("scratch", Partitions(admin).Keys);
+            return Task.CompletedTask;
+        });
+
+        Assert.Contains("6 topics: 6 created.", first, StringComparison.Ordinal);
+        Assert.Contains("6 topics: 6 unchanged.", second, StringComparison.Ordinal);
+        Assert.Contains("Deleted " + data, reset, StringComparison.Ordinal);
+        Assert.Contains("6 topics: 6 created.", reset, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Dev_as_a_child_process_keeps_its_data_under_data_dev_and_stops_cleanly_on_SIGTERM()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGTERM needs a POSIX system");
-        string directory = Directory.CreateTempSubdirectory("samsa-it-devproc-").FullName;
-        try
+        using var temp = new TempDirectory("samsa-it-devproc-");
+        string directory = temp.Path;
+        ChildProcess dev = ChildProcess.Start(RepoPaths.DotnetHost(),
+            [
+                RepoPaths.SamsaDll(), "dev", "--listeners=PLAINTEXT://127.0.0.1:0",
+                "--http.listeners=http://127.0.0.1:0",
+            ],
+            directory, new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
+        await using (dev)
         {
-            ChildProcess dev = ChildProcess.Start(RepoPaths.DotnetHost(),
-                [
-                    RepoPaths.SamsaDll(), "dev", "--listeners=PLAINTEXT://127.0.0.1:0",
-                    "--http.listeners=http://127.0.0.1:0",
-                ],
-                directory, new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
-            await using (dev)
-            {
-                await dev.WaitForLineAsync(l => l.StartsWith("Ready.", StringComparison.Ordinal), Deadline);
-                Assert.Contains("6 topics: 6 created.", dev.StandardOutput, StringComparison.Ordinal);
-                Assert.Equal(0, SendSignal(dev.Pid, SigTerm));
-                await dev.WaitForExitAsync(TimeSpan.FromSeconds(30));
-                Assert.True(dev.ExitCode == 0, dev.Describe());
-                Assert.Contains("Stopping.", dev.StandardOutput, StringComparison.Ordinal);
-            }
+            await dev.WaitForLineAsync(l => l.StartsWith("Ready.", StringComparison.Ordinal), Deadline);
+            Assert.Contains("6 topics: 6 created.", dev.StandardOutput, StringComparison.Ordinal);
+            Assert.Equal(0, SendSignal(dev.Pid, SigTerm));
+            await dev.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(dev.ExitCode == 0, dev.Describe());
+            Assert.Contains("Stopping.", dev.StandardOutput, StringComparison.Ordinal);
+        }
 
-            Assert.True(File.Exists(Path.Combine(directory, "data", "dev", "meta.properties")));
-            Assert.True(Directory.Exists(Path.Combine(directory, "data", "dev", "logs-0")));
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.True(File.Exists(Path.Combine(directory, "data", "dev", "meta.properties")));
+        Assert.True(Directory.Exists(Path.Combine(directory, "data", "dev", "logs-0")));
     }
 
     [Fact]
