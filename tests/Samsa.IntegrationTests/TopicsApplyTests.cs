@@ -127,10 +127,26 @@ public sealed partial class TopicsApplyTests
     [Fact]
     public async Task Apply_waits_for_a_broker_that_starts_after_it()
     {
-        int port = FreePort();
         using var topics = new TempFile(TopicsFile.ReadBuiltIn());
-        Task<Result> apply = ApplyAsync(topics.Path, $"127.0.0.1:{port}", "--timeout", "60s");
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        // Until the broker starts, the port turns apply away: each connection is taken and reset at once. Apply is
+        // waiting, not giving up, once it has come back after being turned away.
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        Task<Result> apply;
+        try
+        {
+            apply = ApplyAsync(topics.Path, $"127.0.0.1:{port}", "--timeout", "60s");
+            for (int attempt = 0; attempt < 2; attempt++)
+            {
+                using TcpClient turnedAway = await listener.AcceptTcpClientAsync(Ct).AsTask().WaitAsync(Deadline, Ct);
+                turnedAway.Client.LingerState = new LingerOption(enable: true, seconds: 0);   // close with a reset
+            }
+        }
+        finally
+        {
+            listener.Stop();
+        }
         Assert.False(apply.IsCompleted);
 
         await using SamsaCluster cluster =
@@ -275,13 +291,15 @@ public sealed partial class TopicsApplyTests
             .InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, stop.Token);
         try
         {
-            long start = Stopwatch.GetTimestamp();
-            while (!output.Text.Contains("Ready.", StringComparison.Ordinal))
+            Task ready = output.WhenWrittenAsync("Ready.");
+            try
             {
-                if (run.IsCompleted || Stopwatch.GetElapsedTime(start) > Deadline)
-                    Assert.Fail($"samsa dev did not get ready\n{output.Text}\n{error.Text}");
-                await Task.Delay(25, Ct);
+                await Task.WhenAny(ready, run).WaitAsync(Deadline, Ct);
             }
+            catch (TimeoutException)
+            {
+            }
+            if (!ready.IsCompleted) Assert.Fail($"samsa dev did not get ready\n{output.Text}\n{error.Text}");
 
             string bootstrap = BootstrapLine().Match(output.Text).Groups[1].Value;
             await check(bootstrap);
@@ -368,6 +386,7 @@ public sealed partial class TopicsApplyTests
     private sealed class LineCollector : TextWriter
     {
         private readonly StringBuilder _text = new();
+        private readonly List<(string Text, TaskCompletionSource Written)> _awaited = [];
 
         public override Encoding Encoding => Encoding.UTF8;
 
@@ -379,14 +398,47 @@ public sealed partial class TopicsApplyTests
             }
         }
 
+        /// <summary>Completes once a whole line holding <paramref name="text"/> has been written.</summary>
+        public Task WhenWrittenAsync(string text)
+        {
+            var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_text)
+            {
+                _awaited.Add((text, written));
+                Check();
+            }
+            return written.Task;
+        }
+
         public override void Write(char value)
         {
-            lock (_text) _text.Append(value);
+            lock (_text)
+            {
+                _text.Append(value);
+                if (value == '\n') Check();
+            }
         }
 
         public override void Write(string? value)
         {
-            lock (_text) _text.Append(value);
+            lock (_text)
+            {
+                _text.Append(value);
+                if (value?.Contains('\n', StringComparison.Ordinal) == true) Check();
+            }
+        }
+
+        // Under the lock: completes the waits whose text is in a line that has ended.
+        private void Check()
+        {
+            if (_awaited.Count == 0) return;
+            string text = _text.ToString();
+            string ended = text[..(text.LastIndexOf('\n') + 1)];
+            foreach ((string wanted, TaskCompletionSource written) in _awaited)
+            {
+                if (ended.Contains(wanted, StringComparison.Ordinal)) written.TrySetResult();
+            }
+            _awaited.RemoveAll(a => a.Written.Task.IsCompleted);
         }
     }
 
