@@ -33,7 +33,7 @@ public sealed partial class BrokerProcess : IAsyncDisposable
         StartInAsync(Directory.CreateTempSubdirectory("samsa-it-proc-").FullName, ownsDataDir: true, extraFlags);
 
     /// <summary>
-    /// Starts a broker on <paramref name="dataDir"/> (a restart after <see cref="Kill"/> passes the dead
+    /// Starts a broker on <paramref name="dataDir"/> (a restart after <see cref="KillAsync"/> passes the dead
     /// broker's); dispose removes the folder only when <paramref name="ownsDataDir"/>.
     /// </summary>
     public static async Task<BrokerProcess> StartInAsync(string dataDir, bool ownsDataDir, params string[] extraFlags)
@@ -60,8 +60,15 @@ public sealed partial class BrokerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the broker with SIGKILL, by PID, and leaves its data as the crash left it.</summary>
-    public void Kill() => _process.Kill();
+    /// <summary>
+    /// Kills the broker with SIGKILL, by PID, and returns once it has exited, so nothing of it holds its data
+    /// folder or ports any more; the data stays as the crash left it.
+    /// </summary>
+    public Task KillAsync()
+    {
+        _process.Kill();
+        return _process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+    }
 
     /// <summary>User plus system CPU time the broker has used so far (/proc/PID/stat, utime + stime).</summary>
     public TimeSpan ReadCpuTime()
