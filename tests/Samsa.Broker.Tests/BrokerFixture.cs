@@ -16,7 +16,7 @@ namespace Samsa.Broker.Tests;
 /// </summary>
 internal sealed class BrokerFixture : IAsyncDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("samsa-broker-").FullName;
+    private readonly TempDirectory _dir = new("samsa-broker-");
     private readonly IDisposable _subscription;
 
     private BrokerFixture()
@@ -25,8 +25,8 @@ internal sealed class BrokerFixture : IAsyncDisposable
         _subscription = MetadataLog.Subscribe(Loader);
         Controller = new MetadataController(MetadataLog, Loader, new MetadataControllerOptions(),
             ConfigDefValidator.Instance, Time, NullLogger.Instance, new Random(7));
-        Logs = LogManager.Open(new LogManagerOptions { LogDirs = [_dir], ClusterId = "fixture", NodeId = 1 }, null, Time,
-            NullLoggerFactory.Instance);
+        Logs = LogManager.Open(new LogManagerOptions { LogDirs = [_dir.Path], ClusterId = "fixture", NodeId = 1 }, null,
+            Time, NullLoggerFactory.Instance);
         Replicas = new ReplicaManager(1, Logs, BrokerConfigValues.Defaults, NullLogger.Instance);
         Loader.AddPublisher(Replicas);
     }
@@ -73,6 +73,6 @@ internal sealed class BrokerFixture : IAsyncDisposable
         _subscription.Dispose();
         await Controller.DisposeAsync();
         Logs.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        _dir.Dispose();
     }
 }

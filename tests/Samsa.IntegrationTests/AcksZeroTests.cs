@@ -141,16 +141,10 @@ public sealed class AcksZeroTests
     private static async Task AssertEveryValueStoredAsync(SamsaCluster cluster, string topic, string context)
     {
         using IConsumer<byte[]?, byte[]?> consumer = cluster.CreateConsumer();
-        long stored = 0;
-        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            stored = 0;
-            for (int p = 0; p < Partitions; p++)
-                stored += consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(5)).High;
-            if (stored >= Count || DateTime.UtcNow > deadline) break;
-            await Task.Delay(20, Ct);
-        }
+        long stored = await Eventually.ValueAsync(
+            () => Enumerable.Range(0, Partitions).Sum(p =>
+                consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(5)).High.Value),
+            n => n >= Count, TimeSpan.FromSeconds(15), $"{topic} to hold {Count} messages ({context})");
         Assert.True(stored == Count, $"{topic} holds {stored} of {Count} messages ({context})");
 
         consumer.Assign(Enumerable.Range(0, Partitions)

@@ -56,10 +56,9 @@ public sealed class IdempotentProducerTests(ITestOutputHelper output)
             proxy.Target = FaultProxy.Parse(broker.BootstrapServers);
             Outcome outcome = await RunAsync(proxy, "idempotent-kill", messages: 6000, midway: async () =>
             {
-                broker.Kill();
+                await broker.KillAsync();   // returns once the process is gone: its data folder is free to reopen
                 proxy.Target = null;
                 proxy.DropAll();
-                await Task.Delay(500, Ct);
                 restarted = await BrokerProcess.StartInAsync(dataDir, ownsDataDir: false, flags);
                 proxy.Target = FaultProxy.Parse(restarted.BootstrapServers);
             });
@@ -133,6 +132,7 @@ public sealed class IdempotentProducerTests(ITestOutputHelper output)
                             else if (report.Status == PersistenceStatus.Persisted) acked.Add(value);
                         }
                     });
+                // Pacing, not a wait: the run spreads over a few seconds so the faults hit batches in flight.
                 if (i % 100 == 99) await Task.Delay(25, Ct);
                 if (i == messages / 2 && midway is not null) await midway();
             }

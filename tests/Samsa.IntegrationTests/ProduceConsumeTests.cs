@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using Samsa.IntegrationTests.Support;
 
 namespace Samsa.IntegrationTests;
 
@@ -201,7 +202,9 @@ public sealed class ProduceConsumeTests
         var latencies = new List<double>();
         for (int i = 1; i <= 5; i++)
         {
-            await Task.Delay(300, Ct);   // let the consumer's fetch reach the broker and wait there
+            // The consumer's next fetch has reached the broker and is parked there, waiting for data.
+            await Eventually.TrueAsync(() => BrokerState.WaitingFetches(cluster, "long-poll", 0) > 0,
+                TimeSpan.FromSeconds(10), "the consumer's fetch to wait on long-poll-0");
             long sent = System.Diagnostics.Stopwatch.GetTimestamp();
             await producer.ProduceAsync("long-poll", new Message<byte[]?, byte[]?> { Value = [(byte)i] }, Ct);
             ConsumeResult<byte[]?, byte[]?> received = consumer.Consume(TimeSpan.FromSeconds(10));

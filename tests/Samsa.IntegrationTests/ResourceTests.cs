@@ -85,7 +85,9 @@ public sealed class ResourceTests(ITestOutputHelper output)
                 Assert.Equal(3, metadata.Topics.Single(t => t.Topic == topic).Partitions.Count);
         }
 
-        // Idle: the topics exist, no client is connected; take the largest of a few samples.
+        // Idle: the topics exist, no client is connected; take the largest of a few samples. The delays are the
+        // measurement's sampling period over a 3 s window, not a wait for anything: a sample taken before the broker
+        // has let go of the admin client's connection only makes the figure larger.
         long idleRss = 0;
         for (int i = 0; i < 6; i++)
         {
@@ -132,7 +134,7 @@ public sealed class ResourceTests(ITestOutputHelper output)
                     peakUnderLoad = Math.Max(peakUnderLoad, rss);
                     nextSample = now.Ticks + TimeSpan.FromMilliseconds(500).Ticks;
                 }
-                await Task.Delay(5, Ct);
+                await Task.Delay(5, Ct);   // pacing: the next burst goes out when its messages are due
             }
             Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
         }

@@ -127,10 +127,26 @@ public sealed partial class TopicsApplyTests
     [Fact]
     public async Task Apply_waits_for_a_broker_that_starts_after_it()
     {
-        int port = FreePort();
         using var topics = new TempFile(TopicsFile.ReadBuiltIn());
-        Task<Result> apply = ApplyAsync(topics.Path, $"127.0.0.1:{port}", "--timeout", "60s");
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        // Until the broker starts, the port turns apply away: each connection is taken and reset at once. Apply is
+        // waiting, not giving up, once it has come back after being turned away.
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        Task<Result> apply;
+        try
+        {
+            apply = ApplyAsync(topics.Path, $"127.0.0.1:{port}", "--timeout", "60s");
+            for (int attempt = 0; attempt < 2; attempt++)
+            {
+                using TcpClient turnedAway = await listener.AcceptTcpClientAsync(Ct).AsTask().WaitAsync(Deadline, Ct);
+                turnedAway.Client.LingerState = new LingerOption(enable: true, seconds: 0);   // close with a reset
+            }
+        }
+        finally
+        {
+            listener.Stop();
+        }
         Assert.False(apply.IsCompleted);
 
         await using SamsaCluster cluster =
@@ -189,73 +205,61 @@ public sealed partial class TopicsApplyTests
     [Fact]
     public async Task Dev_starts_a_node_applies_the_topics_keeps_them_across_restarts_and_reset_wipes_them()
     {
-        string directory = Directory.CreateTempSubdirectory("samsa-it-dev-").FullName;
-        try
-        {
-            string data = Path.Combine(directory, "data");
-            string[] flags =
-                ["--listeners=PLAINTEXT://127.0.0.1:0", "--http.listeners=http://127.0.0.1:0", $"--log.dirs={data}"];
+        using var temp = new TempDirectory("samsa-it-dev-");
+        string directory = temp.Path;
+        string data = Path.Combine(directory, "data");
+        string[] flags =
+            ["--listeners=PLAINTEXT://127.0.0.1:0", "--http.listeners=http://127.0.0.1:0", $"--log.dirs={data}"];
 
-            string first = await RunDevAsync(flags, async bootstrap =>
-            {
-                using IAdminClient admin = CreateAdmin(bootstrap);
-                Assert.Equal(6, Partitions(admin)["profile_embedding_generation"]);
-                await CreateTopicAsync(admin, "scratch");
-            });
-            string second = await RunDevAsync(flags, bootstrap =>
-            {
-                using IAdminClient admin = CreateAdmin(bootstrap);
-                Assert.Contains("scratch", Partitions(admin).Keys);
-                return Task.CompletedTask;
-            });
-            string reset = await RunDevAsync([.. flags, "--reset"], bootstrap =>
-            {
-                using IAdminClient admin = CreateAdmin(bootstrap);
-                Assert.DoesNotContain("scratch", Partitions(admin).Keys);
-                return Task.CompletedTask;
-            });
-
-            Assert.Contains("6 topics: 6 created.", first, StringComparison.Ordinal);
-            Assert.Contains("6 topics: 6 unchanged.", second, StringComparison.Ordinal);
-            Assert.Contains("Deleted " + data, reset, StringComparison.Ordinal);
-            Assert.Contains("6 topics: 6 created.", reset, StringComparison.Ordinal);
-        }
-        finally
+        string first = await RunDevAsync(flags, async bootstrap =>
         {
-            Directory.Delete(directory, recursive: true);
-        }
+            using IAdminClient admin = CreateAdmin(bootstrap);
+            Assert.Equal(6, Partitions(admin)["profile_embedding_generation"]);
+            await CreateTopicAsync(admin, "scratch");
+        });
+        string second = await RunDevAsync(flags, bootstrap =>
+        {
+            using IAdminClient admin = CreateAdmin(bootstrap);
+            Assert.Contains("scratch", Partitions(admin).Keys);
+            return Task.CompletedTask;
+        });
+        string reset = await RunDevAsync([.. flags, "--reset"], bootstrap =>
+        {
+            using IAdminClient admin = CreateAdmin(bootstrap);
+            Assert.DoesNotContain("scratch", Partitions(admin).Keys);
+            return Task.CompletedTask;
+        });
+
+        Assert.Contains("6 topics: 6 created.", first, StringComparison.Ordinal);
+        Assert.Contains("6 topics: 6 unchanged.", second, StringComparison.Ordinal);
+        Assert.Contains("Deleted " + data, reset, StringComparison.Ordinal);
+        Assert.Contains("6 topics: 6 created.", reset, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Dev_as_a_child_process_keeps_its_data_under_data_dev_and_stops_cleanly_on_SIGTERM()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGTERM needs a POSIX system");
-        string directory = Directory.CreateTempSubdirectory("samsa-it-devproc-").FullName;
-        try
+        using var temp = new TempDirectory("samsa-it-devproc-");
+        string directory = temp.Path;
+        ChildProcess dev = ChildProcess.Start(RepoPaths.DotnetHost(),
+            [
+                RepoPaths.SamsaDll(), "dev", "--listeners=PLAINTEXT://127.0.0.1:0",
+                "--http.listeners=http://127.0.0.1:0",
+            ],
+            directory, new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
+        await using (dev)
         {
-            ChildProcess dev = ChildProcess.Start(RepoPaths.DotnetHost(),
-                [
-                    RepoPaths.SamsaDll(), "dev", "--listeners=PLAINTEXT://127.0.0.1:0",
-                    "--http.listeners=http://127.0.0.1:0",
-                ],
-                directory, new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
-            await using (dev)
-            {
-                await dev.WaitForLineAsync(l => l.StartsWith("Ready.", StringComparison.Ordinal), Deadline);
-                Assert.Contains("6 topics: 6 created.", dev.StandardOutput, StringComparison.Ordinal);
-                Assert.Equal(0, SendSignal(dev.Pid, SigTerm));
-                await dev.WaitForExitAsync(TimeSpan.FromSeconds(30));
-                Assert.True(dev.ExitCode == 0, dev.Describe());
-                Assert.Contains("Stopping.", dev.StandardOutput, StringComparison.Ordinal);
-            }
+            await dev.WaitForLineAsync(l => l.StartsWith("Ready.", StringComparison.Ordinal), Deadline);
+            Assert.Contains("6 topics: 6 created.", dev.StandardOutput, StringComparison.Ordinal);
+            Assert.Equal(0, SendSignal(dev.Pid, SigTerm));
+            await dev.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(dev.ExitCode == 0, dev.Describe());
+            Assert.Contains("Stopping.", dev.StandardOutput, StringComparison.Ordinal);
+        }
 
-            Assert.True(File.Exists(Path.Combine(directory, "data", "dev", "meta.properties")));
-            Assert.True(Directory.Exists(Path.Combine(directory, "data", "dev", "logs-0")));
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.True(File.Exists(Path.Combine(directory, "data", "dev", "meta.properties")));
+        Assert.True(Directory.Exists(Path.Combine(directory, "data", "dev", "logs-0")));
     }
 
     [Fact]
@@ -287,13 +291,15 @@ public sealed partial class TopicsApplyTests
             .InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, stop.Token);
         try
         {
-            long start = Stopwatch.GetTimestamp();
-            while (!output.Text.Contains("Ready.", StringComparison.Ordinal))
+            Task ready = output.WhenWrittenAsync("Ready.");
+            try
             {
-                if (run.IsCompleted || Stopwatch.GetElapsedTime(start) > Deadline)
-                    Assert.Fail($"samsa dev did not get ready\n{output.Text}\n{error.Text}");
-                await Task.Delay(25, Ct);
+                await Task.WhenAny(ready, run).WaitAsync(Deadline, Ct);
             }
+            catch (TimeoutException)
+            {
+            }
+            if (!ready.IsCompleted) Assert.Fail($"samsa dev did not get ready\n{output.Text}\n{error.Text}");
 
             string bootstrap = BootstrapLine().Match(output.Text).Groups[1].Value;
             await check(bootstrap);
@@ -380,6 +386,7 @@ public sealed partial class TopicsApplyTests
     private sealed class LineCollector : TextWriter
     {
         private readonly StringBuilder _text = new();
+        private readonly List<(string Text, TaskCompletionSource Written)> _awaited = [];
 
         public override Encoding Encoding => Encoding.UTF8;
 
@@ -391,14 +398,47 @@ public sealed partial class TopicsApplyTests
             }
         }
 
+        /// <summary>Completes once a whole line holding <paramref name="text"/> has been written.</summary>
+        public Task WhenWrittenAsync(string text)
+        {
+            var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_text)
+            {
+                _awaited.Add((text, written));
+                Check();
+            }
+            return written.Task;
+        }
+
         public override void Write(char value)
         {
-            lock (_text) _text.Append(value);
+            lock (_text)
+            {
+                _text.Append(value);
+                if (value == '\n') Check();
+            }
         }
 
         public override void Write(string? value)
         {
-            lock (_text) _text.Append(value);
+            lock (_text)
+            {
+                _text.Append(value);
+                if (value?.Contains('\n', StringComparison.Ordinal) == true) Check();
+            }
+        }
+
+        // Under the lock: completes the waits whose text is in a line that has ended.
+        private void Check()
+        {
+            if (_awaited.Count == 0) return;
+            string text = _text.ToString();
+            string ended = text[..(text.LastIndexOf('\n') + 1)];
+            foreach ((string wanted, TaskCompletionSource written) in _awaited)
+            {
+                if (ended.Contains(wanted, StringComparison.Ordinal)) written.TrySetResult();
+            }
+            _awaited.RemoveAll(a => a.Written.Task.IsCompleted);
         }
     }
 

@@ -439,9 +439,8 @@ public sealed class CompactionTests
 
         Task loop = cleaner.RunAsync(manager, null, stop.Token);
         string checkpoint = Path.Combine(root.Path, "cleaner-offset-checkpoint");
-        DateTime deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!File.Exists(checkpoint) && DateTime.UtcNow < deadline)
-            await Task.Delay(10, TestContext.Current.CancellationToken);
+        await Eventually.TrueAsync(() => File.Exists(checkpoint), TimeSpan.FromSeconds(10),
+            "the cleaner to write its checkpoint");
         await stop.CancelAsync();
         await loop;
 

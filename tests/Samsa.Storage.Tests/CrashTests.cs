@@ -43,7 +43,7 @@ public sealed class CrashTests
             // Most runs die while the child appends (some time after its first append completed); some while it is
             // still starting or recovering the log.
             bool whileAppending = run % 4 != 3;
-            List<string> lines = await RunAndKillAsync(child, root.Path, mode, seed + run, whileAppending,
+            string[] lines = await RunAndKillAsync(child, root.Path, mode, seed + run, whileAppending,
                 random.Next(0, whileAppending ? 100 : 300));
             foreach (string line in lines)
             {
@@ -71,42 +71,23 @@ public sealed class CrashTests
 
     private static long Long(string text) => long.Parse(text, CultureInfo.InvariantCulture);
 
-    private static async Task<List<string>> RunAndKillAsync(string child, string logDir, string mode, int seed,
+    private static async Task<string[]> RunAndKillAsync(string child, string logDir, string mode, int seed,
         bool afterFirstAppend, int killAfterMs)
     {
-        var start = new ProcessStartInfo("dotnet")
+        await using ChildProcess process = ChildProcess.Start(RepoPaths.DotnetHost(),
+            [child, logDir, mode, seed.ToString(CultureInfo.InvariantCulture)]);
+        if (afterFirstAppend)
         {
-            ArgumentList = { child, logDir, mode, seed.ToString(CultureInfo.InvariantCulture) },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var lines = new List<string>();
-        Task reading = Task.Run(async () =>
-        {
-            while (await process.StandardOutput.ReadLineAsync() is { } line)
-            {
-                lock (lines)
-                    lines.Add(line);
-            }
-        });
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        DateTime deadline = DateTime.UtcNow.AddSeconds(20);
-        while (afterFirstAppend && !HasAppended(lines) && DateTime.UtcNow < deadline && !process.HasExited)
-            await Task.Delay(2);
-        await Task.Delay(killAfterMs);
-        if (process.HasExited) Assert.Fail($"the child exited on its own: {await errors}");
-        process.Kill();
-        await process.WaitForExitAsync();
-        await reading;
-        return lines;
-
-        static bool HasAppended(List<string> lines)
-        {
-            lock (lines)
-                return lines.Count > 1;
+            await process.WaitForLineAsync(l => l.StartsWith("append ", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(20));
         }
+        // The fault itself, not a wait for anything: SIGKILL at a moment drawn from the seed, after the first append
+        // or while the child still starts or recovers the log.
+        await Task.Delay(killAfterMs, TestContext.Current.CancellationToken);
+        if (process.HasExited) Assert.Fail($"the child exited on its own\n{process.Describe()}");
+        process.Kill();
+        await process.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        return process.StandardOutput.Split('\n');
     }
 
     /// <summary>What a power cut may leave: each segment file no longer than what was synced.</summary>

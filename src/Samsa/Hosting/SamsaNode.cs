@@ -55,6 +55,10 @@ internal sealed partial class SamsaNode : IAsyncDisposable
 
     public MetadataLoader Metadata { get; }
 
+    /// <summary>The broker, for tests that wait on its state (a parked fetch, a group's epoch) rather than on time.
+    /// </summary>
+    public BrokerServer Broker => _broker;
+
     /// <summary>Where each Kafka listener bound, by listener name (the real port when the configuration said 0).</summary>
     public IReadOnlyDictionary<string, IPEndPoint> KafkaEndpoints { get; private set; } = new Dictionary<string, IPEndPoint>();
 

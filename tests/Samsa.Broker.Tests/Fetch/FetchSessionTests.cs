@@ -126,8 +126,8 @@ public sealed class FetchSessionTests
     private static async Task WaitUntilParkedAsync(BrokerFixture broker, string topic, int partition)
     {
         Assert.True(broker.Replicas.TryGetPartition(topic, partition, out Samsa.Broker.Replication.Partition? p));
-        CancellationToken deadline = Deadline;
-        while (p!.FetchWatchers.Count == 0) await Task.Delay(5, deadline);
+        await Eventually.TrueAsync(() => p!.FetchWatchers.Count > 0, TimeSpan.FromSeconds(10),
+            $"a fetch to wait on {topic}-{partition}");
     }
 
     private static FetchRequest Request(int sessionId, int epoch, params (string Topic, int Partition, long Offset)[] partitions)

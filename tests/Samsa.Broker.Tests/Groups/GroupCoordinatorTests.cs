@@ -73,15 +73,9 @@ public sealed class GroupCoordinatorTests
             return groups;
         }
 
-        public async Task LoadedAsync()
-        {
-            DateTime end = DateTime.UtcNow.AddSeconds(10);
-            while (Coordinator.Shards.Count() < 3 || Coordinator.Shards.Any(s => s.Status != GroupStatus.Ok))
-            {
-                Assert.True(DateTime.UtcNow < end, "the partitions of __consumer_offsets did not load");
-                await Task.Delay(5, Ct);
-            }
-        }
+        public Task LoadedAsync() => Eventually.TrueAsync(
+            () => Coordinator.Shards.Count() >= 3 && Coordinator.Shards.All(s => s.Status == GroupStatus.Ok),
+            TimeSpan.FromSeconds(10), "the partitions of __consumer_offsets to load");
 
         public Task<JoinGroupResponse> JoinAsync(string group, string memberId, int sessionMs = 10_000,
             int rebalanceMs = 20_000, string? instance = null) =>

@@ -27,10 +27,10 @@ internal sealed class HandlerFixture : IAsyncDisposable
 
     private readonly IDisposable _subscription;
     private readonly Dictionary<int, long> _brokerEpochs = [];
+    private readonly TempDirectory _directory = new("samsa-handlers-");
 
     private HandlerFixture(IReadOnlyDictionary<string, string> staticConfigs, MetadataControllerOptions options)
     {
-        Directory = System.IO.Directory.CreateTempSubdirectory("samsa-handlers-").FullName;
         Log = new MemoryMetadataLog(NodeId, Time);
         Loader = new MetadataLoader();
         _subscription = Log.Subscribe(Loader);
@@ -45,7 +45,7 @@ internal sealed class HandlerFixture : IAsyncDisposable
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
-    public string Directory { get; }
+    public string Directory => _directory.Path;
 
     public MemoryMetadataLog Log { get; }
 
@@ -195,12 +195,6 @@ internal sealed class HandlerFixture : IAsyncDisposable
         _subscription.Dispose();
         await Log.DisposeAsync();
         Logs.Close();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _directory.Dispose();
     }
 }

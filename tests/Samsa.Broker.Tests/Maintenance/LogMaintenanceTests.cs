@@ -31,7 +31,8 @@ public sealed class LogMaintenanceTests
         f.Time.Advance(TimeSpan.FromMinutes(1));
 
         // The records carry 2023 timestamps, long past retention.ms: the rolled segment goes, the active one stays.
-        await WaitUntilAsync(() => partition.Log.LogStartOffset == 1);
+        await Eventually.TrueAsync(() => partition.Log.LogStartOffset == 1, Deadline,
+            "the retention check to delete the rolled segment");
         Assert.Equal(2, partition.Log.LogEndOffset);
     }
 
@@ -51,7 +52,7 @@ public sealed class LogMaintenanceTests
         var options = f.Options with { LogCleaner = new LogCleanerOptions() };
         await using var maintenance = new LogMaintenance(f.Logs, f.Replicas, options, f.Time, NullLoggerFactory.Instance);
 
-        await WaitUntilAsync(() => Keys(partition).Count == 3);
+        await Eventually.TrueAsync(() => Keys(partition).Count == 3, Deadline, "the cleaner to compact user-1");
         Assert.Equal(["user-2:v1", "user-1:v2", "user-3:v1"], Keys(partition));
         Assert.Equal(4, partition.Log.LogEndOffset);
     }
@@ -85,15 +86,5 @@ public sealed class LogMaintenanceTests
             }
         }
         return result;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        DateTime deadline = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the background job did not act before the deadline");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
     }
 }

@@ -55,6 +55,10 @@ public sealed class KafkaConnectionCloseTests
         await harness.SendAsync(Describe(gated: true), ApiKey.DescribeCluster, 1, correlationId: 0);
         await handler.Started.Task.WaitAsync(Deadline, TestContext.Current.CancellationToken);
         for (int i = 1; i <= 10; i++) await harness.SendAsync(Describe(), ApiKey.DescribeCluster, 1, correlationId: i);
+        // The connection stops reading once a write fails: the ten must be read and handled (each rents a buffer)
+        // before the first response is released to fail.
+        await Eventually.TrueAsync(() => pool.Rented == 10, Deadline,
+            "the ten requests behind the gated one to be handled");
         handler.Gate.SetResult();
 
         await harness.Running.WaitAsync(Deadline, TestContext.Current.CancellationToken);

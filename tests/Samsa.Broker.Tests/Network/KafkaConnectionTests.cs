@@ -36,16 +36,21 @@ public sealed class KafkaConnectionTests
             ApiKey.DescribeCluster, 1, correlationId: 1);
         await harness.SendAsync(new DescribeClusterRequest(), ApiKey.DescribeCluster, 1, correlationId: 2);
         await harness.SendAsync(new ApiVersionsRequest(), ApiKey.ApiVersions, 0, correlationId: 3);
+        await harness.SendAsync(new DescribeClusterRequest(), ApiKey.DescribeCluster, 1, correlationId: 4);
 
+        // Requests are dispatched in order and 2, 3 and 4 are answered as they are dispatched, so once the handler
+        // has seen 4 the later responses are all complete while 1 still waits: a connection that wrote responses as
+        // they complete would put 2, 3 and 4 on the wire before 1.
         await handler.Started.Task.WaitAsync(Deadline);
-        await Task.Delay(50, TestContext.Current.CancellationToken);   // give a wrong implementation time to overtake
+        await Eventually.TrueAsync(() => handler.Handled == 3, TimeSpan.FromSeconds(10),
+            "requests 2 and 4 to be handled while 1 waits");
         Assert.False(harness.HasUnreadBytes(), "a later response overtook the pending one");
         handler.Gate.SetResult();
 
         Assert.Equal(1, (await harness.ReceiveAsync(1, Deadline)).CorrelationId);
         Assert.Equal(2, (await harness.ReceiveAsync(1, Deadline)).CorrelationId);
         Assert.Equal(3, (await harness.ReceiveAsync(0, Deadline)).CorrelationId);
-        Assert.Equal(2, handler.Handled);   // the second request ran while the first was still pending
+        Assert.Equal(4, (await harness.ReceiveAsync(1, Deadline)).CorrelationId);
     }
 
     [Fact]

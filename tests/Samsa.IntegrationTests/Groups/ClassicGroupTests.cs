@@ -113,14 +113,12 @@ public sealed class ClassicGroupTests
             "the first half to be consumed");
         Assert.NotEmpty(a.Consumed);
         Assert.NotEmpty(b.Consumed);
-        b.Paused = true;
-        await Task.Delay(300, Ct);   // let b's last poll finish
+        await b.PauseAsync();   // b's last poll has finished
         if (vanish) a.Committing = false;
         int before = a.Consumed.Count;
         Fill(cluster, topic, PerPartition / 2);
         await Eventually.TrueAsync(() => a.Consumed.Count >= before + 5, Deadline, "a to consume more");
-        a.Paused = true;
-        await Task.Delay(300, Ct);   // let a's last poll finish
+        await a.PauseAsync();   // a's last poll has finished: what it consumed and committed stays as read below
         var uncommittedOfA = a.Consumed.Where(c => c.Offset >= ledger.CommittedFor(c.Partition)).ToList();
         if (vanish) Assert.NotEmpty(uncommittedOfA);
 
@@ -156,8 +154,7 @@ public sealed class ClassicGroupTests
         using (var first = new GroupMember("first", Config(cluster, "restart-group"), topic, ledger))
         {
             await Eventually.TrueAsync(() => first.Consumed.Count >= 100, Deadline, "the first member to consume");
-            first.Paused = true;
-            await Task.Delay(300, Ct);
+            await first.PauseAsync();
             await first.CloseAsync();
         }
         var committed = Enumerable.Range(0, Partitions).ToDictionary(p => p, ledger.CommittedFor);

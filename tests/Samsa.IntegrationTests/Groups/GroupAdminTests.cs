@@ -69,8 +69,7 @@ public sealed class GroupAdminTests
             Assert.Equal(ErrorCode.NonEmptyGroup, Assert.Single(notEmpty.Results).Error.Code);
 
             // Lag: 5 more messages per partition while the member does not consume.
-            member.Paused = true;
-            await Task.Delay(300, TestContext.Current.CancellationToken);
+            await member.PauseAsync();
             using (IProducer<byte[]?, byte[]?> producer = cluster.CreateProducer())
             {
                 for (int p = 0; p < 3; p++)

@@ -103,20 +103,13 @@ public sealed class GroupBadInputTests
 
     // Retries while the group's partition of __consumer_offsets is loading or its coordinator moving, as clients do
     // (on a loaded machine the broker's own session can lapse and its partitions get a new leader epoch).
-    private async Task<JoinGroupResponse> JoinAsync(RawKafkaConnection raw, string memberId, int sessionTimeoutMs,
+    private Task<JoinGroupResponse> JoinAsync(RawKafkaConnection raw, string memberId, int sessionTimeoutMs,
         string group = Group, string protocolType = "consumer", byte[]? metadata = null, int rebalanceTimeoutMs = 10_000)
-    {
-        DateTime end = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            JoinGroupResponse response = await JoinOnceAsync(raw, memberId, sessionTimeoutMs, group, protocolType,
-                metadata, rebalanceTimeoutMs);
-            bool retriable = response.ErrorCode is (short)ErrorCode.CoordinatorLoadInProgress
-                or (short)ErrorCode.NotCoordinator or (short)ErrorCode.CoordinatorNotAvailable;
-            if (!retriable || DateTime.UtcNow > end) return response;
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+        => Eventually.ValueAsync(
+            () => JoinOnceAsync(raw, memberId, sessionTimeoutMs, group, protocolType, metadata, rebalanceTimeoutMs),
+            response => response.ErrorCode is not ((short)ErrorCode.CoordinatorLoadInProgress
+                or (short)ErrorCode.NotCoordinator or (short)ErrorCode.CoordinatorNotAvailable),
+            Deadline, $"the coordinator of {group} to take a JoinGroup");
 
     private Task<JoinGroupResponse> JoinOnceAsync(RawKafkaConnection raw, string memberId, int sessionTimeoutMs,
         string group, string protocolType, byte[]? metadata, int rebalanceTimeoutMs) =>

@@ -28,8 +28,7 @@ public sealed class GroupsCliTests
         {
             await Eventually.TrueAsync(() => ledger.CommittedFor(0) == 10 && ledger.CommittedFor(1) == 10, Deadline,
                 "the member to commit everything");
-            member.Paused = true;
-            await Task.Delay(300, TestContext.Current.CancellationToken);
+            await member.PauseAsync();
             Produce(cluster, 3);
 
             using (JsonDocument list = await JsonAsync("groups", "list", "--bootstrap", bootstrap, "--json"))

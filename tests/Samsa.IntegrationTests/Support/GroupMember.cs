@@ -20,6 +20,9 @@ internal sealed class GroupMember : IDisposable
     private volatile bool _vanish;
     private volatile bool _close;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ManualResetEventSlim _running = new(initialState: true);   // reset while paused
+    private readonly Lock _pauseLock = new();
+    private volatile TaskCompletionSource _parked = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile List<TopicPartition> _assignment = [];
 
     public GroupMember(string name, ConsumerConfig config, string topic, Ledger ledger)
@@ -56,8 +59,39 @@ internal sealed class GroupMember : IDisposable
     /// <summary>Commit each consumed message before consuming the next.</summary>
     public bool Committing { get; set; } = true;
 
-    /// <summary>Stop consuming (the member stays in the group and keeps heartbeating).</summary>
-    public bool Paused { get; set; }
+    /// <summary>
+    /// Stop consuming (the member stays in the group and keeps heartbeating), or go on. Setting it does not wait for
+    /// a poll in progress; <see cref="PauseAsync"/> does.
+    /// </summary>
+    public bool Paused
+    {
+        get => !_running.IsSet;
+        set
+        {
+            if (!value)
+            {
+                _running.Set();
+                return;
+            }
+            lock (_pauseLock)
+            {
+                if (!_running.IsSet) return;
+                _parked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _running.Reset();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Pauses and returns once the member's thread has finished the poll (and commit) it was in and stopped: from
+    /// then on it consumes and commits nothing until <see cref="Paused"/> is set back to false.
+    /// </summary>
+    public Task PauseAsync()
+    {
+        Paused = true;
+        return Task.WhenAny(_parked.Task, _stopped.Task)
+            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
 
     /// <summary>What the member owns now, as its rebalance callbacks reported it.</summary>
     public IReadOnlyList<TopicPartition> Assignment => _assignment;
@@ -76,10 +110,12 @@ internal sealed class GroupMember : IDisposable
         {
             while (!_stop)
             {
-                if (Paused)
+                if (!_running.IsSet)
                 {
-                    // Poll without taking messages: librdkafka keeps the membership alive on its own thread.
-                    Thread.Sleep(20);
+                    // No polls while paused, so nothing is consumed; librdkafka keeps the membership alive (heartbeats)
+                    // on its own thread. Waits for resume or stop.
+                    _parked.TrySetResult();
+                    _running.Wait();
                     continue;
                 }
                 ConsumeResult<byte[]?, byte[]?>? result;
@@ -122,7 +158,7 @@ internal sealed class GroupMember : IDisposable
     public Task CloseAsync()
     {
         _close = true;
-        _stop = true;
+        Stop();
         return _stopped.Task;
     }
 
@@ -130,15 +166,21 @@ internal sealed class GroupMember : IDisposable
     public async Task VanishAsync()
     {
         _vanish = true;
-        _stop = true;
+        Stop();
         await _stopped.Task;
         _consumer.Dispose();   // Confluent.Kafka destroys a consumer with RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE
     }
 
     public void Dispose()
     {
-        _stop = true;
+        Stop();
         _stopped.Task.Wait(TimeSpan.FromSeconds(30));
+    }
+
+    private void Stop()
+    {
+        _stop = true;
+        _running.Set();   // a paused thread wakes to see it
     }
 
     /// <summary>Offsets committed and delivered across the members of one group.</summary>

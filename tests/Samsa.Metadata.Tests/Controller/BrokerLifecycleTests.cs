@@ -226,7 +226,8 @@ public sealed class BrokerLifecycleTests
 
         f.Time.Advance(SessionTimeout + SessionTimeout / 4);
 
-        await Eventually.TrueAsync(() => !f.Image.Brokers.IsUnfenced(1), TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => !f.Image.Brokers.IsUnfenced(1), TimeSpan.FromSeconds(10),
+            "the silent broker 1 to be fenced");
     }
 
     [Fact]

@@ -151,13 +151,22 @@ public sealed class LocalMetadataLogTests : IDisposable
         var early = new RecordingListener();
         using IDisposable s1 = log.Subscribe(early);
 
+        // The late listener subscribes once the writers' batches have begun to commit, while writers 1 and 3 may
+        // still be appending and before writers 2 and 4 append their second halves.
+        var subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task[] writers = [.. Enumerable.Range(1, 4).Select(w => Task.Run(async () =>
         {
-            for (int i = 0; i < 10; i++) await log.AppendAsync(1, Batch(w * 100 + i), Ct);
+            for (int i = 0; i < 10; i++)
+            {
+                if (i == 5 && w % 2 == 0) await subscribed.Task.WaitAsync(Ct);
+                await log.AppendAsync(1, Batch(w * 100 + i), Ct);
+            }
         }, Ct))];
         var late = new RecordingListener();
-        await Task.Delay(1, Ct);
+        await Eventually.TrueAsync(() => early.Batches.Count > 1, TimeSpan.FromSeconds(10),
+            "a writer's batch to commit");
         using IDisposable s2 = log.Subscribe(late);
+        subscribed.SetResult();
         await Task.WhenAll(writers);
 
         foreach (RecordingListener listener in new[] { early, late })

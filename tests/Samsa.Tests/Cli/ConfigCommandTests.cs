@@ -73,30 +73,24 @@ public sealed class ConfigCommandTests
     [Fact]
     public void Files_are_read_and_a_missing_one_is_one_line()
     {
-        string directory = Directory.CreateTempSubdirectory("samsa-config-").FullName;
-        try
-        {
-            string properties = Path.Combine(directory, "server.properties");
-            string envFile = Path.Combine(directory, ".env");
-            File.WriteAllText(properties, "node.id=1\nnum.partitions=2\nfoo=bar\n");
-            File.WriteAllText(envFile, "SAMSA_NUM_PARTITIONS=3\n");
+        using var temp = new TempDirectory("samsa-config-");
+        string directory = temp.Path;
+        string properties = Path.Combine(directory, "server.properties");
+        string envFile = Path.Combine(directory, ".env");
+        File.WriteAllText(properties, "node.id=1\nnum.partitions=2\nfoo=bar\n");
+        File.WriteAllText(envFile, "SAMSA_NUM_PARTITIONS=3\n");
 
-            (int exitCode, string output, string error) = Run([], "config", "print", "--config", properties,
-                "--env-file", envFile);
-            (int missingExit, string _, string missingError) = Run([], "config", "print", "--config",
-                Path.Combine(directory, "nope.properties"));
+        (int exitCode, string output, string error) = Run([], "config", "print", "--config", properties,
+            "--env-file", envFile);
+        (int missingExit, string _, string missingError) = Run([], "config", "print", "--config",
+            Path.Combine(directory, "nope.properties"));
 
-            Assert.Equal(0, exitCode);
-            Assert.Matches(@"(?m)^num\.partitions +3 +.*\.env:1$", output);
-            Assert.Matches(@"(?m)^node\.id +1 +.*server\.properties:1$", output);
-            Assert.Contains("samsa: warning: unknown setting foo (from ", error, StringComparison.Ordinal);
-            Assert.Equal(1, missingExit);
-            Assert.EndsWith("nope.properties: no such file\n", missingError.ReplaceLineEndings("\n"), StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.Equal(0, exitCode);
+        Assert.Matches(@"(?m)^num\.partitions +3 +.*\.env:1$", output);
+        Assert.Matches(@"(?m)^node\.id +1 +.*server\.properties:1$", output);
+        Assert.Contains("samsa: warning: unknown setting foo (from ", error, StringComparison.Ordinal);
+        Assert.Equal(1, missingExit);
+        Assert.EndsWith("nope.properties: no such file\n", missingError.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -54,79 +54,61 @@ public sealed class DevCommandTests
     [Fact]
     public void A_bad_topics_file_stops_dev_before_the_node_starts()
     {
-        string directory = Directory.CreateTempSubdirectory("samsa-dev-").FullName;
-        try
-        {
-            string topics = Path.Combine(directory, "topics.yaml");
-            File.WriteAllText(topics, "topics:\n  a:\n    partitions: zero\n    replication-factor: 1\n");
-            var root = new RootCommand();
-            var context = new CliContext(new Dictionary<string, string>(), ConfigTestSources.Machine);
-            root.Subcommands.Add(DevCommand.Create(context));
-            var output = new StringWriter();
-            var error = new StringWriter();
+        using var temp = new TempDirectory("samsa-dev-");
+        string directory = temp.Path;
+        string topics = Path.Combine(directory, "topics.yaml");
+        File.WriteAllText(topics, "topics:\n  a:\n    partitions: zero\n    replication-factor: 1\n");
+        var root = new RootCommand();
+        var context = new CliContext(new Dictionary<string, string>(), ConfigTestSources.Machine);
+        root.Subcommands.Add(DevCommand.Create(context));
+        var output = new StringWriter();
+        var error = new StringWriter();
 
-            int exitCode = root.Parse(["dev", "--topics", topics, "--log.dirs", Path.Combine(directory, "data")])
-                .Invoke(new InvocationConfiguration { Output = output, Error = error });
+        int exitCode = root.Parse(["dev", "--topics", topics, "--log.dirs", Path.Combine(directory, "data")])
+            .Invoke(new InvocationConfiguration { Output = output, Error = error });
 
-            Assert.Equal(1, exitCode);
-            Assert.Equal($"samsa: {topics}:3: partitions must be a whole number from 1 to 1000000, not \"zero\"\n",
-                error.ToString().ReplaceLineEndings("\n"));
-            Assert.False(Directory.Exists(Path.Combine(directory, "data")));
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"samsa: {topics}:3: partitions must be a whole number from 1 to 1000000, not \"zero\"\n",
+            error.ToString().ReplaceLineEndings("\n"));
+        Assert.False(Directory.Exists(Path.Combine(directory, "data")));
     }
 
     [Fact]
     public void Reset_deletes_the_default_data_folder_and_nothing_beside_it()
     {
-        string directory = Directory.CreateTempSubdirectory("samsa-dev-").FullName;
-        try
-        {
-            string data = Path.Combine(directory, "data", "dev");
-            string sibling = Path.Combine(directory, "data", "keep");
-            Directory.CreateDirectory(Path.Combine(data, "logs-0"));
-            Directory.CreateDirectory(sibling);
-            var output = new StringWriter();
+        using var temp = new TempDirectory("samsa-dev-");
+        string directory = temp.Path;
+        string data = Path.Combine(directory, "data", "dev");
+        string sibling = Path.Combine(directory, "data", "keep");
+        Directory.CreateDirectory(Path.Combine(data, "logs-0"));
+        Directory.CreateDirectory(sibling);
+        var output = new StringWriter();
 
-            Assert.True(DevData.TryReset([data], isDefaultDirectory: true, output, out string? error), error);
+        Assert.True(DevData.TryReset([data], isDefaultDirectory: true, output, out string? error), error);
 
-            Assert.False(Directory.Exists(data));
-            Assert.True(Directory.Exists(sibling));
-            Assert.Equal($"Deleted {data}\n", output.ToString().ReplaceLineEndings("\n"));
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.False(Directory.Exists(data));
+        Assert.True(Directory.Exists(sibling));
+        Assert.Equal($"Deleted {data}\n", output.ToString().ReplaceLineEndings("\n"));
     }
 
     [Fact]
     public void Reset_refuses_a_configured_folder_that_is_not_a_log_directory()
     {
-        string directory = Directory.CreateTempSubdirectory("samsa-dev-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Combine(directory, "precious.txt"), "keep me");
+        using var temp = new TempDirectory("samsa-dev-");
+        string directory = temp.Path;
+        File.WriteAllText(Path.Combine(directory, "precious.txt"), "keep me");
 
-            bool reset = DevData.TryReset([directory], isDefaultDirectory: false, TextWriter.Null, out string? error);
+        bool reset = DevData.TryReset([directory], isDefaultDirectory: false, TextWriter.Null, out string? error);
 
-            Assert.False(reset);
+        Assert.False(reset);
 
-            Assert.Equal($"samsa: --reset refuses to delete {directory}: it has no meta.properties, so it is not a "
-                + "Samsa log directory", error);
-            Assert.True(File.Exists(Path.Combine(directory, "precious.txt")));
+        Assert.Equal($"samsa: --reset refuses to delete {directory}: it has no meta.properties, so it is not a "
+            + "Samsa log directory", error);
+        Assert.True(File.Exists(Path.Combine(directory, "precious.txt")));
 
-            File.WriteAllText(Path.Combine(directory, "meta.properties"), "version=1\n");
-            Assert.True(DevData.TryReset([directory], isDefaultDirectory: false, new StringWriter(), out error), error);
-            Assert.False(Directory.Exists(directory));
-        }
-        finally
-        {
-            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-        }
+        File.WriteAllText(Path.Combine(directory, "meta.properties"), "version=1\n");
+        Assert.True(DevData.TryReset([directory], isDefaultDirectory: false, new StringWriter(), out error), error);
+        Assert.False(Directory.Exists(directory));
     }
 
     [Fact]

@@ -33,20 +33,15 @@ public sealed class TopicsCommandTests
     [Fact]
     public void A_bad_file_is_refused_with_line_numbers_before_any_cluster_is_asked()
     {
-        string path = Path.Combine(Path.GetTempPath(), "samsa-topics-" + Guid.NewGuid().ToString("N") + ".yaml");
+        using var temp = new TempDirectory("samsa-topics-");
+        string path = temp.Combine("topics.yaml");
         File.WriteAllText(path,
             "topics:\n  logs:\n    partitions: 3\n    replication-factor: 1\n    configs:\n      retention: 1d\n");
-        try
-        {
-            (int exitCode, string _, string error) = Run("topics", "apply", path, "--bootstrap", "127.0.0.1:1");
 
-            Assert.Equal(1, exitCode);
-            Assert.Equal($"samsa: {path}:6: topic logs: unknown topic config retention\n", error);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        (int exitCode, string _, string error) = Run("topics", "apply", path, "--bootstrap", "127.0.0.1:1");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal($"samsa: {path}:6: topic logs: unknown topic config retention\n", error);
     }
 
     [Fact]

@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Samsa.IntegrationTests.Support;
+namespace Samsa.Testing;
 
 /// <summary>Finds the repository, the built <c>samsa.dll</c> and the <c>dotnet</c> host, for tests that need them.
 /// </summary>
-internal static class RepoPaths
+public static class RepoPaths
 {
     /// <summary>
     /// The folder holding <c>Samsa.slnx</c>: searched upwards from the test assembly, then from the working
@@ -39,7 +39,7 @@ internal static class RepoPaths
     {
         string here = AppContext.BaseDirectory;
         var candidates = new List<string> { Path.Combine(here, "samsa.dll") };
-        // Artifacts layout: <artifacts>/bin/Samsa.IntegrationTests/<config>/ beside <artifacts>/bin/Samsa/<config>/.
+        // Artifacts layout: <artifacts>/bin/<test project>/<config>/ beside <artifacts>/bin/Samsa/<config>/.
         DirectoryInfo testOutput = new(here.TrimEnd(Path.DirectorySeparatorChar));
         if (testOutput.Parent?.Parent is { } bin)
             candidates.Add(Path.Combine(bin.FullName, "Samsa", testOutput.Name, "samsa.dll"));

@@ -1,14 +1,14 @@
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
-namespace Samsa.IntegrationTests.Support;
+namespace Samsa.Testing;
 
 /// <summary>
-/// A Samsa broker as a child process (<c>dotnet samsa.dll broker</c>) on a loopback port the OS chose, with its
-/// data in a temporary folder, so its CPU time and memory can be read from /proc apart from the test's own.
-/// Dispose kills it by PID and removes the folder.
+/// A Samsa node as a child process (<c>dotnet samsa.dll broker</c>) with <see cref="NodeSettings.Defaults"/>, its
+/// data in a temporary folder, so its CPU time and memory can be read from /proc apart from the test's own, and it
+/// can be killed as a crash would. Dispose kills it by PID and removes the folder.
 /// </summary>
-internal sealed partial class BrokerProcess : IAsyncDisposable
+public sealed partial class BrokerProcess : IAsyncDisposable
 {
     private readonly ChildProcess _process;
     private readonly string _dataDir;
@@ -33,35 +33,42 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
         StartInAsync(Directory.CreateTempSubdirectory("samsa-it-proc-").FullName, ownsDataDir: true, extraFlags);
 
     /// <summary>
-    /// Starts a broker on <paramref name="dataDir"/> (a restart after <see cref="Kill"/> passes the dead broker's);
-    /// dispose removes the folder only when <paramref name="ownsDataDir"/>.
+    /// Starts a broker on <paramref name="dataDir"/> (a restart after <see cref="KillAsync"/> passes the dead
+    /// broker's); dispose removes the folder only when <paramref name="ownsDataDir"/>.
     /// </summary>
     public static async Task<BrokerProcess> StartInAsync(string dataDir, bool ownsDataDir, params string[] extraFlags)
     {
         string[] arguments =
         [
-            RepoPaths.SamsaDll(), "broker", "--node.id=1", "--listeners=PLAINTEXT://127.0.0.1:0",
-            $"--log.dirs={dataDir}", "--http.listeners=http://127.0.0.1:0", "--num.partitions=1", .. extraFlags,
+            RepoPaths.SamsaDll(), "broker",
+            .. NodeSettings.Defaults(nodeId: 1, dataDir).Select(kv => $"--{kv.Key}={kv.Value}"), .. extraFlags,
         ];
         ChildProcess process = ChildProcess.Start(RepoPaths.DotnetHost(), arguments, dataDir,
             new Dictionary<string, string> { ["SAMSA_LOG_LEVEL"] = "Information" });
         try
         {
             string started = await process.WaitForLineAsync(line => StartedLine().IsMatch(line),
-                TimeSpan.FromSeconds(60));
+                TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             return new BrokerProcess(process, dataDir, ownsDataDir,
                 StartedLine().Match(started).Groups["bootstrap"].Value);
         }
         catch
         {
-            await process.DisposeAsync();
-            if (ownsDataDir) DeleteQuietly(dataDir);
+            await process.DisposeAsync().ConfigureAwait(false);
+            if (ownsDataDir) TempDirectory.DeleteQuietly(dataDir);
             throw;
         }
     }
 
-    /// <summary>Kills the broker with SIGKILL, by PID, and leaves its data as the crash left it.</summary>
-    public void Kill() => _process.Kill();
+    /// <summary>
+    /// Kills the broker with SIGKILL, by PID, and returns once it has exited, so nothing of it holds its data
+    /// folder or ports any more; the data stays as the crash left it.
+    /// </summary>
+    public Task KillAsync()
+    {
+        _process.Kill();
+        return _process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+    }
 
     /// <summary>User plus system CPU time the broker has used so far (/proc/PID/stat, utime + stime).</summary>
     public TimeSpan ReadCpuTime()
@@ -99,19 +106,8 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _process.DisposeAsync();
-        if (_ownsDataDir) DeleteQuietly(_dataDir);
-    }
-
-    private static void DeleteQuietly(string dir)
-    {
-        try
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await _process.DisposeAsync().ConfigureAwait(false);
+        if (_ownsDataDir) TempDirectory.DeleteQuietly(_dataDir);
     }
 
     private static long ClockTicksPerSecond

@@ -1,17 +1,23 @@
 using System.Diagnostics;
 using System.Text;
+using Xunit;
 
-namespace Samsa.IntegrationTests.Support;
+namespace Samsa.Testing;
 
 /// <summary>
-/// A child process with its output collected line by line. Every wait has a deadline; dispose kills it (by its
-/// PID, with its descendants) if it is still running, so a failing test leaves nothing behind.
+/// A child process with its output collected line by line. Every wait has a deadline; a wait for a line ends when
+/// the line arrives, not on a poll. Dispose kills it (by its PID, with its descendants) if it is still running, so
+/// a failing test leaves nothing behind.
 /// </summary>
-internal sealed class ChildProcess : IAsyncDisposable
+public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly Lock _lock = new();
     private readonly List<string> _stdout = [];
     private readonly List<string> _stderr = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
+    private readonly TaskCompletionSource _outputEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _streamsOpen = 2;
     private readonly string _description;
 
     private ChildProcess(Process process, string description)
@@ -35,6 +41,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {
+        ArgumentNullException.ThrowIfNull(arguments);
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardInput = true,
@@ -52,8 +59,8 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
         var process = new Process { StartInfo = info };
         var child = new ChildProcess(process, $"{fileName} {string.Join(' ', info.ArgumentList)}");
-        process.OutputDataReceived += (_, e) => Collect(child._stdout, e.Data);
-        process.ErrorDataReceived += (_, e) => Collect(child._stderr, e.Data);
+        process.OutputDataReceived += (_, e) => child.Collect(child._stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => child.Collect(child._stderr, e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -70,8 +77,8 @@ internal sealed class ChildProcess : IAsyncDisposable
         ChildProcess child = Start(fileName, arguments, workingDirectory, environment);
         await using (child)
         {
-            await child.WriteInputAndCloseAsync(input ?? "");
-            await child.WaitForExitAsync(deadline);
+            await child.WriteInputAndCloseAsync(input ?? "").ConfigureAwait(false);
+            await child.WaitForExitAsync(deadline).ConfigureAwait(false);
             return new Completed(child._description, child.ExitCode, child.StandardOutput, child.StandardError);
         }
     }
@@ -87,7 +94,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     {
         try
         {
-            await _process.StandardInput.WriteAsync(input);
+            await _process.StandardInput.WriteAsync(input).ConfigureAwait(false);
             _process.StandardInput.Close();
         }
         catch (IOException) when (_process.HasExited)
@@ -103,9 +110,9 @@ internal sealed class ChildProcess : IAsyncDisposable
         timeout.CancelAfter(deadline);
         try
         {
-            await _process.WaitForExitAsync(timeout.Token);
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
         {
             Kill();
             throw new TimeoutException(
@@ -113,38 +120,47 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for an output line (stdout or stderr) that <paramref name="match"/> accepts; returns it.
+    /// <summary>
+    /// Waits for an output line (stdout or stderr) that <paramref name="match"/> accepts, one already printed or
+    /// the next to come, and returns it. Throws when the process ends its output without one, or on the deadline.
     /// </summary>
     public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan deadline)
     {
-        long start = Stopwatch.GetTimestamp();
-        while (true)
+        ArgumentNullException.ThrowIfNull(match);
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
         {
-            foreach (List<string> lines in new[] { _stdout, _stderr })
+            foreach (string line in _stdout.Concat(_stderr))
             {
-                lock (lines)
-                {
-                    foreach (string line in lines)
-                    {
-                        if (match(line)) return line;
-                    }
-                }
+                if (match(line)) return line;
             }
-            if (_process.HasExited)
-                throw new InvalidOperationException($"{_description} exited with {_process.ExitCode}\n{Describe()}");
-            if (Stopwatch.GetElapsedTime(start) > deadline)
-                throw new TimeoutException(
-                    $"{_description}: expected line not seen within {deadline.TotalSeconds:F0} s\n{Describe()}");
-            await Task.Delay(25, TestContext.Current.CancellationToken);
+            _waiters.Add((match, found));
         }
+        try
+        {
+            await Task.WhenAny(found.Task, _outputEnded.Task)
+                .WaitAsync(deadline, TestContext.Current.CancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(
+                $"{_description}: expected line not seen within {deadline.TotalSeconds:F0} s\n{Describe()}");
+        }
+        finally
+        {
+            lock (_lock) _waiters.RemoveAll(w => w.Found == found);
+        }
+        if (found.Task.IsCompleted) return await found.Task.ConfigureAwait(false);
+        await WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        throw new InvalidOperationException($"{_description} exited with {_process.ExitCode}\n{Describe()}");
     }
 
     /// <summary>The command and the tail of its output, for failure messages.</summary>
     public string Describe()
     {
-        static string Tail(List<string> lines)
+        string Tail(List<string> lines)
         {
-            lock (lines) return string.Join('\n', lines.Skip(Math.Max(0, lines.Count - 40)));
+            lock (_lock) return string.Join('\n', lines.Skip(Math.Max(0, lines.Count - 40)));
         }
         return $"$ {_description}\n--- stdout (tail) ---\n{Tail(_stdout)}\n--- stderr (tail) ---\n{Tail(_stderr)}";
     }
@@ -168,7 +184,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
-            await _process.WaitForExitAsync(timeout.Token);
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -177,14 +193,26 @@ internal sealed class ChildProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static void Collect(List<string> lines, string? line)
+    // Runs on the process's reader threads, one line at a time per stream; null marks the stream's end.
+    private void Collect(List<string> lines, string? line)
     {
-        if (line is null) return;
-        lock (lines) lines.Add(line);
+        if (line is null)
+        {
+            if (Interlocked.Decrement(ref _streamsOpen) == 0) _outputEnded.TrySetResult();
+            return;
+        }
+        lock (_lock)
+        {
+            lines.Add(line);
+            foreach ((Func<string, bool> match, TaskCompletionSource<string> found) in _waiters)
+            {
+                if (match(line)) found.TrySetResult(line);
+            }
+        }
     }
 
-    private static string Joined(List<string> lines)
+    private string Joined(List<string> lines)
     {
-        lock (lines) return string.Join('\n', lines);
+        lock (_lock) return string.Join('\n', lines);
     }
 }
