@@ -22,7 +22,7 @@ internal static class BrokerState
     /// </summary>
     public static GroupSnapshot? DescribeGroup(SamsaCluster cluster, string groupId)
     {
-        if (cluster.Node.Broker.Groups.TryGetShard(groupId, out CoordinatorShard? shard) != ErrorCode.None
+        if (cluster.Node.Broker.Groups.TryGetShard(groupId, out CoordinatorShard? shard) != GroupStatus.Ok
             || !shard!.TryGetGroup(groupId, out Group? group))
         {
             return null;
