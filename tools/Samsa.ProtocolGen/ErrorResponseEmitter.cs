@@ -8,9 +8,10 @@ namespace Samsa.ProtocolGen;
 /// exists at the version carries the error.</item>
 /// <item>A response array mirrors a request array of the same name, or the one Kafka's naming pairs with it
 /// (<see cref="CollectionPairs"/>), element for element, when its elements carry an error code (themselves or in
-/// an array they mirror) and say what they are about with an identity field the request's elements also have (a
-/// request list of names or indexes fills the response element's one identity field of that type). Each identity
-/// field that exists in both at the version is copied.</item>
+/// an array they mirror) and say what they are about: with an identity field the request's elements also have (a
+/// request list of names or indexes fills the response element's one identity field of that type), with a key
+/// array of identity fields only, or by position (<see cref="PositionalPairs"/>). Each identity field that exists
+/// in both at the version is copied.</item>
 /// <item>Where Kafka leaves a field at an "unknown" value that the definitions do not make the default, the method
 /// sets it (<see cref="UnknownValues"/>); record data is empty, not null; an error message is set only where Kafka
 /// sets one (<see cref="ApisWithErrorMessages"/>).</item>
@@ -41,11 +42,21 @@ public sealed class ErrorResponseEmitter
         ("Partitions", "ResultsByPartition"),       // AddPartitionsToTxn v0-3
     ];
 
+    /// <summary>
+    /// (request array, response array) pairs whose elements Kafka matches by position alone: one result per ACL
+    /// creation or deletion filter, with nothing in it to say which.
+    /// </summary>
+    private static readonly HashSet<(string Request, string Response)> PositionalPairs =
+    [
+        ("Creations", "Results"),                   // CreateAcls
+        ("Filters", "FilterResults"),               // DeleteAcls
+    ];
+
     /// <summary>Fields that say which topic, partition, resource, group or key an element is about.</summary>
     private static readonly HashSet<string> IdentityFields =
     [
         "Name", "Topic", "TopicName", "TopicId", "PartitionIndex", "Partition", "PartitionId", "Index",
-        "ResourceType", "ResourceName", "GroupId", "Key", "TransactionalId", "ProducerId",
+        "ResourceType", "ResourceName", "GroupId", "Key", "TransactionalId", "ProducerId", "EntityType", "EntityName",
     ];
 
     /// <summary>Names Kafka gives the same identity on the two sides (Fetch's Partition is PartitionIndex).</summary>
@@ -151,19 +162,40 @@ public sealed class ErrorResponseEmitter
             foreach (FieldSpec source in request)
             {
                 if (!source.Type.IsArray) continue;
-                bool paired = source.Name == target.Name
+                bool positional = PositionalPairs.Contains((source.Name, target.Name));
+                bool paired = positional || source.Name == target.Name
                     || (!sameName.Contains(source.Name) && CollectionPairs.Contains((source.Name, target.Name)));
                 if (!paired || source.Versions.Intersect(target.Versions).IsEmpty) continue;
                 FieldType sourceType = source.Type.Element!;
                 StructSpec? sourceElement = sourceType.IsStruct ? _request.Structs[sourceType.Name] : null;
-                bool identified = sourceElement is null
-                    ? KeyFor(sourceType, element) is not null
-                    : element.Fields.Any(f => IdentitySource(f, sourceElement) is not null);
-                if (!identified) continue;
                 List<Mirror> children = sourceElement is null ? [] : Mirrors(sourceElement.Fields, element.Fields);
-                if (!element.Fields.Any(IsErrorCode) && children.Count == 0) continue;
-                result.Add(new Mirror(target, element, source, sourceElement, children));
+                List<Mirror> keys = sourceElement is null ? [] : KeyMirrors(sourceElement.Fields, element.Fields);
+                bool identified = positional || keys.Count > 0 || (sourceElement is null
+                    ? KeyFor(sourceType, element) is not null
+                    : element.Fields.Any(f => IdentitySource(f, sourceElement) is not null));
+                if (!identified || (!element.Fields.Any(IsErrorCode) && children.Count == 0)) continue;
+                result.Add(new Mirror(target, element, source, sourceElement, [.. keys, .. children]));
             }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Arrays of the same name whose response elements hold identity fields only: a key made of parts, such as a
+    /// client quota's entity, copied whole so the element it belongs to says what it is about.
+    /// </summary>
+    private List<Mirror> KeyMirrors(List<FieldSpec> request, List<FieldSpec> response)
+    {
+        var result = new List<Mirror>();
+        foreach (FieldSpec target in response)
+        {
+            if (!target.Type.IsArray || !target.Type.Element!.IsStruct) continue;
+            StructSpec element = _response.Structs[target.Type.Element.Name];
+            FieldSpec? source = request.Find(f => f.Name == target.Name && f.Type.IsArray && f.Type.Element!.IsStruct);
+            if (source is null || !element.Fields.TrueForAll(f => IdentityFields.Contains(f.Name))) continue;
+            StructSpec sourceElement = _request.Structs[source.Type.Element!.Name];
+            if (element.Fields.Exists(f => IdentitySource(f, sourceElement) is not null))
+                result.Add(new Mirror(target, element, source, sourceElement, []));
         }
         return result;
     }

@@ -128,6 +128,20 @@ public sealed partial class AlterClientQuotasRequest : IEquatable<AlterClientQuo
     public global::Samsa.Protocol.Messages.AlterClientQuotasResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
     {
         var response = new global::Samsa.Protocol.Messages.AlterClientQuotasResponse();
+        foreach (global::Samsa.Protocol.Messages.AlterClientQuotasRequest.EntryData item0 in Entries)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.AlterClientQuotasResponse.EntryData();
+            built0.ErrorCode = (short)error;
+            built0.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+            foreach (global::Samsa.Protocol.Messages.AlterClientQuotasRequest.EntityData item1 in item0.Entity)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.AlterClientQuotasResponse.EntityData();
+                built1.EntityType = item1.EntityType;
+                built1.EntityName = item1.EntityName;
+                built0.Entity.Add(built1);
+            }
+            response.Entries.Add(built0);
+        }
         OnErrorResponse(this, response, version, error);
         return response;
     }

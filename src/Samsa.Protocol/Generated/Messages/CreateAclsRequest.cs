@@ -120,6 +120,13 @@ public sealed partial class CreateAclsRequest : IEquatable<CreateAclsRequest>, I
     public global::Samsa.Protocol.Messages.CreateAclsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
     {
         var response = new global::Samsa.Protocol.Messages.CreateAclsResponse();
+        foreach (global::Samsa.Protocol.Messages.CreateAclsRequest.AclCreation item0 in Creations)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.CreateAclsResponse.AclCreationResult();
+            built0.ErrorCode = (short)error;
+            built0.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+            response.Results.Add(built0);
+        }
         OnErrorResponse(this, response, version, error);
         return response;
     }

@@ -120,6 +120,13 @@ public sealed partial class DeleteAclsRequest : IEquatable<DeleteAclsRequest>, I
     public global::Samsa.Protocol.Messages.DeleteAclsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
     {
         var response = new global::Samsa.Protocol.Messages.DeleteAclsResponse();
+        foreach (global::Samsa.Protocol.Messages.DeleteAclsRequest.DeleteAclsFilter item0 in Filters)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.DeleteAclsResponse.DeleteAclsFilterResult();
+            built0.ErrorCode = (short)error;
+            built0.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+            response.FilterResults.Add(built0);
+        }
         OnErrorResponse(this, response, version, error);
         return response;
     }
