@@ -21,7 +21,7 @@ namespace Samsa.ProtocolGen;
 /// </summary>
 public sealed class ErrorResponseEmitter
 {
-    /// <summary>(request array, response array) pairs Kafka names differently, from its getErrorResponse methods.</summary>
+    /// <summary>(request array, response array) pairs that Kafka's getErrorResponse methods name differently.</summary>
     private static readonly HashSet<(string Request, string Response)> CollectionPairs =
     [
         ("TopicData", "Responses"),                 // Produce
@@ -44,12 +44,13 @@ public sealed class ErrorResponseEmitter
 
     /// <summary>
     /// (request array, response array) pairs whose elements Kafka matches by position alone: one result per ACL
-    /// creation or deletion filter, with nothing in it to say which.
+    /// creation or deletion filter, or per user described, with nothing in it to say which.
     /// </summary>
     private static readonly HashSet<(string Request, string Response)> PositionalPairs =
     [
         ("Creations", "Results"),                   // CreateAcls
         ("Filters", "FilterResults"),               // DeleteAcls
+        ("Users", "Results"),                       // DescribeUserScramCredentials
     ];
 
     /// <summary>Fields that say which topic, partition, resource, group or key an element is about.</summary>
@@ -114,8 +115,8 @@ public sealed class ErrorResponseEmitter
     }
 
     /// <summary>One response array filled from one request array, with the arrays its elements fill in turn.</summary>
-    private sealed record Mirror(FieldSpec Target, StructSpec TargetElement, FieldSpec Source, StructSpec? SourceElement,
-        List<Mirror> Children);
+    private sealed record Mirror(FieldSpec Target, StructSpec TargetElement, FieldSpec Source,
+        StructSpec? SourceElement, List<Mirror> Children);
 
     public void Emit(CodeWriter w)
     {
@@ -132,16 +133,19 @@ public sealed class ErrorResponseEmitter
         w.Line("return response;");
         w.Close();
         w.Line();
-        w.Line("global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(short version,");
-        w.Line("    global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);");
+        w.Line("global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(");
+        w.Line("    short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);");
         w.Line();
-        w.Summary("Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.");
+        w.Summary("Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts "
+            + "the response.");
         w.Line($"static partial void OnErrorResponse({_request.Name} request, {response} response, short version,");
         w.Line("    global::Samsa.Protocol.ErrorCode error);");
     }
 
     private string ResponseType(string typeName) =>
-        typeName == _response.Name ? $"global::{_namespace}.{typeName}" : $"global::{_namespace}.{_response.Name}.{typeName}";
+        typeName == _response.Name
+            ? $"global::{_namespace}.{typeName}"
+            : $"global::{_namespace}.{_response.Name}.{typeName}";
 
     private string RequestType(StructSpec s) => $"global::{_namespace}.{_request.Name}.{s.TypeName}";
 
@@ -218,14 +222,15 @@ public sealed class ErrorResponseEmitter
         return null;
     }
 
-    /// <summary>The one identity field of <paramref name="element"/> a list of <paramref name="type"/> values fills.</summary>
+    /// <summary>The one identity field of <paramref name="element"/> a list of <paramref name="type"/> fills.</summary>
     private FieldSpec? KeyFor(FieldType type, StructSpec element)
     {
         var keys = element.Fields.Where(f => IdentityFields.Contains(f.Name) && f.Type.Name == type.Name).ToList();
         if (keys.Count > 1)
         {
+            string candidates = string.Join(", ", keys.Select(k => k.Name));
             throw new InvalidDataException(
-                $"{_response.SourceFile}: a list of {type.Name} could fill any of {string.Join(", ", keys.Select(k => k.Name))}");
+                $"{_response.SourceFile}: a list of {type.Name} could fill any of {candidates}");
         }
         return keys.Count == 1 ? keys[0] : null;
     }
@@ -284,7 +289,8 @@ public sealed class ErrorResponseEmitter
                 {
                     value += " ?? \"\"";   // Kafka answers "" where the response cannot carry a null name
                 }
-                Assign(w, MessageEmitter.Cond(from.Versions.Intersect(f.Versions), versions), $"{built}.{f.Name} = {value};");
+                string both = MessageEmitter.Cond(from.Versions.Intersect(f.Versions), versions);
+                Assign(w, both, $"{built}.{f.Name} = {value};");
             }
         }
         EmitFill(w, built, m.TargetElement.Fields, versions);
@@ -303,7 +309,7 @@ public sealed class ErrorResponseEmitter
         w.Line(cond == "true" ? statement : $"if ({cond}) {statement}");
     }
 
-    /// <summary>Whether <paramref name="f"/> may be null at every version of <paramref name="within"/> it exists in.</summary>
+    /// <summary>Whether <paramref name="f"/> may be null at each version of <paramref name="within"/> it has.</summary>
     private static bool NullableThroughout(FieldSpec f, Versions within)
     {
         Versions present = f.Versions.Intersect(within);

@@ -106,12 +106,22 @@ public sealed partial class DescribeUserScramCredentialsRequest : IEquatable<Des
         var response = new global::Samsa.Protocol.Messages.DescribeUserScramCredentialsResponse();
         response.ErrorCode = (short)error;
         response.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+        if (Users is not null)
+        {
+            foreach (global::Samsa.Protocol.Messages.DescribeUserScramCredentialsRequest.UserName item0 in Users)
+            {
+                var built0 = new global::Samsa.Protocol.Messages.DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult();
+                built0.ErrorCode = (short)error;
+                built0.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+                response.Results.Add(built0);
+            }
+        }
         OnErrorResponse(this, response, version, error);
         return response;
     }
 
-    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(short version,
-        global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
 
     /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
     static partial void OnErrorResponse(DescribeUserScramCredentialsRequest request, global::Samsa.Protocol.Messages.DescribeUserScramCredentialsResponse response, short version,

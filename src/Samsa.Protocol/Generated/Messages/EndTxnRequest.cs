@@ -125,8 +125,8 @@ public sealed partial class EndTxnRequest : IEquatable<EndTxnRequest>, IKafkaMes
         return response;
     }
 
-    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(short version,
-        global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
 
     /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
     static partial void OnErrorResponse(EndTxnRequest request, global::Samsa.Protocol.Messages.EndTxnResponse response, short version,

@@ -144,8 +144,8 @@ public sealed partial class InitProducerIdRequest : IEquatable<InitProducerIdReq
         return response;
     }
 
-    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(short version,
-        global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
 
     /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
     static partial void OnErrorResponse(InitProducerIdRequest request, global::Samsa.Protocol.Messages.InitProducerIdResponse response, short version,

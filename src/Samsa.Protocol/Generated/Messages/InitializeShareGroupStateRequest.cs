@@ -134,8 +134,8 @@ public sealed partial class InitializeShareGroupStateRequest : IEquatable<Initia
         return response;
     }
 
-    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(short version,
-        global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
 
     /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
     static partial void OnErrorResponse(InitializeShareGroupStateRequest request, global::Samsa.Protocol.Messages.InitializeShareGroupStateResponse response, short version,

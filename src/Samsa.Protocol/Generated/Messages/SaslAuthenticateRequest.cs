@@ -105,8 +105,8 @@ public sealed partial class SaslAuthenticateRequest : IEquatable<SaslAuthenticat
         return response;
     }
 
-    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(short version,
-        global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
 
     /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
     static partial void OnErrorResponse(SaslAuthenticateRequest request, global::Samsa.Protocol.Messages.SaslAuthenticateResponse response, short version,
