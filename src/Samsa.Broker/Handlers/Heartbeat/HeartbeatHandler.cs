@@ -23,7 +23,4 @@ internal sealed class HeartbeatHandler(GroupCoordinator groups) : ApiHandler<Hea
         if (status != ErrorCode.None) return status;
         lock (group!.Lock) return group.Heartbeat(request);
     }
-
-    protected override HeartbeatResponse ErrorResponse(RequestContext context, HeartbeatRequest request, ErrorCode error) =>
-        new() { ErrorCode = (short)error };
 }

@@ -61,7 +61,4 @@ internal sealed class JoinGroupHandler(GroupCoordinator groups) : ApiHandler<Joi
 
     private static ValueTask<JoinGroupResponse?> Error(ErrorCode error, JoinGroupRequest request, short version) =>
         ValueTask.FromResult<JoinGroupResponse?>(ClassicGroup.JoinError(error, request.MemberId, version));
-
-    protected override JoinGroupResponse ErrorResponse(RequestContext context, JoinGroupRequest request, ErrorCode error) =>
-        ClassicGroup.JoinError(error, request.MemberId, context.ApiVersion);
 }

@@ -26,7 +26,4 @@ internal sealed class OffsetDeleteHandler(GroupCoordinator groups) : ApiHandler<
 
     private static async ValueTask<OffsetDeleteResponse?> AwaitAsync(ValueTask<OffsetDeleteResponse> pending) =>
         await pending.ConfigureAwait(false);
-
-    protected override OffsetDeleteResponse ErrorResponse(RequestContext context, OffsetDeleteRequest request,
-        ErrorCode error) => new() { ErrorCode = (short)error };
 }

@@ -28,7 +28,4 @@ internal sealed class SyncGroupHandler(GroupCoordinator groups) : ApiHandler<Syn
 
     private static ValueTask<SyncGroupResponse?> Error(ErrorCode error) =>
         ValueTask.FromResult<SyncGroupResponse?>(new SyncGroupResponse { ErrorCode = (short)error });
-
-    protected override SyncGroupResponse ErrorResponse(RequestContext context, SyncGroupRequest request, ErrorCode error) =>
-        new() { ErrorCode = (short)error };
 }
