@@ -45,15 +45,18 @@ public static class Generator
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         IReadOnlyList<MessageSpec> messages = ReadAll(messagesFolder);
+        Dictionary<short, MessageSpec> responses = messages.Where(m => m.Type == "response").ToDictionary(m => m.ApiKey!.Value);
         foreach (MessageSpec spec in messages)
-            files[$"Messages/{spec.Name}.cs"] = new MessageEmitter(spec, MessagesNamespace).Emit();
+        {
+            MessageSpec? response = spec.Type == "request" ? responses[spec.ApiKey!.Value] : null;
+            files[$"Messages/{spec.Name}.cs"] = new MessageEmitter(spec, MessagesNamespace, response).Emit();
+        }
         if (Directory.Exists(recordsFolder))
         {
             foreach (MessageSpec spec in ReadAll(recordsFolder))
                 files[$"CoordinatorRecords/{spec.Name}.cs"] = new MessageEmitter(spec, RecordsNamespace).Emit();
         }
         List<MessageSpec> requests = messages.Where(m => m.Type == "request").OrderBy(m => m.ApiKey).ToList();
-        Dictionary<short, MessageSpec> responses = messages.Where(m => m.Type == "response").ToDictionary(m => m.ApiKey!.Value);
         files["ApiKey.cs"] = ApiKeyEmitter.EmitEnum(requests);
         files["ApiMessages.cs"] = ApiKeyEmitter.EmitTable(requests, responses);
         return files;

@@ -23,33 +23,39 @@ public sealed class MessageEmitter
     ];
 
     private readonly MessageSpec _spec;
+    private readonly MessageSpec? _response;
     private readonly string _namespace;
     private readonly CodeWriter _w = new();
     private int _local;
 
-    public MessageEmitter(MessageSpec spec, string ns)
+    /// <param name="spec">The definition to emit.</param>
+    /// <param name="ns">The namespace of the generated types.</param>
+    /// <param name="response">For a request, its response: the request then also gets its error response.</param>
+    public MessageEmitter(MessageSpec spec, string ns, MessageSpec? response = null)
     {
         _spec = spec;
         _namespace = ns;
-        AssignTypeNames();
+        _response = response;
+        AssignTypeNames(spec);
+        if (response is not null) AssignTypeNames(response);
     }
 
-    private void AssignTypeNames()
+    private static void AssignTypeNames(MessageSpec spec)
     {
-        var topMembers = new HashSet<string>(_spec.Fields.Select(f => f.Name), StringComparer.Ordinal);
-        foreach (FieldSpec f in _spec.Fields)
+        var topMembers = new HashSet<string>(spec.Fields.Select(f => f.Name), StringComparer.Ordinal);
+        foreach (FieldSpec f in spec.Fields)
         {
             if (ReservedMembers.Contains(f.Name) || ReservedTopMembers.Contains(f.Name))
-                throw new InvalidDataException($"{_spec.SourceFile}: field {f.Name} clashes with a generated member");
+                throw new InvalidDataException($"{spec.SourceFile}: field {f.Name} clashes with a generated member");
         }
-        foreach (StructSpec s in _spec.Structs.Values)
+        foreach (StructSpec s in spec.Structs.Values)
         {
             foreach (FieldSpec f in s.Fields)
             {
                 if (ReservedMembers.Contains(f.Name))
-                    throw new InvalidDataException($"{_spec.SourceFile}: field {f.Name} clashes with a generated member");
+                    throw new InvalidDataException($"{spec.SourceFile}: field {f.Name} clashes with a generated member");
             }
-            bool clashes = topMembers.Contains(s.Name) || s.Name == _spec.Name || s.Fields.Any(f => f.Name == s.Name)
+            bool clashes = topMembers.Contains(s.Name) || s.Name == spec.Name || s.Fields.Any(f => f.Name == s.Name)
                 || ReservedMembers.Contains(s.Name) || ReservedTopMembers.Contains(s.Name);
             s.TypeName = clashes ? s.Name + "Data" : s.Name;
         }
@@ -94,6 +100,7 @@ public sealed class MessageEmitter
         string iface = isTop && _spec.Type is "request" or "response" or "header" or "data"
             ? $"IEquatable<{name}>, IKafkaMessage<{name}>"
             : $"IEquatable<{name}>";
+        if (isTop && _response is not null) iface += ", IKafkaRequest";
         _w.Line($"public sealed partial class {name} : {iface}");
         _w.Open();
         if (isTop) EmitTopConstants();
@@ -107,6 +114,11 @@ public sealed class MessageEmitter
         EmitWrite(s, within);
         EmitSize(s, within);
         EmitEquality(s, name);
+        if (isTop && _response is not null)
+        {
+            _w.Line();
+            new ErrorResponseEmitter(_spec, _response, _namespace).Emit(_w);
+        }
         if (isTop)
         {
             foreach (StructSpec nested in _spec.Structs.Values.OrderBy(x => x.TypeName, StringComparer.Ordinal))
@@ -229,7 +241,7 @@ public sealed class MessageEmitter
     // ---- version conditions ------------------------------------------------------------------------------------
 
     /// <summary>A C# condition on <c>version</c> that holds exactly for <paramref name="v"/> within <paramref name="within"/>.</summary>
-    private static string Cond(Versions v, Versions within)
+    internal static string Cond(Versions v, Versions within)
     {
         Versions inter = v.Intersect(within);
         if (inter.IsEmpty) return "false";

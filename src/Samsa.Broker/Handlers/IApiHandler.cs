@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Samsa.Protocol;
 using Samsa.Protocol.Primitives;
 
@@ -19,7 +20,7 @@ internal interface IApiHandler
 
 /// <summary>A handler typed by its request and response messages.</summary>
 internal abstract class ApiHandler<TRequest, TResponse> : IApiHandler
-    where TRequest : IKafkaMessage<TRequest>
+    where TRequest : IKafkaMessage<TRequest>, IKafkaRequest
     where TResponse : class, IKafkaMessage
 {
     public ValueTask<IKafkaMessage?> HandleAsync(RequestContext context, ref KafkaReader body,
@@ -44,8 +45,15 @@ internal abstract class ApiHandler<TRequest, TResponse> : IApiHandler
     /// </summary>
     protected virtual IKafkaMessage? Reply(TRequest request, TResponse? response) => response;
 
-    /// <summary>The response Kafka gives when the whole request fails with <paramref name="error"/>.</summary>
-    protected abstract TResponse ErrorResponse(RequestContext context, TRequest request, ErrorCode error);
+    /// <summary>
+    /// The response Kafka gives when the whole request fails with <paramref name="error"/>: the one generated from
+    /// the definitions (<see cref="IKafkaRequest.ErrorResponse"/>). A handler overrides it only when it answers with
+    /// something other than the generated response, or when the answer needs the broker's state.
+    /// </summary>
+    protected virtual TResponse ErrorResponse(RequestContext context, TRequest request, ErrorCode error) =>
+        request.ErrorResponse(context.ApiVersion, error) as TResponse
+        ?? throw new UnreachableException(
+            $"{GetType().Name} answers with {typeof(TResponse).Name}, so it must override ErrorResponse");
 
     private async ValueTask<IKafkaMessage?> AwaitAsync(TRequest request, ValueTask<TResponse?> pending) =>
         Reply(request, await pending.ConfigureAwait(false));

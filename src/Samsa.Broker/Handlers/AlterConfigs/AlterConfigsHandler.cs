@@ -72,21 +72,4 @@ internal sealed class AlterConfigsHandler(BrokerOptions options, MetadataControl
                 return false;
         }
     }
-
-    protected override AlterConfigsResponse ErrorResponse(RequestContext context, AlterConfigsRequest request,
-        ErrorCode error)
-    {
-        var response = new AlterConfigsResponse();
-        foreach (AlterConfigsRequest.AlterConfigsResource resource in request.Resources)
-        {
-            response.Responses.Add(new ResourceResponse
-            {
-                ErrorCode = (short)error,
-                ErrorMessage = error.Message(),
-                ResourceType = resource.ResourceType,
-                ResourceName = resource.ResourceName,
-            });
-        }
-        return response;
-    }
 }

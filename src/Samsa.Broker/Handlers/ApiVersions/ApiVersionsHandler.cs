@@ -19,6 +19,8 @@ internal sealed class ApiVersionsHandler(ApiVersionTable versions) : ApiHandler<
         return ValueTask.FromResult<ApiVersionsResponse?>(response);
     }
 
+    // Unlike the generated answer, the error still lists the served versions, which only the broker knows, so that
+    // a client can pick one; RequestDispatcher answers an unknown ApiVersions version the same way (KIP-511).
     protected override ApiVersionsResponse ErrorResponse(RequestContext context, ApiVersionsRequest request,
         ErrorCode error)
     {

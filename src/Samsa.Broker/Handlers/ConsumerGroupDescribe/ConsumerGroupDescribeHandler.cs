@@ -95,12 +95,4 @@ internal sealed class ConsumerGroupDescribeHandler(GroupCoordinator groups, Meta
 
     private static ConsumerGroupDescribeResponse.DescribedGroup Failed(string groupId, ErrorCode error, string? message) =>
         new() { GroupId = groupId, ErrorCode = (short)error, ErrorMessage = message, GroupState = "", AssignorName = "" };
-
-    protected override ConsumerGroupDescribeResponse ErrorResponse(RequestContext context,
-        ConsumerGroupDescribeRequest request, ErrorCode error)
-    {
-        var response = new ConsumerGroupDescribeResponse();
-        foreach (string groupId in request.GroupIds) response.Groups.Add(Failed(groupId, error, null));
-        return response;
-    }
 }

@@ -65,6 +65,4 @@ internal sealed class ConsumerGroupHeartbeatHandler(GroupCoordinator groups, Met
         ErrorCode = (short)error, ErrorMessage = message,
     };
 
-    protected override ConsumerGroupHeartbeatResponse ErrorResponse(RequestContext context,
-        ConsumerGroupHeartbeatRequest request, ErrorCode error) => new() { ErrorCode = (short)error };
 }

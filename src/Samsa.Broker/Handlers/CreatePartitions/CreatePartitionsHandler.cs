@@ -45,18 +45,4 @@ internal sealed class CreatePartitionsHandler(MetadataController controller)
         }
         return response;
     }
-
-    protected override CreatePartitionsResponse ErrorResponse(RequestContext context, CreatePartitionsRequest request,
-        ErrorCode error)
-    {
-        var response = new CreatePartitionsResponse();
-        foreach (CreatePartitionsRequest.CreatePartitionsTopic topic in request.Topics)
-        {
-            response.Results.Add(new TopicResult
-            {
-                Name = topic.Name, ErrorCode = (short)error, ErrorMessage = error.Message(),
-            });
-        }
-        return response;
-    }
 }

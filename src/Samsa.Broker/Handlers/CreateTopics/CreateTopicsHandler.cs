@@ -84,18 +84,4 @@ internal sealed class CreateTopicsHandler(BrokerOptions options, MetadataLoader 
         }
         return configs;
     }
-
-    protected override CreateTopicsResponse ErrorResponse(RequestContext context, CreateTopicsRequest request,
-        ErrorCode error)
-    {
-        var response = new CreateTopicsResponse();
-        foreach (CreateTopicsRequest.CreatableTopic topic in request.Topics)
-        {
-            response.Topics.Add(new TopicResult
-            {
-                Name = topic.Name, ErrorCode = (short)error, ErrorMessage = error.Message(),
-            });
-        }
-        return response;
-    }
 }

@@ -29,13 +29,4 @@ internal sealed class DeleteGroupsHandler(GroupCoordinator groups) : ApiHandler<
         }
         return response;
     }
-
-    protected override DeleteGroupsResponse ErrorResponse(RequestContext context, DeleteGroupsRequest request,
-        ErrorCode error)
-    {
-        var response = new DeleteGroupsResponse();
-        foreach (string groupId in request.GroupsNames)
-            response.Results.Add(new DeleteGroupsResponse.DeletableGroupResult { GroupId = groupId, ErrorCode = (short)error });
-        return response;
-    }
 }

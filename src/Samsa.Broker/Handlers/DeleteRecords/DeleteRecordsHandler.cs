@@ -65,23 +65,4 @@ internal sealed class DeleteRecordsHandler(ReplicaManager replicas, MetadataLoad
         result.LowWatermark = partition.Log.LogStartOffset;
         return ErrorCode.None;
     }
-
-    protected override DeleteRecordsResponse ErrorResponse(RequestContext context, DeleteRecordsRequest request,
-        ErrorCode error)
-    {
-        var response = new DeleteRecordsResponse();
-        foreach (DeleteRecordsRequest.DeleteRecordsTopic topic in request.Topics)
-        {
-            var topicResult = new DeleteRecordsResponse.DeleteRecordsTopicResult { Name = topic.Name };
-            foreach (DeleteRecordsRequest.DeleteRecordsPartition p in topic.Partitions)
-            {
-                topicResult.Partitions.Add(new PartitionResult
-                {
-                    PartitionIndex = p.PartitionIndex, LowWatermark = -1, ErrorCode = (short)error,
-                });
-            }
-            response.Topics.Add(topicResult);
-        }
-        return response;
-    }
 }

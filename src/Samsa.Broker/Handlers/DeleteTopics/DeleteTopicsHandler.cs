@@ -55,18 +55,4 @@ internal sealed class DeleteTopicsHandler(MetadataController controller)
         }
         return topics;
     }
-
-    protected override DeleteTopicsResponse ErrorResponse(RequestContext context, DeleteTopicsRequest request,
-        ErrorCode error)
-    {
-        var response = new DeleteTopicsResponse();
-        foreach (TopicToDelete topic in Requested(context.ApiVersion, request))
-        {
-            response.Responses.Add(new TopicResult
-            {
-                Name = topic.Name, TopicId = topic.TopicId, ErrorCode = (short)error, ErrorMessage = error.Message(),
-            });
-        }
-        return response;
-    }
 }

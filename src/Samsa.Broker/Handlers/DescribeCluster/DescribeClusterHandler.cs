@@ -54,7 +54,4 @@ internal sealed class DescribeClusterHandler(BrokerOptions options, MetadataLoad
         }
         return ValueTask.FromResult<DescribeClusterResponse?>(response);
     }
-
-    protected override DescribeClusterResponse ErrorResponse(RequestContext context, DescribeClusterRequest request,
-        ErrorCode error) => new() { ErrorCode = (short)error, ErrorMessage = error.Message() };
 }

@@ -112,21 +112,4 @@ internal sealed class DescribeConfigsHandler(BrokerOptions options, MetadataLoad
         }
         return result;
     }
-
-    protected override DescribeConfigsResponse ErrorResponse(RequestContext context, DescribeConfigsRequest request,
-        ErrorCode error)
-    {
-        var response = new DescribeConfigsResponse();
-        foreach (DescribeConfigsRequest.DescribeConfigsResource resource in request.Resources)
-        {
-            response.Results.Add(new ResourceResult
-            {
-                ErrorCode = (short)error,
-                ErrorMessage = error.Message(),
-                ResourceType = resource.ResourceType,
-                ResourceName = resource.ResourceName,
-            });
-        }
-        return response;
-    }
 }

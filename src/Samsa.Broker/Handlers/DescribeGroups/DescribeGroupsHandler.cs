@@ -34,12 +34,4 @@ internal sealed class DescribeGroupsHandler(GroupCoordinator groups)
     {
         GroupId = groupId, ErrorCode = (short)error, GroupState = "", ProtocolType = "", ProtocolData = "",
     };
-
-    protected override DescribeGroupsResponse ErrorResponse(RequestContext context, DescribeGroupsRequest request,
-        ErrorCode error)
-    {
-        var response = new DescribeGroupsResponse();
-        foreach (string groupId in request.Groups) response.Groups.Add(Failed(groupId, error));
-        return response;
-    }
 }

@@ -88,7 +88,4 @@ internal sealed class DescribeLogDirsHandler(LogManager logs, ReplicaManager rep
             return (-1, -1);
         }
     }
-
-    protected override DescribeLogDirsResponse ErrorResponse(RequestContext context, DescribeLogDirsRequest request,
-        ErrorCode error) => new() { ErrorCode = (short)error };
 }

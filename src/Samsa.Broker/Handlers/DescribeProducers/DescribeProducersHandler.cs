@@ -52,23 +52,4 @@ internal sealed class DescribeProducersHandler(ReplicaManager replicas, Metadata
         }
         return ValueTask.FromResult<DescribeProducersResponse?>(response);
     }
-
-    protected override DescribeProducersResponse ErrorResponse(RequestContext context,
-        DescribeProducersRequest request, ErrorCode error)
-    {
-        var response = new DescribeProducersResponse();
-        foreach (DescribeProducersRequest.TopicRequest topic in request.Topics)
-        {
-            var topicResponse = new DescribeProducersResponse.TopicResponse { Name = topic.Name };
-            foreach (int index in topic.PartitionIndexes)
-            {
-                topicResponse.Partitions.Add(new PartitionResponse
-                {
-                    PartitionIndex = index, ErrorCode = (short)error, ErrorMessage = error.Message(),
-                });
-            }
-            response.Topics.Add(topicResponse);
-        }
-        return response;
-    }
 }

@@ -51,7 +51,10 @@ internal sealed class DescribeTopicPartitionsHandler(MetadataLoader metadata)
         }
         // The cursor's topic must be among those named, and its partition valid.
         if (cursor is not null && (cursor.PartitionIndex < 0 || (!all && !names.Contains(cursor.TopicName))))
-            return ValueTask.FromResult<DescribeTopicPartitionsResponse?>(Build(request, ErrorCode.InvalidRequest));
+        {
+            return ValueTask.FromResult<DescribeTopicPartitionsResponse?>(
+                request.ErrorResponse(context.ApiVersion, ErrorCode.InvalidRequest));
+        }
 
         var response = new DescribeTopicPartitionsResponse();
         int remaining = Math.Max(Math.Min(MaxPartitionsPerResponse, request.ResponsePartitionLimit), 1);
@@ -125,15 +128,4 @@ internal sealed class DescribeTopicPartitionsHandler(MetadataLoader metadata)
         IsInternal = name.StartsWith("__", StringComparison.Ordinal),
         TopicAuthorizedOperations = AuthorizedOperations.Topic,
     };
-
-    protected override DescribeTopicPartitionsResponse ErrorResponse(RequestContext context,
-        DescribeTopicPartitionsRequest request, ErrorCode error) => Build(request, error);
-
-    private static DescribeTopicPartitionsResponse Build(DescribeTopicPartitionsRequest request, ErrorCode error)
-    {
-        var response = new DescribeTopicPartitionsResponse();
-        foreach (DescribeTopicPartitionsRequest.TopicRequest topic in request.Topics)
-            response.Topics.Add(new TopicResult { Name = topic.Name, ErrorCode = (short)error });
-        return response;
-    }
 }

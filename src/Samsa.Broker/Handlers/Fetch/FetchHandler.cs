@@ -92,22 +92,7 @@ internal sealed class FetchHandler(ReplicaManager replicas, MetadataLoader metad
         return lease;
     }
 
-    protected override FetchResponseLease ErrorResponse(RequestContext context, FetchRequest request, ErrorCode error)
-    {
-        var lease = TopLevelError(error);
-        foreach (FetchRequest.FetchTopic topic in request.Topics)
-        {
-            var topicResponse = new FetchResponse.FetchableTopicResponse { Topic = topic.Topic, TopicId = topic.TopicId };
-            foreach (FetchRequest.FetchPartition partition in topic.Partitions)
-            {
-                topicResponse.Partitions.Add(new FetchResponse.PartitionData
-                {
-                    PartitionIndex = partition.Partition, ErrorCode = (short)error, HighWatermark = -1,
-                    Records = System.Buffers.ReadOnlySequence<byte>.Empty,
-                });
-            }
-            lease.Response.Responses.Add(topicResponse);
-        }
-        return lease;
-    }
+    // The generated answer, in the lease the connection disposes.
+    protected override FetchResponseLease ErrorResponse(RequestContext context, FetchRequest request, ErrorCode error) =>
+        new(request.ErrorResponse(context.ApiVersion, error));
 }

@@ -21,7 +21,15 @@ internal sealed class FetchResponseLease : IKafkaMessage, IDisposable
     private byte[]? _last;
     private int _lastUsed;
 
-    public FetchResponse Response { get; } = new();
+    public FetchResponseLease()
+        : this(new FetchResponse())
+    {
+    }
+
+    /// <summary>A lease over a response that holds no rented buffers yet, such as a generated error response.</summary>
+    public FetchResponseLease(FetchResponse response) => Response = response;
+
+    public FetchResponse Response { get; }
 
     /// <summary>Bytes of records the response carries.</summary>
     public long RecordBytes { get; private set; }

@@ -58,25 +58,4 @@ internal sealed class FindCoordinatorHandler(GroupCoordinator groups, MetadataLo
         }
         return (ErrorCode.None, nodeId, endpoint.Host, endpoint.Port);
     }
-
-    protected override FindCoordinatorResponse ErrorResponse(RequestContext context, FindCoordinatorRequest request,
-        ErrorCode error)
-    {
-        var response = new FindCoordinatorResponse();
-        if (context.ApiVersion < 4)
-        {
-            response.ErrorCode = (short)error;
-            response.NodeId = -1;
-            response.Port = -1;
-            return response;
-        }
-        foreach (string key in request.CoordinatorKeys)
-        {
-            response.Coordinators.Add(new FindCoordinatorResponse.Coordinator
-            {
-                Key = key, NodeId = -1, Port = -1, ErrorCode = (short)error, ErrorMessage = null,
-            });
-        }
-        return response;
-    }
 }

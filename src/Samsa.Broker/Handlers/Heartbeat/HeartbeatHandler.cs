@@ -24,7 +24,4 @@ internal sealed class HeartbeatHandler(GroupCoordinator groups) : ApiHandler<Hea
         if (status != GroupStatus.Ok) return status;
         lock (group!.Lock) return group.Heartbeat(request);
     }
-
-    protected override HeartbeatResponse ErrorResponse(RequestContext context, HeartbeatRequest request, ErrorCode error) =>
-        new() { ErrorCode = (short)error };
 }

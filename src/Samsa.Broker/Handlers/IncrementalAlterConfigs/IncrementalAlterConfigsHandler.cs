@@ -55,21 +55,4 @@ internal sealed class IncrementalAlterConfigsHandler(BrokerOptions options, Meta
         }
         return response;
     }
-
-    protected override IncrementalAlterConfigsResponse ErrorResponse(RequestContext context,
-        IncrementalAlterConfigsRequest request, ErrorCode error)
-    {
-        var response = new IncrementalAlterConfigsResponse();
-        foreach (IncrementalAlterConfigsRequest.AlterConfigsResource resource in request.Resources)
-        {
-            response.Responses.Add(new ResourceResponse
-            {
-                ErrorCode = (short)error,
-                ErrorMessage = error.Message(),
-                ResourceType = resource.ResourceType,
-                ResourceName = resource.ResourceName,
-            });
-        }
-        return response;
-    }
 }

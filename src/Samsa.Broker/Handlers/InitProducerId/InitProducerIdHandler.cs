@@ -43,7 +43,4 @@ internal sealed class InitProducerIdHandler(ProducerIdManager producerIds, Metad
             return new InitProducerIdResponse { ErrorCode = (short)ErrorCode.CoordinatorLoadInProgress };
         return new InitProducerIdResponse { ProducerId = producerId, ProducerEpoch = 0 };
     }
-
-    protected override InitProducerIdResponse ErrorResponse(RequestContext context, InitProducerIdRequest request,
-        ErrorCode error) => new() { ErrorCode = (short)error };
 }

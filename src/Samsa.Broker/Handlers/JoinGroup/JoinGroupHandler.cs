@@ -75,7 +75,4 @@ internal sealed class JoinGroupHandler(GroupCoordinator groups) : ApiHandler<Joi
         ProtocolName = version >= 7 ? null : "",
         MemberId = memberId,
     };
-
-    protected override JoinGroupResponse ErrorResponse(RequestContext context, JoinGroupRequest request, ErrorCode error) =>
-        JoinError(error, request.MemberId, context.ApiVersion);
 }

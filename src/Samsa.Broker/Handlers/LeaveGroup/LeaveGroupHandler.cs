@@ -42,7 +42,4 @@ internal sealed class LeaveGroupHandler(GroupCoordinator groups) : ApiHandler<Le
         }
         return ValueTask.FromResult<LeaveGroupResponse?>(response);
     }
-
-    protected override LeaveGroupResponse ErrorResponse(RequestContext context, LeaveGroupRequest request, ErrorCode error) =>
-        new() { ErrorCode = (short)error };
 }

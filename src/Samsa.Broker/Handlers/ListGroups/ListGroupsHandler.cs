@@ -38,7 +38,4 @@ internal sealed class ListGroupsHandler(GroupCoordinator groups) : ApiHandler<Li
         response.Groups.Sort(static (a, b) => string.CompareOrdinal(a.GroupId, b.GroupId));
         return ValueTask.FromResult<ListGroupsResponse?>(response);
     }
-
-    protected override ListGroupsResponse ErrorResponse(RequestContext context, ListGroupsRequest request, ErrorCode error) =>
-        new() { ErrorCode = (short)error };
 }

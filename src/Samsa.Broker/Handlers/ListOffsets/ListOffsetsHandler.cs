@@ -82,18 +82,4 @@ internal sealed class ListOffsetsHandler(ReplicaManager replicas, MetadataLoader
                 return ErrorCode.None;
         }
     }
-
-    protected override ListOffsetsResponse ErrorResponse(RequestContext context, ListOffsetsRequest request,
-        ErrorCode error)
-    {
-        var response = new ListOffsetsResponse();
-        foreach (ListOffsetsRequest.ListOffsetsTopic topic in request.Topics)
-        {
-            var topicResponse = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = topic.Name };
-            foreach (ListOffsetsRequest.ListOffsetsPartition p in topic.Partitions)
-                topicResponse.Partitions.Add(new PartitionResponse { PartitionIndex = p.PartitionIndex, ErrorCode = (short)error, Timestamp = -1, Offset = -1 });
-            response.Topics.Add(topicResponse);
-        }
-        return response;
-    }
 }

@@ -118,13 +118,4 @@ internal sealed class MetadataHandler(BrokerOptions options, MetadataLoader meta
         }
         return result;
     }
-
-    protected override MetadataResponse ErrorResponse(RequestContext context, MetadataRequest request, ErrorCode error)
-    {
-        var response = new MetadataResponse();
-        if (request.Topics is null) return response;
-        foreach (MetadataRequest.MetadataRequestTopic topic in request.Topics)
-            response.Topics.Add(new MetadataTopic { ErrorCode = (short)error, Name = topic.Name, TopicId = topic.TopicId });
-        return response;
-    }
 }

@@ -121,23 +121,4 @@ internal sealed class OffsetCommitHandler(GroupCoordinator groups, MetadataLoade
         }
         return response;
     }
-
-    protected override OffsetCommitResponse ErrorResponse(RequestContext context, OffsetCommitRequest request,
-        ErrorCode error)
-    {
-        var response = new OffsetCommitResponse();
-        foreach (OffsetCommitRequest.OffsetCommitRequestTopic topic in request.Topics)
-        {
-            var topicResponse = new OffsetCommitResponse.OffsetCommitResponseTopic { Name = topic.Name };
-            foreach (OffsetCommitRequest.OffsetCommitRequestPartition partition in topic.Partitions)
-            {
-                topicResponse.Partitions.Add(new OffsetCommitResponse.OffsetCommitResponsePartition
-                {
-                    PartitionIndex = partition.PartitionIndex, ErrorCode = (short)error,
-                });
-            }
-            response.Topics.Add(topicResponse);
-        }
-        return response;
-    }
 }

@@ -56,7 +56,4 @@ internal sealed class OffsetDeleteHandler(GroupCoordinator groups) : ApiHandler<
         }
         return response;
     }
-
-    protected override OffsetDeleteResponse ErrorResponse(RequestContext context, OffsetDeleteRequest request,
-        ErrorCode error) => new() { ErrorCode = (short)error };
 }

@@ -90,35 +90,4 @@ internal sealed class OffsetFetchHandler(GroupCoordinator groups) : ApiHandler<O
         result = shard!.FetchOffsets(groupId, topics);
         return ErrorCode.None;
     }
-
-    protected override OffsetFetchResponse ErrorResponse(RequestContext context, OffsetFetchRequest request,
-        ErrorCode error)
-    {
-        var response = new OffsetFetchResponse();
-        short version = context.ApiVersion;
-        if (version >= 8)
-        {
-            foreach (OffsetFetchRequest.OffsetFetchRequestGroup group in request.Groups)
-                response.Groups.Add(new OffsetFetchResponse.OffsetFetchResponseGroup { GroupId = group.GroupId, ErrorCode = (short)error });
-            return response;
-        }
-        if (version >= 2)
-        {
-            response.ErrorCode = (short)error;
-            return response;
-        }
-        foreach (OffsetFetchRequest.OffsetFetchRequestTopic topic in request.Topics ?? [])
-        {
-            var topicResponse = new OffsetFetchResponse.OffsetFetchResponseTopic { Name = topic.Name };
-            foreach (int partition in topic.PartitionIndexes)
-            {
-                topicResponse.Partitions.Add(new OffsetFetchResponse.OffsetFetchResponsePartition
-                {
-                    PartitionIndex = partition, CommittedOffset = -1, Metadata = "", ErrorCode = (short)error,
-                });
-            }
-            response.Topics.Add(topicResponse);
-        }
-        return response;
-    }
 }

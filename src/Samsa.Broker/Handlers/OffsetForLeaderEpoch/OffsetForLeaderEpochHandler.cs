@@ -65,18 +65,4 @@ internal sealed class OffsetForLeaderEpochHandler(ReplicaManager replicas, Metad
         result.EndOffset = end.Offset;
         return ErrorCode.None;
     }
-
-    protected override OffsetForLeaderEpochResponse ErrorResponse(RequestContext context,
-        OffsetForLeaderEpochRequest request, ErrorCode error)
-    {
-        var response = new OffsetForLeaderEpochResponse();
-        foreach (OffsetForLeaderEpochRequest.OffsetForLeaderTopic topic in request.Topics)
-        {
-            var topicResult = new OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult { Topic = topic.Topic };
-            foreach (OffsetForLeaderEpochRequest.OffsetForLeaderPartition p in topic.Partitions)
-                topicResult.Partitions.Add(new EpochEndOffset { Partition = p.Partition, ErrorCode = (short)error });
-            response.Topics.Add(topicResult);
-        }
-        return response;
-    }
 }

@@ -214,17 +214,4 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
         records.CopyTo(buffer);
         return buffer.AsMemory(0, length);
     }
-
-    protected override ProduceResponse ErrorResponse(RequestContext context, ProduceRequest request, ErrorCode error)
-    {
-        var response = new ProduceResponse();
-        foreach (ProduceRequest.TopicProduceData topic in request.TopicData)
-        {
-            var topicResponse = new ProduceResponse.TopicProduceResponse { Name = topic.Name };
-            foreach (ProduceRequest.PartitionProduceData data in topic.PartitionData)
-                topicResponse.PartitionResponses.Add(new PartitionResponse { Index = data.Index, ErrorCode = (short)error, BaseOffset = -1 });
-            response.Responses.Add(topicResponse);
-        }
-        return response;
-    }
 }

@@ -35,7 +35,4 @@ internal sealed class SyncGroupHandler(GroupCoordinator groups) : ApiHandler<Syn
         result.Status == GroupStatus.Ok
             ? result.Value!
             : new SyncGroupResponse { ErrorCode = (short)ErrorMapping.ToSyncGroupErrorCode(result.Status) };
-
-    protected override SyncGroupResponse ErrorResponse(RequestContext context, SyncGroupRequest request, ErrorCode error) =>
-        new() { ErrorCode = (short)error };
 }

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>AddOffsetsToTxnRequest, versions 0-4; flexible 3+.</summary>
-public sealed partial class AddOffsetsToTxnRequest : IEquatable<AddOffsetsToTxnRequest>, IKafkaMessage<AddOffsetsToTxnRequest>
+public sealed partial class AddOffsetsToTxnRequest : IEquatable<AddOffsetsToTxnRequest>, IKafkaMessage<AddOffsetsToTxnRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.AddOffsetsToTxn;
     public const bool LatestVersionUnstable = false;
@@ -117,4 +117,20 @@ public sealed partial class AddOffsetsToTxnRequest : IEquatable<AddOffsetsToTxnR
         hash.Add(GroupId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.AddOffsetsToTxnResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.AddOffsetsToTxnResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(AddOffsetsToTxnRequest request, global::Samsa.Protocol.Messages.AddOffsetsToTxnResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>AddPartitionsToTxnRequest, versions 0-5; flexible 3+.</summary>
-public sealed partial class AddPartitionsToTxnRequest : IEquatable<AddPartitionsToTxnRequest>, IKafkaMessage<AddPartitionsToTxnRequest>
+public sealed partial class AddPartitionsToTxnRequest : IEquatable<AddPartitionsToTxnRequest>, IKafkaMessage<AddPartitionsToTxnRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.AddPartitionsToTxn;
     public const bool LatestVersionUnstable = false;
@@ -233,6 +233,38 @@ public sealed partial class AddPartitionsToTxnRequest : IEquatable<AddPartitions
         hash.Add(V3AndBelowProducerEpoch);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.AddPartitionsToTxnResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.AddPartitionsToTxnResponse();
+        if (version >= 4) response.ErrorCode = (short)error;
+        if (version <= 3)
+        {
+            foreach (global::Samsa.Protocol.Messages.AddPartitionsToTxnRequest.AddPartitionsToTxnTopic item0 in V3AndBelowTopics)
+            {
+                var built0 = new global::Samsa.Protocol.Messages.AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult();
+                built0.Name = item0.Name;
+                foreach (int item1 in item0.Partitions)
+                {
+                    var built1 = new global::Samsa.Protocol.Messages.AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult();
+                    built1.PartitionIndex = item1;
+                    built1.PartitionErrorCode = (short)error;
+                    built0.ResultsByPartition.Add(built1);
+                }
+                response.ResultsByTopicV3AndBelow.Add(built0);
+            }
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(AddPartitionsToTxnRequest request, global::Samsa.Protocol.Messages.AddPartitionsToTxnResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>AddPartitionsToTxnTopic.</summary>
     public sealed partial class AddPartitionsToTxnTopic : IEquatable<AddPartitionsToTxnTopic>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>AddRaftVoterRequest, versions 0; flexible 0+.</summary>
-public sealed partial class AddRaftVoterRequest : IEquatable<AddRaftVoterRequest>, IKafkaMessage<AddRaftVoterRequest>
+public sealed partial class AddRaftVoterRequest : IEquatable<AddRaftVoterRequest>, IKafkaMessage<AddRaftVoterRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.AddRaftVoter;
     public const bool LatestVersionUnstable = false;
@@ -133,6 +133,23 @@ public sealed partial class AddRaftVoterRequest : IEquatable<AddRaftVoterRequest
         hash.Add(VoterDirectoryId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.AddRaftVoterResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.AddRaftVoterResponse();
+        response.ErrorCode = (short)error;
+        response.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(AddRaftVoterRequest request, global::Samsa.Protocol.Messages.AddRaftVoterResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>Listener.</summary>
     public sealed partial class Listener : IEquatable<Listener>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>AllocateProducerIdsRequest, versions 0; flexible 0+.</summary>
-public sealed partial class AllocateProducerIdsRequest : IEquatable<AllocateProducerIdsRequest>, IKafkaMessage<AllocateProducerIdsRequest>
+public sealed partial class AllocateProducerIdsRequest : IEquatable<AllocateProducerIdsRequest>, IKafkaMessage<AllocateProducerIdsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.AllocateProducerIds;
     public const bool LatestVersionUnstable = false;
@@ -81,4 +81,20 @@ public sealed partial class AllocateProducerIdsRequest : IEquatable<AllocateProd
         hash.Add(BrokerEpoch);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.AllocateProducerIdsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.AllocateProducerIdsResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(AllocateProducerIdsRequest request, global::Samsa.Protocol.Messages.AllocateProducerIdsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

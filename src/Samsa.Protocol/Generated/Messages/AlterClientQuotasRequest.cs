@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>AlterClientQuotasRequest, versions 0-1; flexible 1+.</summary>
-public sealed partial class AlterClientQuotasRequest : IEquatable<AlterClientQuotasRequest>, IKafkaMessage<AlterClientQuotasRequest>
+public sealed partial class AlterClientQuotasRequest : IEquatable<AlterClientQuotasRequest>, IKafkaMessage<AlterClientQuotasRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.AlterClientQuotas;
     public const bool LatestVersionUnstable = false;
@@ -123,6 +123,35 @@ public sealed partial class AlterClientQuotasRequest : IEquatable<AlterClientQuo
         hash.Add(ValidateOnly);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.AlterClientQuotasResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.AlterClientQuotasResponse();
+        foreach (global::Samsa.Protocol.Messages.AlterClientQuotasRequest.EntryData item0 in Entries)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.AlterClientQuotasResponse.EntryData();
+            built0.ErrorCode = (short)error;
+            built0.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+            foreach (global::Samsa.Protocol.Messages.AlterClientQuotasRequest.EntityData item1 in item0.Entity)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.AlterClientQuotasResponse.EntityData();
+                built1.EntityType = item1.EntityType;
+                built1.EntityName = item1.EntityName;
+                built0.Entity.Add(built1);
+            }
+            response.Entries.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(AlterClientQuotasRequest request, global::Samsa.Protocol.Messages.AlterClientQuotasResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>EntityData.</summary>
     public sealed partial class EntityData : IEquatable<EntityData>

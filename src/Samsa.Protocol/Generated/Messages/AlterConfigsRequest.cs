@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>AlterConfigsRequest, versions 0-2; flexible 2+.</summary>
-public sealed partial class AlterConfigsRequest : IEquatable<AlterConfigsRequest>, IKafkaMessage<AlterConfigsRequest>
+public sealed partial class AlterConfigsRequest : IEquatable<AlterConfigsRequest>, IKafkaMessage<AlterConfigsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.AlterConfigs;
     public const bool LatestVersionUnstable = false;
@@ -123,6 +123,30 @@ public sealed partial class AlterConfigsRequest : IEquatable<AlterConfigsRequest
         hash.Add(ValidateOnly);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.AlterConfigsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.AlterConfigsResponse();
+        foreach (global::Samsa.Protocol.Messages.AlterConfigsRequest.AlterConfigsResource item0 in Resources)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.AlterConfigsResponse.AlterConfigsResourceResponse();
+            built0.ResourceType = item0.ResourceType;
+            built0.ResourceName = item0.ResourceName;
+            built0.ErrorCode = (short)error;
+            built0.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+            response.Responses.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(AlterConfigsRequest request, global::Samsa.Protocol.Messages.AlterConfigsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>AlterConfigsResource.</summary>
     public sealed partial class AlterConfigsResource : IEquatable<AlterConfigsResource>

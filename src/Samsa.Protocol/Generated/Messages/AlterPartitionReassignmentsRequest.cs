@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>AlterPartitionReassignmentsRequest, versions 0; flexible 0+.</summary>
-public sealed partial class AlterPartitionReassignmentsRequest : IEquatable<AlterPartitionReassignmentsRequest>, IKafkaMessage<AlterPartitionReassignmentsRequest>
+public sealed partial class AlterPartitionReassignmentsRequest : IEquatable<AlterPartitionReassignmentsRequest>, IKafkaMessage<AlterPartitionReassignmentsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.AlterPartitionReassignments;
     public const bool LatestVersionUnstable = false;
@@ -109,6 +109,37 @@ public sealed partial class AlterPartitionReassignmentsRequest : IEquatable<Alte
         hash.Add(TimeoutMs);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.AlterPartitionReassignmentsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.AlterPartitionReassignmentsResponse();
+        response.ErrorCode = (short)error;
+        response.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+        foreach (global::Samsa.Protocol.Messages.AlterPartitionReassignmentsRequest.ReassignableTopic item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.AlterPartitionReassignmentsResponse.ReassignableTopicResponse();
+            built0.Name = item0.Name;
+            foreach (global::Samsa.Protocol.Messages.AlterPartitionReassignmentsRequest.ReassignablePartition item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.AlterPartitionReassignmentsResponse.ReassignablePartitionResponse();
+                built1.PartitionIndex = item1.PartitionIndex;
+                built1.ErrorCode = (short)error;
+                built1.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+                built0.Partitions.Add(built1);
+            }
+            response.Responses.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(AlterPartitionReassignmentsRequest request, global::Samsa.Protocol.Messages.AlterPartitionReassignmentsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>ReassignablePartition.</summary>
     public sealed partial class ReassignablePartition : IEquatable<ReassignablePartition>

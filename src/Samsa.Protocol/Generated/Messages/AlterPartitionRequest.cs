@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>AlterPartitionRequest, versions 0-3; flexible 0+.</summary>
-public sealed partial class AlterPartitionRequest : IEquatable<AlterPartitionRequest>, IKafkaMessage<AlterPartitionRequest>
+public sealed partial class AlterPartitionRequest : IEquatable<AlterPartitionRequest>, IKafkaMessage<AlterPartitionRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.AlterPartition;
     public const bool LatestVersionUnstable = false;
@@ -117,6 +117,36 @@ public sealed partial class AlterPartitionRequest : IEquatable<AlterPartitionReq
         hash.Add(BrokerEpoch);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.AlterPartitionResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.AlterPartitionResponse();
+        response.ErrorCode = (short)error;
+        foreach (global::Samsa.Protocol.Messages.AlterPartitionRequest.TopicData item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.AlterPartitionResponse.TopicData();
+            if (version <= 1) built0.TopicName = item0.TopicName;
+            if (version >= 2) built0.TopicId = item0.TopicId;
+            foreach (global::Samsa.Protocol.Messages.AlterPartitionRequest.PartitionData item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.AlterPartitionResponse.PartitionData();
+                built1.PartitionIndex = item1.PartitionIndex;
+                built1.ErrorCode = (short)error;
+                built0.Partitions.Add(built1);
+            }
+            response.Topics.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(AlterPartitionRequest request, global::Samsa.Protocol.Messages.AlterPartitionResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>BrokerState.</summary>
     public sealed partial class BrokerState : IEquatable<BrokerState>

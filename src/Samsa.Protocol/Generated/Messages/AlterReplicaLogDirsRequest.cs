@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>AlterReplicaLogDirsRequest, versions 0-2; flexible 2+.</summary>
-public sealed partial class AlterReplicaLogDirsRequest : IEquatable<AlterReplicaLogDirsRequest>, IKafkaMessage<AlterReplicaLogDirsRequest>
+public sealed partial class AlterReplicaLogDirsRequest : IEquatable<AlterReplicaLogDirsRequest>, IKafkaMessage<AlterReplicaLogDirsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.AlterReplicaLogDirs;
     public const bool LatestVersionUnstable = false;
@@ -115,6 +115,21 @@ public sealed partial class AlterReplicaLogDirsRequest : IEquatable<AlterReplica
         var hash = new HashCode();
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.AlterReplicaLogDirsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.AlterReplicaLogDirsResponse();
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(AlterReplicaLogDirsRequest request, global::Samsa.Protocol.Messages.AlterReplicaLogDirsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>AlterReplicaLogDir.</summary>
     public sealed partial class AlterReplicaLogDir : IEquatable<AlterReplicaLogDir>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>AlterUserScramCredentialsRequest, versions 0; flexible 0+.</summary>
-public sealed partial class AlterUserScramCredentialsRequest : IEquatable<AlterUserScramCredentialsRequest>, IKafkaMessage<AlterUserScramCredentialsRequest>
+public sealed partial class AlterUserScramCredentialsRequest : IEquatable<AlterUserScramCredentialsRequest>, IKafkaMessage<AlterUserScramCredentialsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.AlterUserScramCredentials;
     public const bool LatestVersionUnstable = false;
@@ -137,6 +137,21 @@ public sealed partial class AlterUserScramCredentialsRequest : IEquatable<AlterU
         var hash = new HashCode();
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.AlterUserScramCredentialsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.AlterUserScramCredentialsResponse();
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(AlterUserScramCredentialsRequest request, global::Samsa.Protocol.Messages.AlterUserScramCredentialsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>ScramCredentialDeletion.</summary>
     public sealed partial class ScramCredentialDeletion : IEquatable<ScramCredentialDeletion>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ApiVersionsRequest, versions 0-4; flexible 3+.</summary>
-public sealed partial class ApiVersionsRequest : IEquatable<ApiVersionsRequest>, IKafkaMessage<ApiVersionsRequest>
+public sealed partial class ApiVersionsRequest : IEquatable<ApiVersionsRequest>, IKafkaMessage<ApiVersionsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.ApiVersions;
     public const bool LatestVersionUnstable = false;
@@ -119,4 +119,20 @@ public sealed partial class ApiVersionsRequest : IEquatable<ApiVersionsRequest>,
         hash.Add(ClientSoftwareVersion);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ApiVersionsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ApiVersionsResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ApiVersionsRequest request, global::Samsa.Protocol.Messages.ApiVersionsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

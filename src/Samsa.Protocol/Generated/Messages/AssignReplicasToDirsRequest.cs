@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>AssignReplicasToDirsRequest, versions 0; flexible 0+.</summary>
-public sealed partial class AssignReplicasToDirsRequest : IEquatable<AssignReplicasToDirsRequest>, IKafkaMessage<AssignReplicasToDirsRequest>
+public sealed partial class AssignReplicasToDirsRequest : IEquatable<AssignReplicasToDirsRequest>, IKafkaMessage<AssignReplicasToDirsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.AssignReplicasToDirs;
     public const bool LatestVersionUnstable = false;
@@ -117,6 +117,22 @@ public sealed partial class AssignReplicasToDirsRequest : IEquatable<AssignRepli
         hash.Add(BrokerEpoch);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.AssignReplicasToDirsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.AssignReplicasToDirsResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(AssignReplicasToDirsRequest request, global::Samsa.Protocol.Messages.AssignReplicasToDirsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>DirectoryData.</summary>
     public sealed partial class DirectoryData : IEquatable<DirectoryData>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>BeginQuorumEpochRequest, versions 0-1; flexible 1+.</summary>
-public sealed partial class BeginQuorumEpochRequest : IEquatable<BeginQuorumEpochRequest>, IKafkaMessage<BeginQuorumEpochRequest>
+public sealed partial class BeginQuorumEpochRequest : IEquatable<BeginQuorumEpochRequest>, IKafkaMessage<BeginQuorumEpochRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.BeginQuorumEpoch;
     public const bool LatestVersionUnstable = false;
@@ -185,6 +185,35 @@ public sealed partial class BeginQuorumEpochRequest : IEquatable<BeginQuorumEpoc
         hash.Add(VoterId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.BeginQuorumEpochResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.BeginQuorumEpochResponse();
+        response.ErrorCode = (short)error;
+        foreach (global::Samsa.Protocol.Messages.BeginQuorumEpochRequest.TopicData item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.BeginQuorumEpochResponse.TopicData();
+            built0.TopicName = item0.TopicName;
+            foreach (global::Samsa.Protocol.Messages.BeginQuorumEpochRequest.PartitionData item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.BeginQuorumEpochResponse.PartitionData();
+                built1.PartitionIndex = item1.PartitionIndex;
+                built1.ErrorCode = (short)error;
+                built0.Partitions.Add(built1);
+            }
+            response.Topics.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(BeginQuorumEpochRequest request, global::Samsa.Protocol.Messages.BeginQuorumEpochResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>LeaderEndpoint.</summary>
     public sealed partial class LeaderEndpoint : IEquatable<LeaderEndpoint>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>BrokerHeartbeatRequest, versions 0-1; flexible 0+.</summary>
-public sealed partial class BrokerHeartbeatRequest : IEquatable<BrokerHeartbeatRequest>, IKafkaMessage<BrokerHeartbeatRequest>
+public sealed partial class BrokerHeartbeatRequest : IEquatable<BrokerHeartbeatRequest>, IKafkaMessage<BrokerHeartbeatRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.BrokerHeartbeat;
     public const bool LatestVersionUnstable = false;
@@ -170,4 +170,20 @@ public sealed partial class BrokerHeartbeatRequest : IEquatable<BrokerHeartbeatR
         hash.Add(WantShutDown);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.BrokerHeartbeatResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.BrokerHeartbeatResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(BrokerHeartbeatRequest request, global::Samsa.Protocol.Messages.BrokerHeartbeatResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

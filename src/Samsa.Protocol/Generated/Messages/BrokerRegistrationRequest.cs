@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>BrokerRegistrationRequest, versions 0-4; flexible 0+.</summary>
-public sealed partial class BrokerRegistrationRequest : IEquatable<BrokerRegistrationRequest>, IKafkaMessage<BrokerRegistrationRequest>
+public sealed partial class BrokerRegistrationRequest : IEquatable<BrokerRegistrationRequest>, IKafkaMessage<BrokerRegistrationRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.BrokerRegistration;
     public const bool LatestVersionUnstable = false;
@@ -252,6 +252,22 @@ public sealed partial class BrokerRegistrationRequest : IEquatable<BrokerRegistr
         hash.Add(PreviousBrokerEpoch);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.BrokerRegistrationResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.BrokerRegistrationResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(BrokerRegistrationRequest request, global::Samsa.Protocol.Messages.BrokerRegistrationResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>Feature.</summary>
     public sealed partial class Feature : IEquatable<Feature>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ConsumerGroupDescribeRequest, versions 0; flexible 0+.</summary>
-public sealed partial class ConsumerGroupDescribeRequest : IEquatable<ConsumerGroupDescribeRequest>, IKafkaMessage<ConsumerGroupDescribeRequest>
+public sealed partial class ConsumerGroupDescribeRequest : IEquatable<ConsumerGroupDescribeRequest>, IKafkaMessage<ConsumerGroupDescribeRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.ConsumerGroupDescribe;
     public const bool LatestVersionUnstable = false;
@@ -109,4 +109,26 @@ public sealed partial class ConsumerGroupDescribeRequest : IEquatable<ConsumerGr
         hash.Add(IncludeAuthorizedOperations);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ConsumerGroupDescribeResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ConsumerGroupDescribeResponse();
+        foreach (string item0 in GroupIds)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.ConsumerGroupDescribeResponse.DescribedGroup();
+            built0.GroupId = item0;
+            built0.ErrorCode = (short)error;
+            response.Groups.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ConsumerGroupDescribeRequest request, global::Samsa.Protocol.Messages.ConsumerGroupDescribeResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ConsumerGroupHeartbeatRequest, versions 0-1; flexible 0+.</summary>
-public sealed partial class ConsumerGroupHeartbeatRequest : IEquatable<ConsumerGroupHeartbeatRequest>, IKafkaMessage<ConsumerGroupHeartbeatRequest>
+public sealed partial class ConsumerGroupHeartbeatRequest : IEquatable<ConsumerGroupHeartbeatRequest>, IKafkaMessage<ConsumerGroupHeartbeatRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.ConsumerGroupHeartbeat;
     public const bool LatestVersionUnstable = true;
@@ -214,6 +214,22 @@ public sealed partial class ConsumerGroupHeartbeatRequest : IEquatable<ConsumerG
         hash.Add(ServerAssignor);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ConsumerGroupHeartbeatResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ConsumerGroupHeartbeatResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ConsumerGroupHeartbeatRequest request, global::Samsa.Protocol.Messages.ConsumerGroupHeartbeatResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>TopicPartitions.</summary>
     public sealed partial class TopicPartitionsData : IEquatable<TopicPartitionsData>

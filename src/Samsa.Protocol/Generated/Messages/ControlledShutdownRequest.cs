@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ControlledShutdownRequest, versions 0-3; flexible 3+.</summary>
-public sealed partial class ControlledShutdownRequest : IEquatable<ControlledShutdownRequest>, IKafkaMessage<ControlledShutdownRequest>
+public sealed partial class ControlledShutdownRequest : IEquatable<ControlledShutdownRequest>, IKafkaMessage<ControlledShutdownRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.ControlledShutdown;
     public const bool LatestVersionUnstable = false;
@@ -101,4 +101,20 @@ public sealed partial class ControlledShutdownRequest : IEquatable<ControlledShu
         hash.Add(BrokerEpoch);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ControlledShutdownResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ControlledShutdownResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ControlledShutdownRequest request, global::Samsa.Protocol.Messages.ControlledShutdownResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

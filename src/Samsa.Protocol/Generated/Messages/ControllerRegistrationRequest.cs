@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ControllerRegistrationRequest, versions 0; flexible 0+.</summary>
-public sealed partial class ControllerRegistrationRequest : IEquatable<ControllerRegistrationRequest>, IKafkaMessage<ControllerRegistrationRequest>
+public sealed partial class ControllerRegistrationRequest : IEquatable<ControllerRegistrationRequest>, IKafkaMessage<ControllerRegistrationRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.ControllerRegistration;
     public const bool LatestVersionUnstable = false;
@@ -161,6 +161,23 @@ public sealed partial class ControllerRegistrationRequest : IEquatable<Controlle
         hash.Add(ZkMigrationReady);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ControllerRegistrationResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ControllerRegistrationResponse();
+        response.ErrorCode = (short)error;
+        response.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ControllerRegistrationRequest request, global::Samsa.Protocol.Messages.ControllerRegistrationResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>Feature.</summary>
     public sealed partial class Feature : IEquatable<Feature>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>CreateAclsRequest, versions 0-3; flexible 2+.</summary>
-public sealed partial class CreateAclsRequest : IEquatable<CreateAclsRequest>, IKafkaMessage<CreateAclsRequest>
+public sealed partial class CreateAclsRequest : IEquatable<CreateAclsRequest>, IKafkaMessage<CreateAclsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.CreateAcls;
     public const bool LatestVersionUnstable = false;
@@ -115,6 +115,28 @@ public sealed partial class CreateAclsRequest : IEquatable<CreateAclsRequest>, I
         var hash = new HashCode();
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.CreateAclsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.CreateAclsResponse();
+        foreach (global::Samsa.Protocol.Messages.CreateAclsRequest.AclCreation item0 in Creations)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.CreateAclsResponse.AclCreationResult();
+            built0.ErrorCode = (short)error;
+            built0.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+            response.Results.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(CreateAclsRequest request, global::Samsa.Protocol.Messages.CreateAclsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>AclCreation.</summary>
     public sealed partial class AclCreation : IEquatable<AclCreation>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>CreateDelegationTokenRequest, versions 0-3; flexible 2+.</summary>
-public sealed partial class CreateDelegationTokenRequest : IEquatable<CreateDelegationTokenRequest>, IKafkaMessage<CreateDelegationTokenRequest>
+public sealed partial class CreateDelegationTokenRequest : IEquatable<CreateDelegationTokenRequest>, IKafkaMessage<CreateDelegationTokenRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.CreateDelegationToken;
     public const bool LatestVersionUnstable = false;
@@ -161,6 +161,22 @@ public sealed partial class CreateDelegationTokenRequest : IEquatable<CreateDele
         hash.Add(MaxLifetimeMs);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.CreateDelegationTokenResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.CreateDelegationTokenResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(CreateDelegationTokenRequest request, global::Samsa.Protocol.Messages.CreateDelegationTokenResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>CreatableRenewers.</summary>
     public sealed partial class CreatableRenewers : IEquatable<CreatableRenewers>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>CreatePartitionsRequest, versions 0-3; flexible 2+.</summary>
-public sealed partial class CreatePartitionsRequest : IEquatable<CreatePartitionsRequest>, IKafkaMessage<CreatePartitionsRequest>
+public sealed partial class CreatePartitionsRequest : IEquatable<CreatePartitionsRequest>, IKafkaMessage<CreatePartitionsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.CreatePartitions;
     public const bool LatestVersionUnstable = false;
@@ -131,6 +131,29 @@ public sealed partial class CreatePartitionsRequest : IEquatable<CreatePartition
         hash.Add(ValidateOnly);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.CreatePartitionsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.CreatePartitionsResponse();
+        foreach (global::Samsa.Protocol.Messages.CreatePartitionsRequest.CreatePartitionsTopic item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.CreatePartitionsResponse.CreatePartitionsTopicResult();
+            built0.Name = item0.Name;
+            built0.ErrorCode = (short)error;
+            built0.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+            response.Results.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(CreatePartitionsRequest request, global::Samsa.Protocol.Messages.CreatePartitionsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>CreatePartitionsAssignment.</summary>
     public sealed partial class CreatePartitionsAssignment : IEquatable<CreatePartitionsAssignment>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>CreateTopicsRequest, versions 0-7; flexible 5+.</summary>
-public sealed partial class CreateTopicsRequest : IEquatable<CreateTopicsRequest>, IKafkaMessage<CreateTopicsRequest>
+public sealed partial class CreateTopicsRequest : IEquatable<CreateTopicsRequest>, IKafkaMessage<CreateTopicsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.CreateTopics;
     public const bool LatestVersionUnstable = false;
@@ -142,6 +142,29 @@ public sealed partial class CreateTopicsRequest : IEquatable<CreateTopicsRequest
         hash.Add(validateOnly);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.CreateTopicsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.CreateTopicsResponse();
+        foreach (global::Samsa.Protocol.Messages.CreateTopicsRequest.CreatableTopic item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.CreateTopicsResponse.CreatableTopicResult();
+            built0.Name = item0.Name;
+            built0.ErrorCode = (short)error;
+            if (version >= 1) built0.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+            response.Topics.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(CreateTopicsRequest request, global::Samsa.Protocol.Messages.CreateTopicsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>CreatableReplicaAssignment.</summary>
     public sealed partial class CreatableReplicaAssignment : IEquatable<CreatableReplicaAssignment>

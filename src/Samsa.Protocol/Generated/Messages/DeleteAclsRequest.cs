@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DeleteAclsRequest, versions 0-3; flexible 2+.</summary>
-public sealed partial class DeleteAclsRequest : IEquatable<DeleteAclsRequest>, IKafkaMessage<DeleteAclsRequest>
+public sealed partial class DeleteAclsRequest : IEquatable<DeleteAclsRequest>, IKafkaMessage<DeleteAclsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DeleteAcls;
     public const bool LatestVersionUnstable = false;
@@ -115,6 +115,28 @@ public sealed partial class DeleteAclsRequest : IEquatable<DeleteAclsRequest>, I
         var hash = new HashCode();
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DeleteAclsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DeleteAclsResponse();
+        foreach (global::Samsa.Protocol.Messages.DeleteAclsRequest.DeleteAclsFilter item0 in Filters)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.DeleteAclsResponse.DeleteAclsFilterResult();
+            built0.ErrorCode = (short)error;
+            built0.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+            response.FilterResults.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DeleteAclsRequest request, global::Samsa.Protocol.Messages.DeleteAclsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>DeleteAclsFilter.</summary>
     public sealed partial class DeleteAclsFilter : IEquatable<DeleteAclsFilter>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DeleteGroupsRequest, versions 0-2; flexible 2+.</summary>
-public sealed partial class DeleteGroupsRequest : IEquatable<DeleteGroupsRequest>, IKafkaMessage<DeleteGroupsRequest>
+public sealed partial class DeleteGroupsRequest : IEquatable<DeleteGroupsRequest>, IKafkaMessage<DeleteGroupsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DeleteGroups;
     public const bool LatestVersionUnstable = false;
@@ -115,4 +115,26 @@ public sealed partial class DeleteGroupsRequest : IEquatable<DeleteGroupsRequest
         var hash = new HashCode();
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DeleteGroupsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DeleteGroupsResponse();
+        foreach (string item0 in GroupsNames)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.DeleteGroupsResponse.DeletableGroupResult();
+            built0.GroupId = item0;
+            built0.ErrorCode = (short)error;
+            response.Results.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DeleteGroupsRequest request, global::Samsa.Protocol.Messages.DeleteGroupsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

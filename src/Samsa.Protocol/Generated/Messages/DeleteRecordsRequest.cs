@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DeleteRecordsRequest, versions 0-2; flexible 2+.</summary>
-public sealed partial class DeleteRecordsRequest : IEquatable<DeleteRecordsRequest>, IKafkaMessage<DeleteRecordsRequest>
+public sealed partial class DeleteRecordsRequest : IEquatable<DeleteRecordsRequest>, IKafkaMessage<DeleteRecordsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DeleteRecords;
     public const bool LatestVersionUnstable = false;
@@ -123,6 +123,35 @@ public sealed partial class DeleteRecordsRequest : IEquatable<DeleteRecordsReque
         hash.Add(TimeoutMs);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DeleteRecordsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DeleteRecordsResponse();
+        foreach (global::Samsa.Protocol.Messages.DeleteRecordsRequest.DeleteRecordsTopic item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.DeleteRecordsResponse.DeleteRecordsTopicResult();
+            built0.Name = item0.Name;
+            foreach (global::Samsa.Protocol.Messages.DeleteRecordsRequest.DeleteRecordsPartition item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.DeleteRecordsResponse.DeleteRecordsPartitionResult();
+                built1.PartitionIndex = item1.PartitionIndex;
+                built1.LowWatermark = -1;
+                built1.ErrorCode = (short)error;
+                built0.Partitions.Add(built1);
+            }
+            response.Topics.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DeleteRecordsRequest request, global::Samsa.Protocol.Messages.DeleteRecordsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>DeleteRecordsPartition.</summary>
     public sealed partial class DeleteRecordsPartition : IEquatable<DeleteRecordsPartition>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DeleteShareGroupStateRequest, versions 0; flexible 0+.</summary>
-public sealed partial class DeleteShareGroupStateRequest : IEquatable<DeleteShareGroupStateRequest>, IKafkaMessage<DeleteShareGroupStateRequest>
+public sealed partial class DeleteShareGroupStateRequest : IEquatable<DeleteShareGroupStateRequest>, IKafkaMessage<DeleteShareGroupStateRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DeleteShareGroupState;
     public const bool LatestVersionUnstable = true;
@@ -112,6 +112,34 @@ public sealed partial class DeleteShareGroupStateRequest : IEquatable<DeleteShar
         hash.Add(GroupId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DeleteShareGroupStateResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DeleteShareGroupStateResponse();
+        foreach (global::Samsa.Protocol.Messages.DeleteShareGroupStateRequest.DeleteStateData item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.DeleteShareGroupStateResponse.DeleteStateResult();
+            built0.TopicId = item0.TopicId;
+            foreach (global::Samsa.Protocol.Messages.DeleteShareGroupStateRequest.PartitionData item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.DeleteShareGroupStateResponse.PartitionResult();
+                built1.Partition = item1.Partition;
+                built1.ErrorCode = (short)error;
+                built0.Partitions.Add(built1);
+            }
+            response.Results.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DeleteShareGroupStateRequest request, global::Samsa.Protocol.Messages.DeleteShareGroupStateResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>DeleteStateData.</summary>
     public sealed partial class DeleteStateData : IEquatable<DeleteStateData>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DeleteTopicsRequest, versions 0-6; flexible 4+.</summary>
-public sealed partial class DeleteTopicsRequest : IEquatable<DeleteTopicsRequest>, IKafkaMessage<DeleteTopicsRequest>
+public sealed partial class DeleteTopicsRequest : IEquatable<DeleteTopicsRequest>, IKafkaMessage<DeleteTopicsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DeleteTopics;
     public const bool LatestVersionUnstable = false;
@@ -179,6 +179,42 @@ public sealed partial class DeleteTopicsRequest : IEquatable<DeleteTopicsRequest
         hash.Add(TimeoutMs);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DeleteTopicsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DeleteTopicsResponse();
+        if (version >= 6)
+        {
+            foreach (global::Samsa.Protocol.Messages.DeleteTopicsRequest.DeleteTopicState item0 in Topics)
+            {
+                var built0 = new global::Samsa.Protocol.Messages.DeleteTopicsResponse.DeletableTopicResult();
+                built0.Name = item0.Name;
+                built0.TopicId = item0.TopicId;
+                built0.ErrorCode = (short)error;
+                response.Responses.Add(built0);
+            }
+        }
+        if (version <= 5)
+        {
+            foreach (string item1 in TopicNames)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.DeleteTopicsResponse.DeletableTopicResult();
+                built1.Name = item1;
+                built1.ErrorCode = (short)error;
+                response.Responses.Add(built1);
+            }
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DeleteTopicsRequest request, global::Samsa.Protocol.Messages.DeleteTopicsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>DeleteTopicState.</summary>
     public sealed partial class DeleteTopicState : IEquatable<DeleteTopicState>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DescribeAclsRequest, versions 0-3; flexible 2+.</summary>
-public sealed partial class DescribeAclsRequest : IEquatable<DescribeAclsRequest>, IKafkaMessage<DescribeAclsRequest>
+public sealed partial class DescribeAclsRequest : IEquatable<DescribeAclsRequest>, IKafkaMessage<DescribeAclsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DescribeAcls;
     public const bool LatestVersionUnstable = false;
@@ -146,4 +146,21 @@ public sealed partial class DescribeAclsRequest : IEquatable<DescribeAclsRequest
         hash.Add(PermissionType);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DescribeAclsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DescribeAclsResponse();
+        response.ErrorCode = (short)error;
+        response.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DescribeAclsRequest request, global::Samsa.Protocol.Messages.DescribeAclsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DescribeClientQuotasRequest, versions 0-1; flexible 1+.</summary>
-public sealed partial class DescribeClientQuotasRequest : IEquatable<DescribeClientQuotasRequest>, IKafkaMessage<DescribeClientQuotasRequest>
+public sealed partial class DescribeClientQuotasRequest : IEquatable<DescribeClientQuotasRequest>, IKafkaMessage<DescribeClientQuotasRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DescribeClientQuotas;
     public const bool LatestVersionUnstable = false;
@@ -123,6 +123,23 @@ public sealed partial class DescribeClientQuotasRequest : IEquatable<DescribeCli
         hash.Add(Strict);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DescribeClientQuotasResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DescribeClientQuotasResponse();
+        response.ErrorCode = (short)error;
+        response.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DescribeClientQuotasRequest request, global::Samsa.Protocol.Messages.DescribeClientQuotasResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>ComponentData.</summary>
     public sealed partial class ComponentData : IEquatable<ComponentData>

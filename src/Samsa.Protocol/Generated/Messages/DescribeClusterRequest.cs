@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DescribeClusterRequest, versions 0-1; flexible 0+.</summary>
-public sealed partial class DescribeClusterRequest : IEquatable<DescribeClusterRequest>, IKafkaMessage<DescribeClusterRequest>
+public sealed partial class DescribeClusterRequest : IEquatable<DescribeClusterRequest>, IKafkaMessage<DescribeClusterRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DescribeCluster;
     public const bool LatestVersionUnstable = false;
@@ -92,4 +92,21 @@ public sealed partial class DescribeClusterRequest : IEquatable<DescribeClusterR
         hash.Add(EndpointType);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DescribeClusterResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DescribeClusterResponse();
+        response.ErrorCode = (short)error;
+        response.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DescribeClusterRequest request, global::Samsa.Protocol.Messages.DescribeClusterResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DescribeConfigsRequest, versions 0-4; flexible 4+.</summary>
-public sealed partial class DescribeConfigsRequest : IEquatable<DescribeConfigsRequest>, IKafkaMessage<DescribeConfigsRequest>
+public sealed partial class DescribeConfigsRequest : IEquatable<DescribeConfigsRequest>, IKafkaMessage<DescribeConfigsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DescribeConfigs;
     public const bool LatestVersionUnstable = false;
@@ -153,6 +153,30 @@ public sealed partial class DescribeConfigsRequest : IEquatable<DescribeConfigsR
         hash.Add(IncludeDocumentation);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DescribeConfigsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DescribeConfigsResponse();
+        foreach (global::Samsa.Protocol.Messages.DescribeConfigsRequest.DescribeConfigsResource item0 in Resources)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.DescribeConfigsResponse.DescribeConfigsResult();
+            built0.ResourceType = item0.ResourceType;
+            built0.ResourceName = item0.ResourceName;
+            built0.ErrorCode = (short)error;
+            built0.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+            response.Results.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DescribeConfigsRequest request, global::Samsa.Protocol.Messages.DescribeConfigsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>DescribeConfigsResource.</summary>
     public sealed partial class DescribeConfigsResource : IEquatable<DescribeConfigsResource>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DescribeDelegationTokenRequest, versions 0-3; flexible 2+.</summary>
-public sealed partial class DescribeDelegationTokenRequest : IEquatable<DescribeDelegationTokenRequest>, IKafkaMessage<DescribeDelegationTokenRequest>
+public sealed partial class DescribeDelegationTokenRequest : IEquatable<DescribeDelegationTokenRequest>, IKafkaMessage<DescribeDelegationTokenRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DescribeDelegationToken;
     public const bool LatestVersionUnstable = false;
@@ -113,6 +113,22 @@ public sealed partial class DescribeDelegationTokenRequest : IEquatable<Describe
         var hash = new HashCode();
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DescribeDelegationTokenResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DescribeDelegationTokenResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DescribeDelegationTokenRequest request, global::Samsa.Protocol.Messages.DescribeDelegationTokenResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>DescribeDelegationTokenOwner.</summary>
     public sealed partial class DescribeDelegationTokenOwner : IEquatable<DescribeDelegationTokenOwner>

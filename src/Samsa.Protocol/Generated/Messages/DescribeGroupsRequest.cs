@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DescribeGroupsRequest, versions 0-5; flexible 5+.</summary>
-public sealed partial class DescribeGroupsRequest : IEquatable<DescribeGroupsRequest>, IKafkaMessage<DescribeGroupsRequest>
+public sealed partial class DescribeGroupsRequest : IEquatable<DescribeGroupsRequest>, IKafkaMessage<DescribeGroupsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DescribeGroups;
     public const bool LatestVersionUnstable = false;
@@ -134,4 +134,26 @@ public sealed partial class DescribeGroupsRequest : IEquatable<DescribeGroupsReq
         hash.Add(IncludeAuthorizedOperations);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DescribeGroupsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DescribeGroupsResponse();
+        foreach (string item0 in Groups)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.DescribeGroupsResponse.DescribedGroup();
+            built0.GroupId = item0;
+            built0.ErrorCode = (short)error;
+            response.Groups.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DescribeGroupsRequest request, global::Samsa.Protocol.Messages.DescribeGroupsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

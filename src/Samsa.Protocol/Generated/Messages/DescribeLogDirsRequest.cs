@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DescribeLogDirsRequest, versions 0-4; flexible 2+.</summary>
-public sealed partial class DescribeLogDirsRequest : IEquatable<DescribeLogDirsRequest>, IKafkaMessage<DescribeLogDirsRequest>
+public sealed partial class DescribeLogDirsRequest : IEquatable<DescribeLogDirsRequest>, IKafkaMessage<DescribeLogDirsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DescribeLogDirs;
     public const bool LatestVersionUnstable = false;
@@ -113,6 +113,22 @@ public sealed partial class DescribeLogDirsRequest : IEquatable<DescribeLogDirsR
         var hash = new HashCode();
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DescribeLogDirsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DescribeLogDirsResponse();
+        if (version >= 3) response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DescribeLogDirsRequest request, global::Samsa.Protocol.Messages.DescribeLogDirsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>DescribableLogDirTopic.</summary>
     public sealed partial class DescribableLogDirTopic : IEquatable<DescribableLogDirTopic>

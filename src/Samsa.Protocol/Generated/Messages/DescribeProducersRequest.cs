@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DescribeProducersRequest, versions 0; flexible 0+.</summary>
-public sealed partial class DescribeProducersRequest : IEquatable<DescribeProducersRequest>, IKafkaMessage<DescribeProducersRequest>
+public sealed partial class DescribeProducersRequest : IEquatable<DescribeProducersRequest>, IKafkaMessage<DescribeProducersRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DescribeProducers;
     public const bool LatestVersionUnstable = false;
@@ -101,6 +101,34 @@ public sealed partial class DescribeProducersRequest : IEquatable<DescribeProduc
         var hash = new HashCode();
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DescribeProducersResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DescribeProducersResponse();
+        foreach (global::Samsa.Protocol.Messages.DescribeProducersRequest.TopicRequest item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.DescribeProducersResponse.TopicResponse();
+            built0.Name = item0.Name;
+            foreach (int item1 in item0.PartitionIndexes)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.DescribeProducersResponse.PartitionResponse();
+                built1.PartitionIndex = item1;
+                built1.ErrorCode = (short)error;
+                built0.Partitions.Add(built1);
+            }
+            response.Topics.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DescribeProducersRequest request, global::Samsa.Protocol.Messages.DescribeProducersResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>TopicRequest.</summary>
     public sealed partial class TopicRequest : IEquatable<TopicRequest>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DescribeQuorumRequest, versions 0-2; flexible 0+.</summary>
-public sealed partial class DescribeQuorumRequest : IEquatable<DescribeQuorumRequest>, IKafkaMessage<DescribeQuorumRequest>
+public sealed partial class DescribeQuorumRequest : IEquatable<DescribeQuorumRequest>, IKafkaMessage<DescribeQuorumRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DescribeQuorum;
     public const bool LatestVersionUnstable = false;
@@ -101,6 +101,38 @@ public sealed partial class DescribeQuorumRequest : IEquatable<DescribeQuorumReq
         var hash = new HashCode();
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DescribeQuorumResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DescribeQuorumResponse();
+        response.ErrorCode = (short)error;
+        if (version >= 2) response.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+        foreach (global::Samsa.Protocol.Messages.DescribeQuorumRequest.TopicData item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.DescribeQuorumResponse.TopicData();
+            built0.TopicName = item0.TopicName;
+            foreach (global::Samsa.Protocol.Messages.DescribeQuorumRequest.PartitionData item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.DescribeQuorumResponse.PartitionData();
+                built1.PartitionIndex = item1.PartitionIndex;
+                built1.ErrorCode = (short)error;
+                if (version >= 2) built1.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+                built1.HighWatermark = -1;
+                built0.Partitions.Add(built1);
+            }
+            response.Topics.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DescribeQuorumRequest request, global::Samsa.Protocol.Messages.DescribeQuorumResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>PartitionData.</summary>
     public sealed partial class PartitionData : IEquatable<PartitionData>

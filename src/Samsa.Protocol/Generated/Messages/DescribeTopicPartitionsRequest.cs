@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DescribeTopicPartitionsRequest, versions 0; flexible 0+.</summary>
-public sealed partial class DescribeTopicPartitionsRequest : IEquatable<DescribeTopicPartitionsRequest>, IKafkaMessage<DescribeTopicPartitionsRequest>
+public sealed partial class DescribeTopicPartitionsRequest : IEquatable<DescribeTopicPartitionsRequest>, IKafkaMessage<DescribeTopicPartitionsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DescribeTopicPartitions;
     public const bool LatestVersionUnstable = false;
@@ -125,6 +125,28 @@ public sealed partial class DescribeTopicPartitionsRequest : IEquatable<Describe
         hash.Add(ResponsePartitionLimit);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DescribeTopicPartitionsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DescribeTopicPartitionsResponse();
+        foreach (global::Samsa.Protocol.Messages.DescribeTopicPartitionsRequest.TopicRequest item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic();
+            built0.Name = item0.Name;
+            built0.ErrorCode = (short)error;
+            response.Topics.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DescribeTopicPartitionsRequest request, global::Samsa.Protocol.Messages.DescribeTopicPartitionsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>Cursor.</summary>
     public sealed partial class CursorData : IEquatable<CursorData>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DescribeTransactionsRequest, versions 0; flexible 0+.</summary>
-public sealed partial class DescribeTransactionsRequest : IEquatable<DescribeTransactionsRequest>, IKafkaMessage<DescribeTransactionsRequest>
+public sealed partial class DescribeTransactionsRequest : IEquatable<DescribeTransactionsRequest>, IKafkaMessage<DescribeTransactionsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DescribeTransactions;
     public const bool LatestVersionUnstable = false;
@@ -101,4 +101,27 @@ public sealed partial class DescribeTransactionsRequest : IEquatable<DescribeTra
         var hash = new HashCode();
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DescribeTransactionsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DescribeTransactionsResponse();
+        foreach (string item0 in TransactionalIds)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.DescribeTransactionsResponse.TransactionStateData();
+            built0.TransactionalId = item0;
+            built0.ErrorCode = (short)error;
+            built0.ProducerEpoch = -1;
+            response.TransactionStates.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DescribeTransactionsRequest request, global::Samsa.Protocol.Messages.DescribeTransactionsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

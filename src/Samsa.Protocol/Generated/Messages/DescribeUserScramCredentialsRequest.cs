@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>DescribeUserScramCredentialsRequest, versions 0; flexible 0+.</summary>
-public sealed partial class DescribeUserScramCredentialsRequest : IEquatable<DescribeUserScramCredentialsRequest>, IKafkaMessage<DescribeUserScramCredentialsRequest>
+public sealed partial class DescribeUserScramCredentialsRequest : IEquatable<DescribeUserScramCredentialsRequest>, IKafkaMessage<DescribeUserScramCredentialsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.DescribeUserScramCredentials;
     public const bool LatestVersionUnstable = false;
@@ -99,6 +99,33 @@ public sealed partial class DescribeUserScramCredentialsRequest : IEquatable<Des
         var hash = new HashCode();
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.DescribeUserScramCredentialsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.DescribeUserScramCredentialsResponse();
+        response.ErrorCode = (short)error;
+        response.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+        if (Users is not null)
+        {
+            foreach (global::Samsa.Protocol.Messages.DescribeUserScramCredentialsRequest.UserName item0 in Users)
+            {
+                var built0 = new global::Samsa.Protocol.Messages.DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult();
+                built0.ErrorCode = (short)error;
+                built0.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+                response.Results.Add(built0);
+            }
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(DescribeUserScramCredentialsRequest request, global::Samsa.Protocol.Messages.DescribeUserScramCredentialsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>UserName.</summary>
     public sealed partial class UserName : IEquatable<UserName>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ElectLeadersRequest, versions 0-2; flexible 2+.</summary>
-public sealed partial class ElectLeadersRequest : IEquatable<ElectLeadersRequest>, IKafkaMessage<ElectLeadersRequest>
+public sealed partial class ElectLeadersRequest : IEquatable<ElectLeadersRequest>, IKafkaMessage<ElectLeadersRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.ElectLeaders;
     public const bool LatestVersionUnstable = false;
@@ -140,6 +140,39 @@ public sealed partial class ElectLeadersRequest : IEquatable<ElectLeadersRequest
         hash.Add(TimeoutMs);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ElectLeadersResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ElectLeadersResponse();
+        if (version >= 1) response.ErrorCode = (short)error;
+        if (TopicPartitions is not null)
+        {
+            foreach (global::Samsa.Protocol.Messages.ElectLeadersRequest.TopicPartitionsData item0 in TopicPartitions)
+            {
+                var built0 = new global::Samsa.Protocol.Messages.ElectLeadersResponse.ReplicaElectionResult();
+                built0.Topic = item0.Topic;
+                foreach (int item1 in item0.Partitions)
+                {
+                    var built1 = new global::Samsa.Protocol.Messages.ElectLeadersResponse.PartitionResult();
+                    built1.PartitionId = item1;
+                    built1.ErrorCode = (short)error;
+                    built1.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+                    built0.PartitionResult.Add(built1);
+                }
+                response.ReplicaElectionResults.Add(built0);
+            }
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ElectLeadersRequest request, global::Samsa.Protocol.Messages.ElectLeadersResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>TopicPartitions.</summary>
     public sealed partial class TopicPartitionsData : IEquatable<TopicPartitionsData>

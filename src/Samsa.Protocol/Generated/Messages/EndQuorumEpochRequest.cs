@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>EndQuorumEpochRequest, versions 0-1; flexible 1+.</summary>
-public sealed partial class EndQuorumEpochRequest : IEquatable<EndQuorumEpochRequest>, IKafkaMessage<EndQuorumEpochRequest>
+public sealed partial class EndQuorumEpochRequest : IEquatable<EndQuorumEpochRequest>, IKafkaMessage<EndQuorumEpochRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.EndQuorumEpoch;
     public const bool LatestVersionUnstable = false;
@@ -168,6 +168,35 @@ public sealed partial class EndQuorumEpochRequest : IEquatable<EndQuorumEpochReq
         hash.Add(ClusterId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.EndQuorumEpochResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.EndQuorumEpochResponse();
+        response.ErrorCode = (short)error;
+        foreach (global::Samsa.Protocol.Messages.EndQuorumEpochRequest.TopicData item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.EndQuorumEpochResponse.TopicData();
+            built0.TopicName = item0.TopicName;
+            foreach (global::Samsa.Protocol.Messages.EndQuorumEpochRequest.PartitionData item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.EndQuorumEpochResponse.PartitionData();
+                built1.PartitionIndex = item1.PartitionIndex;
+                built1.ErrorCode = (short)error;
+                built0.Partitions.Add(built1);
+            }
+            response.Topics.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(EndQuorumEpochRequest request, global::Samsa.Protocol.Messages.EndQuorumEpochResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>LeaderEndpoint.</summary>
     public sealed partial class LeaderEndpoint : IEquatable<LeaderEndpoint>

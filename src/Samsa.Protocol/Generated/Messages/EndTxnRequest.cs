@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>EndTxnRequest, versions 0-5; flexible 3+.</summary>
-public sealed partial class EndTxnRequest : IEquatable<EndTxnRequest>, IKafkaMessage<EndTxnRequest>
+public sealed partial class EndTxnRequest : IEquatable<EndTxnRequest>, IKafkaMessage<EndTxnRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.EndTxn;
     public const bool LatestVersionUnstable = true;
@@ -114,4 +114,21 @@ public sealed partial class EndTxnRequest : IEquatable<EndTxnRequest>, IKafkaMes
         hash.Add(Committed);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.EndTxnResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.EndTxnResponse();
+        response.ErrorCode = (short)error;
+        if (version >= 5) response.ProducerEpoch = -1;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(EndTxnRequest request, global::Samsa.Protocol.Messages.EndTxnResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>EnvelopeRequest, versions 0; flexible 0+.</summary>
-public sealed partial class EnvelopeRequest : IEquatable<EnvelopeRequest>, IKafkaMessage<EnvelopeRequest>
+public sealed partial class EnvelopeRequest : IEquatable<EnvelopeRequest>, IKafkaMessage<EnvelopeRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.Envelope;
     public const bool LatestVersionUnstable = false;
@@ -107,4 +107,20 @@ public sealed partial class EnvelopeRequest : IEquatable<EnvelopeRequest>, IKafk
         var hash = new HashCode();
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.EnvelopeResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.EnvelopeResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(EnvelopeRequest request, global::Samsa.Protocol.Messages.EnvelopeResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

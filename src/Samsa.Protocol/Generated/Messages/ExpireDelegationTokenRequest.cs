@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ExpireDelegationTokenRequest, versions 0-2; flexible 2+.</summary>
-public sealed partial class ExpireDelegationTokenRequest : IEquatable<ExpireDelegationTokenRequest>, IKafkaMessage<ExpireDelegationTokenRequest>
+public sealed partial class ExpireDelegationTokenRequest : IEquatable<ExpireDelegationTokenRequest>, IKafkaMessage<ExpireDelegationTokenRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.ExpireDelegationToken;
     public const bool LatestVersionUnstable = false;
@@ -102,4 +102,20 @@ public sealed partial class ExpireDelegationTokenRequest : IEquatable<ExpireDele
         hash.Add(ExpiryTimePeriodMs);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ExpireDelegationTokenResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ExpireDelegationTokenResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ExpireDelegationTokenRequest request, global::Samsa.Protocol.Messages.ExpireDelegationTokenResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

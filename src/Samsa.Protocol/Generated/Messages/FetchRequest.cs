@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>FetchRequest, versions 0-17; flexible 12+.</summary>
-public sealed partial class FetchRequest : IEquatable<FetchRequest>, IKafkaMessage<FetchRequest>
+public sealed partial class FetchRequest : IEquatable<FetchRequest>, IKafkaMessage<FetchRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.Fetch;
     public const bool LatestVersionUnstable = false;
@@ -351,6 +351,38 @@ public sealed partial class FetchRequest : IEquatable<FetchRequest>, IKafkaMessa
         hash.Add(RackId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.FetchResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.FetchResponse();
+        if (version >= 7) response.ErrorCode = (short)error;
+        foreach (global::Samsa.Protocol.Messages.FetchRequest.FetchTopic item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.FetchResponse.FetchableTopicResponse();
+            if (version <= 12) built0.Topic = item0.Topic;
+            if (version >= 13) built0.TopicId = item0.TopicId;
+            foreach (global::Samsa.Protocol.Messages.FetchRequest.FetchPartition item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.FetchResponse.PartitionData();
+                built1.PartitionIndex = item1.Partition;
+                built1.ErrorCode = (short)error;
+                built1.HighWatermark = -1;
+                built1.Records = ReadOnlySequence<byte>.Empty;
+                built0.Partitions.Add(built1);
+            }
+            response.Responses.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(FetchRequest request, global::Samsa.Protocol.Messages.FetchResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>FetchPartition.</summary>
     public sealed partial class FetchPartition : IEquatable<FetchPartition>

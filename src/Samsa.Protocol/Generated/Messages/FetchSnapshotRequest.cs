@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>FetchSnapshotRequest, versions 0-1; flexible 0+.</summary>
-public sealed partial class FetchSnapshotRequest : IEquatable<FetchSnapshotRequest>, IKafkaMessage<FetchSnapshotRequest>
+public sealed partial class FetchSnapshotRequest : IEquatable<FetchSnapshotRequest>, IKafkaMessage<FetchSnapshotRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.FetchSnapshot;
     public const bool LatestVersionUnstable = false;
@@ -147,6 +147,36 @@ public sealed partial class FetchSnapshotRequest : IEquatable<FetchSnapshotReque
         hash.Add(MaxBytes);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.FetchSnapshotResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.FetchSnapshotResponse();
+        response.ErrorCode = (short)error;
+        foreach (global::Samsa.Protocol.Messages.FetchSnapshotRequest.TopicSnapshot item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.FetchSnapshotResponse.TopicSnapshot();
+            built0.Name = item0.Name;
+            foreach (global::Samsa.Protocol.Messages.FetchSnapshotRequest.PartitionSnapshot item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.FetchSnapshotResponse.PartitionSnapshot();
+                built1.Index = item1.Partition;
+                built1.ErrorCode = (short)error;
+                built1.UnalignedRecords = ReadOnlySequence<byte>.Empty;
+                built0.Partitions.Add(built1);
+            }
+            response.Topics.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(FetchSnapshotRequest request, global::Samsa.Protocol.Messages.FetchSnapshotResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>PartitionSnapshot.</summary>
     public sealed partial class PartitionSnapshot : IEquatable<PartitionSnapshot>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>FindCoordinatorRequest, versions 0-6; flexible 3+.</summary>
-public sealed partial class FindCoordinatorRequest : IEquatable<FindCoordinatorRequest>, IKafkaMessage<FindCoordinatorRequest>
+public sealed partial class FindCoordinatorRequest : IEquatable<FindCoordinatorRequest>, IKafkaMessage<FindCoordinatorRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.FindCoordinator;
     public const bool LatestVersionUnstable = false;
@@ -167,4 +167,36 @@ public sealed partial class FindCoordinatorRequest : IEquatable<FindCoordinatorR
         hash.Add(KeyType);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.FindCoordinatorResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.FindCoordinatorResponse();
+        if (version <= 3) response.ErrorCode = (short)error;
+        if (version >= 1 && version <= 3) response.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+        if (version <= 3) response.NodeId = -1;
+        if (version <= 3) response.Port = -1;
+        if (version >= 4)
+        {
+            foreach (string item0 in CoordinatorKeys)
+            {
+                var built0 = new global::Samsa.Protocol.Messages.FindCoordinatorResponse.Coordinator();
+                built0.Key = item0;
+                built0.NodeId = -1;
+                built0.Port = -1;
+                built0.ErrorCode = (short)error;
+                built0.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+                response.Coordinators.Add(built0);
+            }
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(FindCoordinatorRequest request, global::Samsa.Protocol.Messages.FindCoordinatorResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

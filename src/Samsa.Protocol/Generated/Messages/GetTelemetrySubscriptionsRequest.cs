@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>GetTelemetrySubscriptionsRequest, versions 0; flexible 0+.</summary>
-public sealed partial class GetTelemetrySubscriptionsRequest : IEquatable<GetTelemetrySubscriptionsRequest>, IKafkaMessage<GetTelemetrySubscriptionsRequest>
+public sealed partial class GetTelemetrySubscriptionsRequest : IEquatable<GetTelemetrySubscriptionsRequest>, IKafkaMessage<GetTelemetrySubscriptionsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.GetTelemetrySubscriptions;
     public const bool LatestVersionUnstable = false;
@@ -73,4 +73,20 @@ public sealed partial class GetTelemetrySubscriptionsRequest : IEquatable<GetTel
         hash.Add(ClientInstanceId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.GetTelemetrySubscriptionsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.GetTelemetrySubscriptionsResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(GetTelemetrySubscriptionsRequest request, global::Samsa.Protocol.Messages.GetTelemetrySubscriptionsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

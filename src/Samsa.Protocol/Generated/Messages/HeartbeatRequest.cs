@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>HeartbeatRequest, versions 0-4; flexible 4+.</summary>
-public sealed partial class HeartbeatRequest : IEquatable<HeartbeatRequest>, IKafkaMessage<HeartbeatRequest>
+public sealed partial class HeartbeatRequest : IEquatable<HeartbeatRequest>, IKafkaMessage<HeartbeatRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.Heartbeat;
     public const bool LatestVersionUnstable = false;
@@ -128,4 +128,20 @@ public sealed partial class HeartbeatRequest : IEquatable<HeartbeatRequest>, IKa
         hash.Add(GroupInstanceId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.HeartbeatResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.HeartbeatResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(HeartbeatRequest request, global::Samsa.Protocol.Messages.HeartbeatResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>IncrementalAlterConfigsRequest, versions 0-1; flexible 1+.</summary>
-public sealed partial class IncrementalAlterConfigsRequest : IEquatable<IncrementalAlterConfigsRequest>, IKafkaMessage<IncrementalAlterConfigsRequest>
+public sealed partial class IncrementalAlterConfigsRequest : IEquatable<IncrementalAlterConfigsRequest>, IKafkaMessage<IncrementalAlterConfigsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.IncrementalAlterConfigs;
     public const bool LatestVersionUnstable = false;
@@ -123,6 +123,30 @@ public sealed partial class IncrementalAlterConfigsRequest : IEquatable<Incremen
         hash.Add(ValidateOnly);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.IncrementalAlterConfigsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.IncrementalAlterConfigsResponse();
+        foreach (global::Samsa.Protocol.Messages.IncrementalAlterConfigsRequest.AlterConfigsResource item0 in Resources)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.IncrementalAlterConfigsResponse.AlterConfigsResourceResponse();
+            built0.ResourceType = item0.ResourceType;
+            built0.ResourceName = item0.ResourceName;
+            built0.ErrorCode = (short)error;
+            built0.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+            response.Responses.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(IncrementalAlterConfigsRequest request, global::Samsa.Protocol.Messages.IncrementalAlterConfigsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>AlterConfigsResource.</summary>
     public sealed partial class AlterConfigsResource : IEquatable<AlterConfigsResource>

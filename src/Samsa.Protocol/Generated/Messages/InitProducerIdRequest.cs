@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>InitProducerIdRequest, versions 0-5; flexible 2+.</summary>
-public sealed partial class InitProducerIdRequest : IEquatable<InitProducerIdRequest>, IKafkaMessage<InitProducerIdRequest>
+public sealed partial class InitProducerIdRequest : IEquatable<InitProducerIdRequest>, IKafkaMessage<InitProducerIdRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.InitProducerId;
     public const bool LatestVersionUnstable = false;
@@ -133,4 +133,21 @@ public sealed partial class InitProducerIdRequest : IEquatable<InitProducerIdReq
         hash.Add(ProducerEpoch);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.InitProducerIdResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.InitProducerIdResponse();
+        response.ErrorCode = (short)error;
+        response.ProducerEpoch = -1;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(InitProducerIdRequest request, global::Samsa.Protocol.Messages.InitProducerIdResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

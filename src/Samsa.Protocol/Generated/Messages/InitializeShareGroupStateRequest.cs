@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>InitializeShareGroupStateRequest, versions 0; flexible 0+.</summary>
-public sealed partial class InitializeShareGroupStateRequest : IEquatable<InitializeShareGroupStateRequest>, IKafkaMessage<InitializeShareGroupStateRequest>
+public sealed partial class InitializeShareGroupStateRequest : IEquatable<InitializeShareGroupStateRequest>, IKafkaMessage<InitializeShareGroupStateRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.InitializeShareGroupState;
     public const bool LatestVersionUnstable = true;
@@ -112,6 +112,34 @@ public sealed partial class InitializeShareGroupStateRequest : IEquatable<Initia
         hash.Add(GroupId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.InitializeShareGroupStateResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.InitializeShareGroupStateResponse();
+        foreach (global::Samsa.Protocol.Messages.InitializeShareGroupStateRequest.InitializeStateData item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.InitializeShareGroupStateResponse.InitializeStateResult();
+            built0.TopicId = item0.TopicId;
+            foreach (global::Samsa.Protocol.Messages.InitializeShareGroupStateRequest.PartitionData item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.InitializeShareGroupStateResponse.PartitionResult();
+                built1.Partition = item1.Partition;
+                built1.ErrorCode = (short)error;
+                built0.Partitions.Add(built1);
+            }
+            response.Results.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(InitializeShareGroupStateRequest request, global::Samsa.Protocol.Messages.InitializeShareGroupStateResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>InitializeStateData.</summary>
     public sealed partial class InitializeStateData : IEquatable<InitializeStateData>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>JoinGroupRequest, versions 0-9; flexible 6+.</summary>
-public sealed partial class JoinGroupRequest : IEquatable<JoinGroupRequest>, IKafkaMessage<JoinGroupRequest>
+public sealed partial class JoinGroupRequest : IEquatable<JoinGroupRequest>, IKafkaMessage<JoinGroupRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.JoinGroup;
     public const bool LatestVersionUnstable = false;
@@ -209,6 +209,22 @@ public sealed partial class JoinGroupRequest : IEquatable<JoinGroupRequest>, IKa
         hash.Add(Reason);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.JoinGroupResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.JoinGroupResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(JoinGroupRequest request, global::Samsa.Protocol.Messages.JoinGroupResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>JoinGroupRequestProtocol.</summary>
     public sealed partial class JoinGroupRequestProtocol : IEquatable<JoinGroupRequestProtocol>

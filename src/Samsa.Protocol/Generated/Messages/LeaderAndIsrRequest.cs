@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>LeaderAndIsrRequest, versions 0-7; flexible 4+.</summary>
-public sealed partial class LeaderAndIsrRequest : IEquatable<LeaderAndIsrRequest>, IKafkaMessage<LeaderAndIsrRequest>
+public sealed partial class LeaderAndIsrRequest : IEquatable<LeaderAndIsrRequest>, IKafkaMessage<LeaderAndIsrRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.LeaderAndIsr;
     public const bool LatestVersionUnstable = false;
@@ -280,6 +280,22 @@ public sealed partial class LeaderAndIsrRequest : IEquatable<LeaderAndIsrRequest
         hash.Add(Type);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.LeaderAndIsrResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.LeaderAndIsrResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(LeaderAndIsrRequest request, global::Samsa.Protocol.Messages.LeaderAndIsrResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>LeaderAndIsrLiveLeader.</summary>
     public sealed partial class LeaderAndIsrLiveLeader : IEquatable<LeaderAndIsrLiveLeader>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>LeaveGroupRequest, versions 0-5; flexible 4+.</summary>
-public sealed partial class LeaveGroupRequest : IEquatable<LeaveGroupRequest>, IKafkaMessage<LeaveGroupRequest>
+public sealed partial class LeaveGroupRequest : IEquatable<LeaveGroupRequest>, IKafkaMessage<LeaveGroupRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.LeaveGroup;
     public const bool LatestVersionUnstable = false;
@@ -159,6 +159,22 @@ public sealed partial class LeaveGroupRequest : IEquatable<LeaveGroupRequest>, I
         hash.Add(MemberId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.LeaveGroupResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.LeaveGroupResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(LeaveGroupRequest request, global::Samsa.Protocol.Messages.LeaveGroupResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>MemberIdentity.</summary>
     public sealed partial class MemberIdentity : IEquatable<MemberIdentity>

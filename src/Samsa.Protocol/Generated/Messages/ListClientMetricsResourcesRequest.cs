@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ListClientMetricsResourcesRequest, versions 0; flexible 0+.</summary>
-public sealed partial class ListClientMetricsResourcesRequest : IEquatable<ListClientMetricsResourcesRequest>, IKafkaMessage<ListClientMetricsResourcesRequest>
+public sealed partial class ListClientMetricsResourcesRequest : IEquatable<ListClientMetricsResourcesRequest>, IKafkaMessage<ListClientMetricsResourcesRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.ListClientMetricsResources;
     public const bool LatestVersionUnstable = false;
@@ -65,4 +65,20 @@ public sealed partial class ListClientMetricsResourcesRequest : IEquatable<ListC
         var hash = new HashCode();
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ListClientMetricsResourcesResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ListClientMetricsResourcesResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ListClientMetricsResourcesRequest request, global::Samsa.Protocol.Messages.ListClientMetricsResourcesResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ListGroupsRequest, versions 0-5; flexible 3+.</summary>
-public sealed partial class ListGroupsRequest : IEquatable<ListGroupsRequest>, IKafkaMessage<ListGroupsRequest>
+public sealed partial class ListGroupsRequest : IEquatable<ListGroupsRequest>, IKafkaMessage<ListGroupsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.ListGroups;
     public const bool LatestVersionUnstable = false;
@@ -173,4 +173,20 @@ public sealed partial class ListGroupsRequest : IEquatable<ListGroupsRequest>, I
         var hash = new HashCode();
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ListGroupsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ListGroupsResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ListGroupsRequest request, global::Samsa.Protocol.Messages.ListGroupsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ListOffsetsRequest, versions 0-10; flexible 6+.</summary>
-public sealed partial class ListOffsetsRequest : IEquatable<ListOffsetsRequest>, IKafkaMessage<ListOffsetsRequest>
+public sealed partial class ListOffsetsRequest : IEquatable<ListOffsetsRequest>, IKafkaMessage<ListOffsetsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.ListOffsets;
     public const bool LatestVersionUnstable = false;
@@ -159,6 +159,34 @@ public sealed partial class ListOffsetsRequest : IEquatable<ListOffsetsRequest>,
         hash.Add(TimeoutMs);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ListOffsetsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ListOffsetsResponse();
+        foreach (global::Samsa.Protocol.Messages.ListOffsetsRequest.ListOffsetsTopic item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.ListOffsetsResponse.ListOffsetsTopicResponse();
+            built0.Name = item0.Name;
+            foreach (global::Samsa.Protocol.Messages.ListOffsetsRequest.ListOffsetsPartition item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.ListOffsetsResponse.ListOffsetsPartitionResponse();
+                built1.PartitionIndex = item1.PartitionIndex;
+                built1.ErrorCode = (short)error;
+                built0.Partitions.Add(built1);
+            }
+            response.Topics.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ListOffsetsRequest request, global::Samsa.Protocol.Messages.ListOffsetsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>ListOffsetsPartition.</summary>
     public sealed partial class ListOffsetsPartition : IEquatable<ListOffsetsPartition>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ListPartitionReassignmentsRequest, versions 0; flexible 0+.</summary>
-public sealed partial class ListPartitionReassignmentsRequest : IEquatable<ListPartitionReassignmentsRequest>, IKafkaMessage<ListPartitionReassignmentsRequest>
+public sealed partial class ListPartitionReassignmentsRequest : IEquatable<ListPartitionReassignmentsRequest>, IKafkaMessage<ListPartitionReassignmentsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.ListPartitionReassignments;
     public const bool LatestVersionUnstable = false;
@@ -107,6 +107,23 @@ public sealed partial class ListPartitionReassignmentsRequest : IEquatable<ListP
         hash.Add(TimeoutMs);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ListPartitionReassignmentsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ListPartitionReassignmentsResponse();
+        response.ErrorCode = (short)error;
+        response.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ListPartitionReassignmentsRequest request, global::Samsa.Protocol.Messages.ListPartitionReassignmentsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>ListPartitionReassignmentsTopics.</summary>
     public sealed partial class ListPartitionReassignmentsTopics : IEquatable<ListPartitionReassignmentsTopics>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ListTransactionsRequest, versions 0-1; flexible 0+.</summary>
-public sealed partial class ListTransactionsRequest : IEquatable<ListTransactionsRequest>, IKafkaMessage<ListTransactionsRequest>
+public sealed partial class ListTransactionsRequest : IEquatable<ListTransactionsRequest>, IKafkaMessage<ListTransactionsRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.ListTransactions;
     public const bool LatestVersionUnstable = false;
@@ -155,4 +155,20 @@ public sealed partial class ListTransactionsRequest : IEquatable<ListTransaction
         hash.Add(DurationFilter);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ListTransactionsResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ListTransactionsResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ListTransactionsRequest request, global::Samsa.Protocol.Messages.ListTransactionsResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

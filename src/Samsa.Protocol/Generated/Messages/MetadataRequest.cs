@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>MetadataRequest, versions 0-12; flexible 9+.</summary>
-public sealed partial class MetadataRequest : IEquatable<MetadataRequest>, IKafkaMessage<MetadataRequest>
+public sealed partial class MetadataRequest : IEquatable<MetadataRequest>, IKafkaMessage<MetadataRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.Metadata;
     public const bool LatestVersionUnstable = false;
@@ -172,6 +172,32 @@ public sealed partial class MetadataRequest : IEquatable<MetadataRequest>, IKafk
         hash.Add(IncludeTopicAuthorizedOperations);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.MetadataResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.MetadataResponse();
+        if (Topics is not null)
+        {
+            foreach (global::Samsa.Protocol.Messages.MetadataRequest.MetadataRequestTopic item0 in Topics)
+            {
+                var built0 = new global::Samsa.Protocol.Messages.MetadataResponse.MetadataResponseTopic();
+                built0.Name = item0.Name ?? "";
+                if (version >= 10) built0.TopicId = item0.TopicId;
+                built0.ErrorCode = (short)error;
+                response.Topics.Add(built0);
+            }
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(MetadataRequest request, global::Samsa.Protocol.Messages.MetadataResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>MetadataRequestTopic.</summary>
     public sealed partial class MetadataRequestTopic : IEquatable<MetadataRequestTopic>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>OffsetCommitRequest, versions 0-9; flexible 8+.</summary>
-public sealed partial class OffsetCommitRequest : IEquatable<OffsetCommitRequest>, IKafkaMessage<OffsetCommitRequest>
+public sealed partial class OffsetCommitRequest : IEquatable<OffsetCommitRequest>, IKafkaMessage<OffsetCommitRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.OffsetCommit;
     public const bool LatestVersionUnstable = false;
@@ -199,6 +199,34 @@ public sealed partial class OffsetCommitRequest : IEquatable<OffsetCommitRequest
         hash.Add(RetentionTimeMs);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.OffsetCommitResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.OffsetCommitResponse();
+        foreach (global::Samsa.Protocol.Messages.OffsetCommitRequest.OffsetCommitRequestTopic item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.OffsetCommitResponse.OffsetCommitResponseTopic();
+            built0.Name = item0.Name;
+            foreach (global::Samsa.Protocol.Messages.OffsetCommitRequest.OffsetCommitRequestPartition item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.OffsetCommitResponse.OffsetCommitResponsePartition();
+                built1.PartitionIndex = item1.PartitionIndex;
+                built1.ErrorCode = (short)error;
+                built0.Partitions.Add(built1);
+            }
+            response.Topics.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(OffsetCommitRequest request, global::Samsa.Protocol.Messages.OffsetCommitResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>OffsetCommitRequestPartition.</summary>
     public sealed partial class OffsetCommitRequestPartition : IEquatable<OffsetCommitRequestPartition>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>OffsetDeleteRequest, versions 0; flexible none.</summary>
-public sealed partial class OffsetDeleteRequest : IEquatable<OffsetDeleteRequest>, IKafkaMessage<OffsetDeleteRequest>
+public sealed partial class OffsetDeleteRequest : IEquatable<OffsetDeleteRequest>, IKafkaMessage<OffsetDeleteRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.OffsetDelete;
     public const bool LatestVersionUnstable = false;
@@ -101,6 +101,35 @@ public sealed partial class OffsetDeleteRequest : IEquatable<OffsetDeleteRequest
         hash.Add(GroupId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.OffsetDeleteResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.OffsetDeleteResponse();
+        response.ErrorCode = (short)error;
+        foreach (global::Samsa.Protocol.Messages.OffsetDeleteRequest.OffsetDeleteRequestTopic item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.OffsetDeleteResponse.OffsetDeleteResponseTopic();
+            built0.Name = item0.Name;
+            foreach (global::Samsa.Protocol.Messages.OffsetDeleteRequest.OffsetDeleteRequestPartition item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.OffsetDeleteResponse.OffsetDeleteResponsePartition();
+                built1.PartitionIndex = item1.PartitionIndex;
+                built1.ErrorCode = (short)error;
+                built0.Partitions.Add(built1);
+            }
+            response.Topics.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(OffsetDeleteRequest request, global::Samsa.Protocol.Messages.OffsetDeleteResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>OffsetDeleteRequestPartition.</summary>
     public sealed partial class OffsetDeleteRequestPartition : IEquatable<OffsetDeleteRequestPartition>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>OffsetFetchRequest, versions 0-9; flexible 6+.</summary>
-public sealed partial class OffsetFetchRequest : IEquatable<OffsetFetchRequest>, IKafkaMessage<OffsetFetchRequest>
+public sealed partial class OffsetFetchRequest : IEquatable<OffsetFetchRequest>, IKafkaMessage<OffsetFetchRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.OffsetFetch;
     public const bool LatestVersionUnstable = false;
@@ -214,6 +214,69 @@ public sealed partial class OffsetFetchRequest : IEquatable<OffsetFetchRequest>,
         hash.Add(RequireStable);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.OffsetFetchResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.OffsetFetchResponse();
+        if (version >= 2 && version <= 7) response.ErrorCode = (short)error;
+        if (version <= 7)
+        {
+            if (Topics is not null)
+            {
+                foreach (global::Samsa.Protocol.Messages.OffsetFetchRequest.OffsetFetchRequestTopic item0 in Topics)
+                {
+                    var built0 = new global::Samsa.Protocol.Messages.OffsetFetchResponse.OffsetFetchResponseTopic();
+                    built0.Name = item0.Name;
+                    foreach (int item1 in item0.PartitionIndexes)
+                    {
+                        var built1 = new global::Samsa.Protocol.Messages.OffsetFetchResponse.OffsetFetchResponsePartition();
+                        built1.PartitionIndex = item1;
+                        built1.CommittedOffset = -1;
+                        built1.ErrorCode = (short)error;
+                        built0.Partitions.Add(built1);
+                    }
+                    response.Topics.Add(built0);
+                }
+            }
+        }
+        if (version >= 8)
+        {
+            foreach (global::Samsa.Protocol.Messages.OffsetFetchRequest.OffsetFetchRequestGroup item2 in Groups)
+            {
+                var built2 = new global::Samsa.Protocol.Messages.OffsetFetchResponse.OffsetFetchResponseGroup();
+                built2.GroupId = item2.GroupId;
+                built2.ErrorCode = (short)error;
+                if (item2.Topics is not null)
+                {
+                    foreach (global::Samsa.Protocol.Messages.OffsetFetchRequest.OffsetFetchRequestTopics item3 in item2.Topics)
+                    {
+                        var built3 = new global::Samsa.Protocol.Messages.OffsetFetchResponse.OffsetFetchResponseTopics();
+                        built3.Name = item3.Name;
+                        foreach (int item4 in item3.PartitionIndexes)
+                        {
+                            var built4 = new global::Samsa.Protocol.Messages.OffsetFetchResponse.OffsetFetchResponsePartitions();
+                            built4.PartitionIndex = item4;
+                            built4.CommittedOffset = -1;
+                            built4.ErrorCode = (short)error;
+                            built3.Partitions.Add(built4);
+                        }
+                        built2.Topics.Add(built3);
+                    }
+                }
+                response.Groups.Add(built2);
+            }
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(OffsetFetchRequest request, global::Samsa.Protocol.Messages.OffsetFetchResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>OffsetFetchRequestGroup.</summary>
     public sealed partial class OffsetFetchRequestGroup : IEquatable<OffsetFetchRequestGroup>

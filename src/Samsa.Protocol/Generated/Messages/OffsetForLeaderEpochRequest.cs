@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>OffsetForLeaderEpochRequest, versions 0-4; flexible 4+.</summary>
-public sealed partial class OffsetForLeaderEpochRequest : IEquatable<OffsetForLeaderEpochRequest>, IKafkaMessage<OffsetForLeaderEpochRequest>
+public sealed partial class OffsetForLeaderEpochRequest : IEquatable<OffsetForLeaderEpochRequest>, IKafkaMessage<OffsetForLeaderEpochRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.OffsetForLeaderEpoch;
     public const bool LatestVersionUnstable = false;
@@ -132,6 +132,34 @@ public sealed partial class OffsetForLeaderEpochRequest : IEquatable<OffsetForLe
         hash.Add(ReplicaId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.OffsetForLeaderEpochResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.OffsetForLeaderEpochResponse();
+        foreach (global::Samsa.Protocol.Messages.OffsetForLeaderEpochRequest.OffsetForLeaderTopic item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult();
+            built0.Topic = item0.Topic;
+            foreach (global::Samsa.Protocol.Messages.OffsetForLeaderEpochRequest.OffsetForLeaderPartition item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.OffsetForLeaderEpochResponse.EpochEndOffset();
+                built1.Partition = item1.Partition;
+                built1.ErrorCode = (short)error;
+                built0.Partitions.Add(built1);
+            }
+            response.Topics.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(OffsetForLeaderEpochRequest request, global::Samsa.Protocol.Messages.OffsetForLeaderEpochResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>OffsetForLeaderPartition.</summary>
     public sealed partial class OffsetForLeaderPartition : IEquatable<OffsetForLeaderPartition>

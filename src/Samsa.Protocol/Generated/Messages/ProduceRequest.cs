@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ProduceRequest, versions 0-11; flexible 9+.</summary>
-public sealed partial class ProduceRequest : IEquatable<ProduceRequest>, IKafkaMessage<ProduceRequest>
+public sealed partial class ProduceRequest : IEquatable<ProduceRequest>, IKafkaMessage<ProduceRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.Produce;
     public const bool LatestVersionUnstable = false;
@@ -150,6 +150,36 @@ public sealed partial class ProduceRequest : IEquatable<ProduceRequest>, IKafkaM
         hash.Add(TimeoutMs);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ProduceResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ProduceResponse();
+        foreach (global::Samsa.Protocol.Messages.ProduceRequest.TopicProduceData item0 in TopicData)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.ProduceResponse.TopicProduceResponse();
+            built0.Name = item0.Name;
+            foreach (global::Samsa.Protocol.Messages.ProduceRequest.PartitionProduceData item1 in item0.PartitionData)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.ProduceResponse.PartitionProduceResponse();
+                built1.Index = item1.Index;
+                built1.ErrorCode = (short)error;
+                built1.BaseOffset = -1;
+                if (version >= 8) built1.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+                built0.PartitionResponses.Add(built1);
+            }
+            response.Responses.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ProduceRequest request, global::Samsa.Protocol.Messages.ProduceResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>PartitionProduceData.</summary>
     public sealed partial class PartitionProduceData : IEquatable<PartitionProduceData>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>PushTelemetryRequest, versions 0; flexible 0+.</summary>
-public sealed partial class PushTelemetryRequest : IEquatable<PushTelemetryRequest>, IKafkaMessage<PushTelemetryRequest>
+public sealed partial class PushTelemetryRequest : IEquatable<PushTelemetryRequest>, IKafkaMessage<PushTelemetryRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.PushTelemetry;
     public const bool LatestVersionUnstable = false;
@@ -112,4 +112,20 @@ public sealed partial class PushTelemetryRequest : IEquatable<PushTelemetryReque
         hash.Add(CompressionType);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.PushTelemetryResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.PushTelemetryResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(PushTelemetryRequest request, global::Samsa.Protocol.Messages.PushTelemetryResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ReadShareGroupStateRequest, versions 0; flexible 0+.</summary>
-public sealed partial class ReadShareGroupStateRequest : IEquatable<ReadShareGroupStateRequest>, IKafkaMessage<ReadShareGroupStateRequest>
+public sealed partial class ReadShareGroupStateRequest : IEquatable<ReadShareGroupStateRequest>, IKafkaMessage<ReadShareGroupStateRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.ReadShareGroupState;
     public const bool LatestVersionUnstable = true;
@@ -112,6 +112,35 @@ public sealed partial class ReadShareGroupStateRequest : IEquatable<ReadShareGro
         hash.Add(GroupId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ReadShareGroupStateResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ReadShareGroupStateResponse();
+        foreach (global::Samsa.Protocol.Messages.ReadShareGroupStateRequest.ReadStateData item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.ReadShareGroupStateResponse.ReadStateResult();
+            built0.TopicId = item0.TopicId;
+            foreach (global::Samsa.Protocol.Messages.ReadShareGroupStateRequest.PartitionData item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.ReadShareGroupStateResponse.PartitionResult();
+                built1.Partition = item1.Partition;
+                built1.ErrorCode = (short)error;
+                built1.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+                built0.Partitions.Add(built1);
+            }
+            response.Results.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ReadShareGroupStateRequest request, global::Samsa.Protocol.Messages.ReadShareGroupStateResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>PartitionData.</summary>
     public sealed partial class PartitionData : IEquatable<PartitionData>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>RemoveRaftVoterRequest, versions 0; flexible 0+.</summary>
-public sealed partial class RemoveRaftVoterRequest : IEquatable<RemoveRaftVoterRequest>, IKafkaMessage<RemoveRaftVoterRequest>
+public sealed partial class RemoveRaftVoterRequest : IEquatable<RemoveRaftVoterRequest>, IKafkaMessage<RemoveRaftVoterRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.RemoveRaftVoter;
     public const bool LatestVersionUnstable = false;
@@ -89,4 +89,21 @@ public sealed partial class RemoveRaftVoterRequest : IEquatable<RemoveRaftVoterR
         hash.Add(VoterDirectoryId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.RemoveRaftVoterResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.RemoveRaftVoterResponse();
+        response.ErrorCode = (short)error;
+        response.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(RemoveRaftVoterRequest request, global::Samsa.Protocol.Messages.RemoveRaftVoterResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>SaslAuthenticateRequest, versions 0-2; flexible 2+.</summary>
-public sealed partial class SaslAuthenticateRequest : IEquatable<SaslAuthenticateRequest>, IKafkaMessage<SaslAuthenticateRequest>
+public sealed partial class SaslAuthenticateRequest : IEquatable<SaslAuthenticateRequest>, IKafkaMessage<SaslAuthenticateRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.SaslAuthenticate;
     public const bool LatestVersionUnstable = false;
@@ -94,4 +94,21 @@ public sealed partial class SaslAuthenticateRequest : IEquatable<SaslAuthenticat
         var hash = new HashCode();
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.SaslAuthenticateResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.SaslAuthenticateResponse();
+        response.ErrorCode = (short)error;
+        response.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(SaslAuthenticateRequest request, global::Samsa.Protocol.Messages.SaslAuthenticateResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

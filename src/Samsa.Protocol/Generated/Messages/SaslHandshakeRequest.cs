@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>SaslHandshakeRequest, versions 0-1; flexible none.</summary>
-public sealed partial class SaslHandshakeRequest : IEquatable<SaslHandshakeRequest>, IKafkaMessage<SaslHandshakeRequest>
+public sealed partial class SaslHandshakeRequest : IEquatable<SaslHandshakeRequest>, IKafkaMessage<SaslHandshakeRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.SaslHandshake;
     public const bool LatestVersionUnstable = false;
@@ -65,4 +65,20 @@ public sealed partial class SaslHandshakeRequest : IEquatable<SaslHandshakeReque
         hash.Add(Mechanism);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.SaslHandshakeResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.SaslHandshakeResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(SaslHandshakeRequest request, global::Samsa.Protocol.Messages.SaslHandshakeResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ShareAcknowledgeRequest, versions 0; flexible 0+.</summary>
-public sealed partial class ShareAcknowledgeRequest : IEquatable<ShareAcknowledgeRequest>, IKafkaMessage<ShareAcknowledgeRequest>
+public sealed partial class ShareAcknowledgeRequest : IEquatable<ShareAcknowledgeRequest>, IKafkaMessage<ShareAcknowledgeRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.ShareAcknowledge;
     public const bool LatestVersionUnstable = true;
@@ -125,6 +125,35 @@ public sealed partial class ShareAcknowledgeRequest : IEquatable<ShareAcknowledg
         hash.Add(ShareSessionEpoch);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ShareAcknowledgeResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ShareAcknowledgeResponse();
+        response.ErrorCode = (short)error;
+        foreach (global::Samsa.Protocol.Messages.ShareAcknowledgeRequest.AcknowledgeTopic item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.ShareAcknowledgeResponse.ShareAcknowledgeTopicResponse();
+            built0.TopicId = item0.TopicId;
+            foreach (global::Samsa.Protocol.Messages.ShareAcknowledgeRequest.AcknowledgePartition item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.ShareAcknowledgeResponse.PartitionData();
+                built1.PartitionIndex = item1.PartitionIndex;
+                built1.ErrorCode = (short)error;
+                built0.Partitions.Add(built1);
+            }
+            response.Responses.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ShareAcknowledgeRequest request, global::Samsa.Protocol.Messages.ShareAcknowledgeResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>AcknowledgePartition.</summary>
     public sealed partial class AcknowledgePartition : IEquatable<AcknowledgePartition>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ShareFetchRequest, versions 0; flexible 0+.</summary>
-public sealed partial class ShareFetchRequest : IEquatable<ShareFetchRequest>, IKafkaMessage<ShareFetchRequest>
+public sealed partial class ShareFetchRequest : IEquatable<ShareFetchRequest>, IKafkaMessage<ShareFetchRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.ShareFetch;
     public const bool LatestVersionUnstable = true;
@@ -185,6 +185,36 @@ public sealed partial class ShareFetchRequest : IEquatable<ShareFetchRequest>, I
         hash.Add(MaxBytes);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ShareFetchResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ShareFetchResponse();
+        response.ErrorCode = (short)error;
+        foreach (global::Samsa.Protocol.Messages.ShareFetchRequest.FetchTopic item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.ShareFetchResponse.ShareFetchableTopicResponse();
+            built0.TopicId = item0.TopicId;
+            foreach (global::Samsa.Protocol.Messages.ShareFetchRequest.FetchPartition item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.ShareFetchResponse.PartitionData();
+                built1.PartitionIndex = item1.PartitionIndex;
+                built1.ErrorCode = (short)error;
+                built1.Records = ReadOnlySequence<byte>.Empty;
+                built0.Partitions.Add(built1);
+            }
+            response.Responses.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ShareFetchRequest request, global::Samsa.Protocol.Messages.ShareFetchResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>AcknowledgementBatch.</summary>
     public sealed partial class AcknowledgementBatch : IEquatable<AcknowledgementBatch>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>ShareGroupHeartbeatRequest, versions 0; flexible 0+.</summary>
-public sealed partial class ShareGroupHeartbeatRequest : IEquatable<ShareGroupHeartbeatRequest>, IKafkaMessage<ShareGroupHeartbeatRequest>
+public sealed partial class ShareGroupHeartbeatRequest : IEquatable<ShareGroupHeartbeatRequest>, IKafkaMessage<ShareGroupHeartbeatRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.ShareGroupHeartbeat;
     public const bool LatestVersionUnstable = true;
@@ -137,4 +137,20 @@ public sealed partial class ShareGroupHeartbeatRequest : IEquatable<ShareGroupHe
         hash.Add(RackId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.ShareGroupHeartbeatResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.ShareGroupHeartbeatResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(ShareGroupHeartbeatRequest request, global::Samsa.Protocol.Messages.ShareGroupHeartbeatResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 }

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>StopReplicaRequest, versions 0-4; flexible 2+.</summary>
-public sealed partial class StopReplicaRequest : IEquatable<StopReplicaRequest>, IKafkaMessage<StopReplicaRequest>
+public sealed partial class StopReplicaRequest : IEquatable<StopReplicaRequest>, IKafkaMessage<StopReplicaRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.StopReplica;
     public const bool LatestVersionUnstable = false;
@@ -291,6 +291,22 @@ public sealed partial class StopReplicaRequest : IEquatable<StopReplicaRequest>,
         hash.Add(DeletePartitions);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.StopReplicaResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.StopReplicaResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(StopReplicaRequest request, global::Samsa.Protocol.Messages.StopReplicaResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>StopReplicaPartitionState.</summary>
     public sealed partial class StopReplicaPartitionState : IEquatable<StopReplicaPartitionState>

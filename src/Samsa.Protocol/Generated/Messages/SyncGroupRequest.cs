@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>SyncGroupRequest, versions 0-5; flexible 4+.</summary>
-public sealed partial class SyncGroupRequest : IEquatable<SyncGroupRequest>, IKafkaMessage<SyncGroupRequest>
+public sealed partial class SyncGroupRequest : IEquatable<SyncGroupRequest>, IKafkaMessage<SyncGroupRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.SyncGroup;
     public const bool LatestVersionUnstable = false;
@@ -198,6 +198,22 @@ public sealed partial class SyncGroupRequest : IEquatable<SyncGroupRequest>, IKa
         hash.Add(ProtocolName);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.SyncGroupResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.SyncGroupResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(SyncGroupRequest request, global::Samsa.Protocol.Messages.SyncGroupResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>SyncGroupRequestAssignment.</summary>
     public sealed partial class SyncGroupRequestAssignment : IEquatable<SyncGroupRequestAssignment>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>TxnOffsetCommitRequest, versions 0-4; flexible 3+.</summary>
-public sealed partial class TxnOffsetCommitRequest : IEquatable<TxnOffsetCommitRequest>, IKafkaMessage<TxnOffsetCommitRequest>
+public sealed partial class TxnOffsetCommitRequest : IEquatable<TxnOffsetCommitRequest>, IKafkaMessage<TxnOffsetCommitRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.TxnOffsetCommit;
     public const bool LatestVersionUnstable = false;
@@ -213,6 +213,34 @@ public sealed partial class TxnOffsetCommitRequest : IEquatable<TxnOffsetCommitR
         hash.Add(GroupInstanceId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.TxnOffsetCommitResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.TxnOffsetCommitResponse();
+        foreach (global::Samsa.Protocol.Messages.TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic();
+            built0.Name = item0.Name;
+            foreach (global::Samsa.Protocol.Messages.TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition();
+                built1.PartitionIndex = item1.PartitionIndex;
+                built1.ErrorCode = (short)error;
+                built0.Partitions.Add(built1);
+            }
+            response.Topics.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(TxnOffsetCommitRequest request, global::Samsa.Protocol.Messages.TxnOffsetCommitResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>TxnOffsetCommitRequestPartition.</summary>
     public sealed partial class TxnOffsetCommitRequestPartition : IEquatable<TxnOffsetCommitRequestPartition>

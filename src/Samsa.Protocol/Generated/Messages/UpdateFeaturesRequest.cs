@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>UpdateFeaturesRequest, versions 0-2; flexible 0+.</summary>
-public sealed partial class UpdateFeaturesRequest : IEquatable<UpdateFeaturesRequest>, IKafkaMessage<UpdateFeaturesRequest>
+public sealed partial class UpdateFeaturesRequest : IEquatable<UpdateFeaturesRequest>, IKafkaMessage<UpdateFeaturesRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.UpdateFeatures;
     public const bool LatestVersionUnstable = false;
@@ -128,6 +128,23 @@ public sealed partial class UpdateFeaturesRequest : IEquatable<UpdateFeaturesReq
         hash.Add(ValidateOnly);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.UpdateFeaturesResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.UpdateFeaturesResponse();
+        response.ErrorCode = (short)error;
+        response.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(UpdateFeaturesRequest request, global::Samsa.Protocol.Messages.UpdateFeaturesResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>FeatureUpdateKey.</summary>
     public sealed partial class FeatureUpdateKey : IEquatable<FeatureUpdateKey>

@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>UpdateMetadataRequest, versions 0-8; flexible 6+.</summary>
-public sealed partial class UpdateMetadataRequest : IEquatable<UpdateMetadataRequest>, IKafkaMessage<UpdateMetadataRequest>
+public sealed partial class UpdateMetadataRequest : IEquatable<UpdateMetadataRequest>, IKafkaMessage<UpdateMetadataRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.UpdateMetadata;
     public const bool LatestVersionUnstable = false;
@@ -293,6 +293,22 @@ public sealed partial class UpdateMetadataRequest : IEquatable<UpdateMetadataReq
         hash.Add(BrokerEpoch);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.UpdateMetadataResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.UpdateMetadataResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(UpdateMetadataRequest request, global::Samsa.Protocol.Messages.UpdateMetadataResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>UpdateMetadataBroker.</summary>
     public sealed partial class UpdateMetadataBroker : IEquatable<UpdateMetadataBroker>

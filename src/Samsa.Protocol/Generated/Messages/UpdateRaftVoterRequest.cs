@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>UpdateRaftVoterRequest, versions 0; flexible 0+.</summary>
-public sealed partial class UpdateRaftVoterRequest : IEquatable<UpdateRaftVoterRequest>, IKafkaMessage<UpdateRaftVoterRequest>
+public sealed partial class UpdateRaftVoterRequest : IEquatable<UpdateRaftVoterRequest>, IKafkaMessage<UpdateRaftVoterRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.UpdateRaftVoter;
     public const bool LatestVersionUnstable = false;
@@ -147,6 +147,22 @@ public sealed partial class UpdateRaftVoterRequest : IEquatable<UpdateRaftVoterR
         hash.Add(VoterDirectoryId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.UpdateRaftVoterResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.UpdateRaftVoterResponse();
+        response.ErrorCode = (short)error;
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(UpdateRaftVoterRequest request, global::Samsa.Protocol.Messages.UpdateRaftVoterResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>KRaftVersionFeature.</summary>
     public sealed partial class KRaftVersionFeatureData : IEquatable<KRaftVersionFeatureData>

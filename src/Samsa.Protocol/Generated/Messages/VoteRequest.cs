@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>VoteRequest, versions 0-1; flexible 0+.</summary>
-public sealed partial class VoteRequest : IEquatable<VoteRequest>, IKafkaMessage<VoteRequest>
+public sealed partial class VoteRequest : IEquatable<VoteRequest>, IKafkaMessage<VoteRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.Vote;
     public const bool LatestVersionUnstable = false;
@@ -126,6 +126,35 @@ public sealed partial class VoteRequest : IEquatable<VoteRequest>, IKafkaMessage
         hash.Add(VoterId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.VoteResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.VoteResponse();
+        response.ErrorCode = (short)error;
+        foreach (global::Samsa.Protocol.Messages.VoteRequest.TopicData item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.VoteResponse.TopicData();
+            built0.TopicName = item0.TopicName;
+            foreach (global::Samsa.Protocol.Messages.VoteRequest.PartitionData item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.VoteResponse.PartitionData();
+                built1.PartitionIndex = item1.PartitionIndex;
+                built1.ErrorCode = (short)error;
+                built0.Partitions.Add(built1);
+            }
+            response.Topics.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(VoteRequest request, global::Samsa.Protocol.Messages.VoteResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>PartitionData.</summary>
     public sealed partial class PartitionData : IEquatable<PartitionData>

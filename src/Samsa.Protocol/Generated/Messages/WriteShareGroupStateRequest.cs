@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>WriteShareGroupStateRequest, versions 0; flexible 0+.</summary>
-public sealed partial class WriteShareGroupStateRequest : IEquatable<WriteShareGroupStateRequest>, IKafkaMessage<WriteShareGroupStateRequest>
+public sealed partial class WriteShareGroupStateRequest : IEquatable<WriteShareGroupStateRequest>, IKafkaMessage<WriteShareGroupStateRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.WriteShareGroupState;
     public const bool LatestVersionUnstable = true;
@@ -112,6 +112,35 @@ public sealed partial class WriteShareGroupStateRequest : IEquatable<WriteShareG
         hash.Add(GroupId);
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.WriteShareGroupStateResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.WriteShareGroupStateResponse();
+        foreach (global::Samsa.Protocol.Messages.WriteShareGroupStateRequest.WriteStateData item0 in Topics)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.WriteShareGroupStateResponse.WriteStateResult();
+            built0.TopicId = item0.TopicId;
+            foreach (global::Samsa.Protocol.Messages.WriteShareGroupStateRequest.PartitionData item1 in item0.Partitions)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.WriteShareGroupStateResponse.PartitionResult();
+                built1.Partition = item1.Partition;
+                built1.ErrorCode = (short)error;
+                built1.ErrorMessage = global::Samsa.Protocol.ErrorCodes.Message(error);
+                built0.Partitions.Add(built1);
+            }
+            response.Results.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(WriteShareGroupStateRequest request, global::Samsa.Protocol.Messages.WriteShareGroupStateResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>PartitionData.</summary>
     public sealed partial class PartitionData : IEquatable<PartitionData>

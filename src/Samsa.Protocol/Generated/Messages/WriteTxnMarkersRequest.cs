@@ -9,7 +9,7 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Protocol.Messages;
 
 /// <summary>WriteTxnMarkersRequest, versions 0-1; flexible 1+.</summary>
-public sealed partial class WriteTxnMarkersRequest : IEquatable<WriteTxnMarkersRequest>, IKafkaMessage<WriteTxnMarkersRequest>
+public sealed partial class WriteTxnMarkersRequest : IEquatable<WriteTxnMarkersRequest>, IKafkaMessage<WriteTxnMarkersRequest>, IKafkaRequest
 {
     public static global::Samsa.Protocol.ApiKey ApiKey => global::Samsa.Protocol.ApiKey.WriteTxnMarkers;
     public const bool LatestVersionUnstable = false;
@@ -115,6 +115,40 @@ public sealed partial class WriteTxnMarkersRequest : IEquatable<WriteTxnMarkersR
         var hash = new HashCode();
         return hash.ToHashCode();
     }
+
+    /// <inheritdoc cref="global::Samsa.Protocol.IKafkaRequest.ErrorResponse"/>
+    public global::Samsa.Protocol.Messages.WriteTxnMarkersResponse ErrorResponse(short version, global::Samsa.Protocol.ErrorCode error)
+    {
+        var response = new global::Samsa.Protocol.Messages.WriteTxnMarkersResponse();
+        foreach (global::Samsa.Protocol.Messages.WriteTxnMarkersRequest.WritableTxnMarker item0 in Markers)
+        {
+            var built0 = new global::Samsa.Protocol.Messages.WriteTxnMarkersResponse.WritableTxnMarkerResult();
+            built0.ProducerId = item0.ProducerId;
+            foreach (global::Samsa.Protocol.Messages.WriteTxnMarkersRequest.WritableTxnMarkerTopic item1 in item0.Topics)
+            {
+                var built1 = new global::Samsa.Protocol.Messages.WriteTxnMarkersResponse.WritableTxnMarkerTopicResult();
+                built1.Name = item1.Name;
+                foreach (int item2 in item1.PartitionIndexes)
+                {
+                    var built2 = new global::Samsa.Protocol.Messages.WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult();
+                    built2.PartitionIndex = item2;
+                    built2.ErrorCode = (short)error;
+                    built1.Partitions.Add(built2);
+                }
+                built0.Topics.Add(built1);
+            }
+            response.Markers.Add(built0);
+        }
+        OnErrorResponse(this, response, version, error);
+        return response;
+    }
+
+    global::Samsa.Protocol.IKafkaMessage global::Samsa.Protocol.IKafkaRequest.ErrorResponse(
+        short version, global::Samsa.Protocol.ErrorCode error) => ErrorResponse(version, error);
+
+    /// <summary>Where Kafka answers this API otherwise than the generated rules, a hand-written part adjusts the response.</summary>
+    static partial void OnErrorResponse(WriteTxnMarkersRequest request, global::Samsa.Protocol.Messages.WriteTxnMarkersResponse response, short version,
+        global::Samsa.Protocol.ErrorCode error);
 
     /// <summary>WritableTxnMarker.</summary>
     public sealed partial class WritableTxnMarker : IEquatable<WritableTxnMarker>
