@@ -190,7 +190,7 @@ public sealed class LayeringTests
 
     // Walks up from the test's output directory until Samsa.slnx. When the build puts its output outside the
     // repository (--artifacts-path /tmp/...), walks up from the working directory and then from this source file.
-    private static string FindRepositoryRoot([CallerFilePath] string sourceFile = "")
+    internal static string FindRepositoryRoot([CallerFilePath] string sourceFile = "")
     {
         string?[] starts =
             [AppContext.BaseDirectory, Directory.GetCurrentDirectory(), Path.GetDirectoryName(sourceFile)];
