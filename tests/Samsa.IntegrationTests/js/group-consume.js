@@ -5,28 +5,14 @@
 // usage: node group-consume.js <bootstrap host:port> <topic> <group> <count>
 'use strict';
 
-const { Kafka, logLevel } = require('kafkajs');
+const { exitAfter, client } = require('./client');
 
 const [broker, topic, groupId, countArg] = process.argv.slice(2);
 const count = Number(countArg);
 
-const deadline = setTimeout(() => {
-  process.stderr.write('group-consume.js: deadline of 50 s passed\n');
-  process.exit(3);
-}, 50000);
-deadline.unref();
+exitAfter('group-consume.js', 50000);
 
-const kafka = new Kafka({
-  clientId: 'samsa-kafkajs-group',
-  brokers: [broker],
-  connectionTimeout: 5000,
-  requestTimeout: 15000,
-  retry: { retries: 5, initialRetryTime: 200 },
-  logLevel: logLevel.WARN,
-  logCreator: () => ({ namespace, level, log }) => {
-    process.stderr.write(`[kafkajs ${level} ${namespace}] ${log.message} ${JSON.stringify(log)}\n`);
-  },
-});
+const kafka = client('samsa-kafkajs-group', broker, 5);
 
 async function main() {
   const consumer = kafka.consumer({ groupId, sessionTimeout: 10000, heartbeatInterval: 500 });

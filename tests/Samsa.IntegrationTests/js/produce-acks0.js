@@ -5,30 +5,16 @@
 // usage: node produce-acks0.js <bootstrap host:port> <topic prefix> <rounds> <messages per round>
 'use strict';
 
-const { Kafka, logLevel, Partitioners } = require('kafkajs');
+const { Partitioners } = require('kafkajs');
+const { exitAfter, client } = require('./client');
 
 const [broker, prefix, roundsArg, countArg] = process.argv.slice(2);
 const rounds = Number(roundsArg);
 const count = Number(countArg);
 
-// A hard deadline of its own, so a hang ends the script even if the test's kill never comes.
-const deadline = setTimeout(() => {
-  process.stderr.write('produce-acks0.js: deadline of 110 s passed\n');
-  process.exit(3);
-}, 110000);
-deadline.unref();
+exitAfter('produce-acks0.js', 110000);
 
-const kafka = new Kafka({
-  clientId: 'samsa-kafkajs-acks0',
-  brokers: [broker],
-  connectionTimeout: 5000,
-  requestTimeout: 15000,
-  retry: { retries: 3, initialRetryTime: 200 },
-  logLevel: logLevel.WARN,
-  logCreator: () => ({ namespace, level, log }) => {
-    process.stderr.write(`[kafkajs ${level} ${namespace}] ${log.message} ${JSON.stringify(log)}\n`);
-  },
-});
+const kafka = client('samsa-kafkajs-acks0', broker, 3);
 
 async function round(topic) {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });

@@ -6,30 +6,16 @@
 // usage: node produce-and-admin.js <bootstrap host:port> <topic> <partitions> <messages per partition>
 'use strict';
 
-const { Kafka, logLevel, CompressionTypes, Partitioners } = require('kafkajs');
+const { CompressionTypes, Partitioners } = require('kafkajs');
+const { exitAfter, client } = require('./client');
 
 const [broker, topic, partitionsArg, perPartitionArg] = process.argv.slice(2);
 const partitions = Number(partitionsArg);
 const perPartition = Number(perPartitionArg);
 
-// A hard deadline of its own, so a hang ends the script even if the test's kill never comes.
-const deadline = setTimeout(() => {
-  process.stderr.write('produce-and-admin.js: deadline of 45 s passed\n');
-  process.exit(3);
-}, 45000);
-deadline.unref();
+exitAfter('produce-and-admin.js', 45000);
 
-const kafka = new Kafka({
-  clientId: 'samsa-kafkajs-test',
-  brokers: [broker],
-  connectionTimeout: 5000,
-  requestTimeout: 15000,
-  retry: { retries: 3, initialRetryTime: 200 },
-  logLevel: logLevel.WARN,
-  logCreator: () => ({ namespace, level, log }) => {
-    process.stderr.write(`[kafkajs ${level} ${namespace}] ${log.message} ${JSON.stringify(log)}\n`);
-  },
-});
+const kafka = client('samsa-kafkajs-test', broker, 3);
 
 function messages(compressed) {
   const list = [];
