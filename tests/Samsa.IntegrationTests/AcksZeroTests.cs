@@ -73,19 +73,14 @@ public sealed class AcksZeroTests
     [Fact]
     public async Task Kafkajs_producer_disconnecting_after_its_last_send_loses_nothing()
     {
-        string? node = RepoPaths.FindOnPath("node");
-        Assert.SkipWhen(node is null, "node is not on PATH; .ci/run installs Debian's nodejs and npm");
-        string js = Path.Combine(RepoPaths.RepoRoot, "tests", "Samsa.IntegrationTests", "js");
-        Assert.True(File.Exists(Path.Combine(js, "node_modules", "kafkajs", "package.json")),
-            $"kafkajs is not installed in {js}; run `npm ci` there (.ci/run does)");
+        KafkajsScripts kafkajs = KafkajsScripts.Find();
         await using SamsaCluster cluster = await StartAsync();
 
         // One node process runs every round, each with a new producer that disconnects right after its sends.
-        ChildProcess.Completed run = await ChildProcess.RunAsync(node!,
-            ["produce-acks0.js", cluster.BootstrapServers, "acks0-kafkajs-",
+        ChildProcess.Completed run = await kafkajs.RunAsync("produce-acks0.js",
+            [cluster.BootstrapServers, "acks0-kafkajs-",
                 Runs.ToString(CultureInfo.InvariantCulture), Count.ToString(CultureInfo.InvariantCulture)],
-            TimeSpan.FromSeconds(120), workingDirectory: js,
-            environment: new Dictionary<string, string> { ["KAFKAJS_NO_PARTITIONER_WARNING"] = "1" });
+            TimeSpan.FromSeconds(120));
         Assert.True(run.ExitCode == 0, $"the kafkajs script failed\n{run.Describe()}");
         for (int round = 0; round < Runs; round++)
             await AssertEveryValueStoredAsync(cluster, "acks0-kafkajs-" + round, $"run {round}\n{run.Describe()}");

@@ -20,18 +20,13 @@ public sealed class KafkajsTests
     [Fact]
     public async Task Kafkajs_admin_and_producer_work_and_a_confluent_consumer_reads_what_kafkajs_produced()
     {
-        string? node = RepoPaths.FindOnPath("node");
-        Assert.SkipWhen(node is null, "node is not on PATH; .ci/run installs Debian's nodejs and npm");
-        string js = Path.Combine(RepoPaths.RepoRoot, "tests", "Samsa.IntegrationTests", "js");
-        Assert.True(File.Exists(Path.Combine(js, "node_modules", "kafkajs", "package.json")),
-            $"kafkajs is not installed in {js}; run `npm ci` there (.ci/run does)");
+        KafkajsScripts kafkajs = KafkajsScripts.Find();
 
         await using SamsaCluster cluster = await SamsaCluster.StartAsync();
-        ChildProcess.Completed run = await ChildProcess.RunAsync(node!,
-            ["produce-and-admin.js", cluster.BootstrapServers, Topic, Partitions.ToString(CultureInfo.InvariantCulture),
+        ChildProcess.Completed run = await kafkajs.RunAsync("produce-and-admin.js",
+            [cluster.BootstrapServers, Topic, Partitions.ToString(CultureInfo.InvariantCulture),
                 PerPartition.ToString(CultureInfo.InvariantCulture)],
-            TimeSpan.FromSeconds(60), workingDirectory: js,
-            environment: new Dictionary<string, string> { ["KAFKAJS_NO_PARTITIONER_WARNING"] = "1" });
+            TimeSpan.FromSeconds(60));
         Assert.True(run.ExitCode == 0, $"the kafkajs script failed\n{run.Describe()}");
 
         using JsonDocument output = JsonDocument.Parse(run.StandardOutput);

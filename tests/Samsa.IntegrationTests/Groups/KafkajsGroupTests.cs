@@ -19,11 +19,7 @@ public sealed class KafkajsGroupTests
     [Fact]
     public async Task A_kafkajs_group_consumer_resumes_from_its_committed_offsets_after_a_restart()
     {
-        string? node = RepoPaths.FindOnPath("node");
-        Assert.SkipWhen(node is null, "node is not on PATH; .ci/run installs Debian's nodejs and npm");
-        string js = Path.Combine(RepoPaths.RepoRoot, "tests", "Samsa.IntegrationTests", "js");
-        Assert.True(File.Exists(Path.Combine(js, "node_modules", "kafkajs", "package.json")),
-            $"kafkajs is not installed in {js}; run `npm ci` there (.ci/run does)");
+        KafkajsScripts kafkajs = KafkajsScripts.Find();
 
         await using SamsaCluster cluster = await ClassicGroupTests.StartAsync();
         using (Confluent.Kafka.IAdminClient admin = cluster.CreateAdmin())
@@ -44,14 +40,14 @@ public sealed class KafkajsGroupTests
             Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(20)));
         }
 
-        List<(int Partition, long Offset, string Value)> first = await ConsumeAsync(node!, js, cluster, 7);
+        List<(int Partition, long Offset, string Value)> first = await ConsumeAsync(kafkajs, cluster, 7);
         Assert.Equal(7, first.Count);
         Assert.Equal(first.Count, first.Distinct().Count());
 
         await cluster.RestartAsync();
 
         List<(int Partition, long Offset, string Value)> second =
-            await ConsumeAsync(node!, js, cluster, Partitions * PerPartition - first.Count);
+            await ConsumeAsync(kafkajs, cluster, Partitions * PerPartition - first.Count);
         // Together they saw every message exactly once: the second process started where the first committed.
         var all = first.Concat(second).Select(m => m.Value).Order().ToList();
         var expected = Enumerable.Range(0, Partitions)
@@ -65,12 +61,12 @@ public sealed class KafkajsGroupTests
         }
     }
 
-    private static async Task<List<(int, long, string)>> ConsumeAsync(string node, string js, SamsaCluster cluster,
+    private static async Task<List<(int, long, string)>> ConsumeAsync(KafkajsScripts kafkajs, SamsaCluster cluster,
         int count)
     {
-        ChildProcess.Completed run = await ChildProcess.RunAsync(node,
-            ["group-consume.js", cluster.BootstrapServers, Topic, Group, count.ToString(CultureInfo.InvariantCulture)],
-            TimeSpan.FromSeconds(60), workingDirectory: js);
+        ChildProcess.Completed run = await kafkajs.RunAsync("group-consume.js",
+            [cluster.BootstrapServers, Topic, Group, count.ToString(CultureInfo.InvariantCulture)],
+            TimeSpan.FromSeconds(60));
         Assert.True(run.ExitCode == 0, $"the kafkajs consumer failed\n{run.Describe()}");
         using JsonDocument output = JsonDocument.Parse(run.StandardOutput);
         return [.. output.RootElement.GetProperty("consumed").EnumerateArray().Select(m => (
