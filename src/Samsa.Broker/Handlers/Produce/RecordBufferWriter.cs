@@ -4,61 +4,45 @@ using Samsa.Broker.Network;
 namespace Samsa.Broker.Handlers;
 
 /// <summary>
-/// A growable buffer rented from <see cref="RecordBuffers"/>, for a batch the broker rebuilds (recompression): the
-/// array must outlive the handler's synchronous part, so <see cref="Detach"/> hands it to the request's rented list,
-/// which returns it once the append is done. Not thread-safe; Dispose returns an array that was not detached.
+/// The destination of a batch the broker rebuilds (recompression):
+/// <see cref="Protocol.Records.RecordBatch.TryRecompress"/> asks for one span of the batch's exact size, so this rents
+/// that much from <see cref="RecordBuffers"/> once and never grows. The array must outlive the handler's synchronous
+/// part: <see cref="Detach"/> hands it to the request's rented list, which returns it after the append; Dispose
+/// returns an array that was not detached. Not thread-safe.
 /// </summary>
 internal sealed class RecordBufferWriter : IBufferWriter<byte>, IDisposable
 {
-    private byte[] _buffer = [];
-    private int _written;
+    private byte[]? _buffer;
 
-    public int WrittenCount => _written;
+    public int WrittenCount { get; private set; }
 
-    public void Advance(int count)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)count, (uint)(_buffer.Length - _written), nameof(count));
-        _written += count;
-    }
+    public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
 
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
-        Reserve(sizeHint);
-        return _buffer.AsMemory(_written);
+        if (_buffer is not null)
+            throw new InvalidOperationException("a rebuilt batch is written with one span of its exact size");
+        _buffer = RecordBuffers.Rent(Math.Max(sizeHint, 1));
+        return _buffer;
     }
 
-    public Span<byte> GetSpan(int sizeHint = 0)
+    public void Advance(int count)
     {
-        Reserve(sizeHint);
-        return _buffer.AsSpan(_written);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)count, (uint)((_buffer?.Length ?? 0) - WrittenCount));
+        WrittenCount += count;
     }
 
-    /// <summary>
-    /// The array holding the bytes written, which the caller now returns to <see cref="RecordBuffers"/>.
+    /// <summary>The array holding the bytes written; the caller now returns it to <see cref="RecordBuffers"/>.
     /// </summary>
     public byte[] Detach()
     {
-        byte[] buffer = _buffer;
-        _buffer = [];
-        _written = 0;
+        byte[] buffer = _buffer ?? throw new InvalidOperationException("nothing was written");
+        _buffer = null;
         return buffer;
     }
 
     public void Dispose()
     {
-        if (_buffer.Length > 0) RecordBuffers.Return(Detach());
-    }
-
-    private void Reserve(int sizeHint)
-    {
-        int needed = Math.Max(sizeHint, 1);
-        if (_buffer.Length - _written >= needed) return;
-        long size = Math.Max((long)_buffer.Length * 2, (long)_written + needed);
-        if (size > Array.MaxLength)
-            throw new InvalidOperationException($"a batch cannot grow past {Array.MaxLength} bytes");
-        byte[] larger = RecordBuffers.Rent((int)size);
-        _buffer.AsSpan(0, _written).CopyTo(larger);
-        if (_buffer.Length > 0) RecordBuffers.Return(_buffer);
-        _buffer = larger;
+        if (_buffer is not null) RecordBuffers.Return(Detach());
     }
 }
