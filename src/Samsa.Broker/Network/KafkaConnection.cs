@@ -189,16 +189,19 @@ internal sealed partial class KafkaConnection
                 if (!writing || body is null)
                 {
                     (body as IDisposable)?.Dispose();
-                    continue;
                 }
-                if (ReferenceEquals(body, CloseConnection.Instance))
+                else if (ReferenceEquals(body, CloseConnection.Instance))
                 {
                     writing = false;
                     await CloseAfterAsync(output).ConfigureAwait(false);
-                    continue;
                 }
-                writing = TryWriteFrame(output, pending, body);
-                if (writing && (queue.Count == 0 || output.UnflushedBytes > 256 * 1024))
+                else
+                {
+                    writing = TryWriteFrame(output, pending, body);
+                }
+                // Also after a response that wrote nothing (acks=0): what earlier ones wrote must not wait for the
+                // client's next request.
+                if (writing && output.UnflushedBytes > 0 && (queue.Count == 0 || output.UnflushedBytes > 256 * 1024))
                     writing = await TryFlushAsync(output).ConfigureAwait(false);
             }
         }

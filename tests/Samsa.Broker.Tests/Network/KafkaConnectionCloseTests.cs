@@ -4,6 +4,7 @@ using Samsa.Broker.Network;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
 using Samsa.Protocol.Primitives;
+using Samsa.Testing;
 
 namespace Samsa.Broker.Tests.Network;
 
@@ -77,6 +78,23 @@ public sealed class KafkaConnectionCloseTests
         Assert.Equal(1, (await harness.ReceiveAsync(0, deadline.Token)).CorrelationId);
         Assert.True(await harness.ClosedAsync(deadline.Token));
         await harness.Running.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task A_response_followed_by_an_acks0_produce_is_sent_without_waiting_for_another_request()
+    {
+        var pool = new DiagnosticPool();
+        var leasing = new LeasingHandler(pool);
+        var produce = new NoAnswerHandler { CloseOnAcks = 1 };   // never blocks; acks=0 gets no answer
+        await using var harness = new ConnectionHarness([leasing, produce]);
+        await harness.SendAsync(Describe(gated: true), ApiKey.DescribeCluster, 1, correlationId: 1);
+        await leasing.Started.Task.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        await harness.SendAsync(Produce(acks: 0), ApiKey.Produce, 9, correlationId: 2);
+        await Eventually.TrueAsync(() => produce.Handled == 1, Deadline, "the acks=0 produce to be queued");
+        leasing.Gate.SetResult();
+
+        using var deadline = new CancellationTokenSource(Deadline);
+        Assert.Equal(1, (await harness.ReceiveAsync(1, deadline.Token)).CorrelationId);
     }
 
     private static ProduceRequest Produce(short acks = 0) => new()
