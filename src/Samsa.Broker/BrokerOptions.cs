@@ -1,7 +1,5 @@
-using Samsa.Broker.Groups;
 using Samsa.Broker.Network;
 using Samsa.Metadata.Configs;
-using Samsa.Storage;
 
 namespace Samsa.Broker;
 

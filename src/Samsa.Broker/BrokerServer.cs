@@ -1,14 +1,9 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
-using Samsa.Broker.Groups;
 using Samsa.Broker.Handlers;
 using Samsa.Broker.Maintenance;
 using Samsa.Broker.Network;
-using Samsa.Broker.Replication;
 using Samsa.Broker.Transactions;
-using Samsa.Metadata.Controller;
-using Samsa.Metadata.Image;
-using Samsa.Storage;
 
 namespace Samsa.Broker;
 

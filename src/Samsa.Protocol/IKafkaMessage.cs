@@ -1,5 +1,3 @@
-using Samsa.Protocol.Primitives;
-
 namespace Samsa.Protocol;
 
 /// <summary>A message that can be written at a version: every generated request, response, header and record.</summary>

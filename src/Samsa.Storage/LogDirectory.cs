@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Samsa.Storage.Checkpoints;
-using Samsa.Storage.IO;
 
 namespace Samsa.Storage;
 

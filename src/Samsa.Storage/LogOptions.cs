@@ -1,5 +1,3 @@
-using Samsa.Protocol.Records;
-
 namespace Samsa.Storage;
 
 /// <summary>

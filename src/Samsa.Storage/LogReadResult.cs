@@ -1,5 +1,4 @@
 using Microsoft.Win32.SafeHandles;
-using Samsa.Storage.Segments;
 
 namespace Samsa.Storage;
 

@@ -1,8 +1,5 @@
 using System.Runtime.InteropServices;
-using Samsa.Protocol.Records;
-using Samsa.Storage.IO;
 using Samsa.Storage.ProducerState;
-using Samsa.Storage.Segments;
 using L = Samsa.Protocol.Records.RecordBatchLayout;
 
 namespace Samsa.Storage;

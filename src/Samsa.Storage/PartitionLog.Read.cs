@@ -1,6 +1,3 @@
-using Samsa.Protocol.Records;
-using Samsa.Storage.Segments;
-
 namespace Samsa.Storage;
 
 // Reads: lock-free, against a snapshot of the segments and the visible end.

@@ -1,6 +1,3 @@
-using Samsa.Storage.IO;
-using Samsa.Storage.Segments;
-
 namespace Samsa.Storage;
 
 // Cutting the log: from the end (a follower truncating to its leader's epoch boundary) and from the start

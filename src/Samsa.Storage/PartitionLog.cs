@@ -2,8 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Samsa.Storage.Checkpoints;
 using Samsa.Storage.Durability;
-using Samsa.Storage.IO;
-using Samsa.Storage.Segments;
 
 namespace Samsa.Storage;
 

@@ -1,6 +1,3 @@
-using Samsa.Broker.Groups;
-using Samsa.Protocol;
-
 namespace Samsa.Broker.Errors;
 
 // The group coordinator's outcomes on the wire.

@@ -1,7 +1,3 @@
-using Samsa.Metadata.Controller;
-using Samsa.Protocol;
-using Samsa.Storage;
-
 namespace Samsa.Broker.Errors;
 
 /// <summary>The one place where module results become Kafka error codes.</summary>

@@ -1,5 +1,3 @@
-using Samsa.Protocol.Messages;
-
 namespace Samsa.Broker.Groups;
 
 // JoinGroup: new members (with the member-id-required round trip for dynamic members from v4), static members

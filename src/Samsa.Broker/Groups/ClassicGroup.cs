@@ -1,5 +1,4 @@
 using Samsa.Protocol.CoordinatorRecords;
-using Samsa.Protocol.Messages;
 
 namespace Samsa.Broker.Groups;
 

@@ -1,5 +1,3 @@
-using Samsa.Protocol.Messages;
-
 namespace Samsa.Broker.Groups;
 
 /// <summary>A member of a classic group: what it joined with, its assignment, and the responses it waits for.</summary>

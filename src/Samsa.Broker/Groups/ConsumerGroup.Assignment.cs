@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using Samsa.Metadata.Image;
-using Samsa.Protocol.Messages;
 
 namespace Samsa.Broker.Groups;
 

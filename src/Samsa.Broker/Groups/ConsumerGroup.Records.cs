@@ -1,4 +1,3 @@
-using Samsa.Metadata.Image;
 using Samsa.Protocol.CoordinatorRecords;
 
 namespace Samsa.Broker.Groups;

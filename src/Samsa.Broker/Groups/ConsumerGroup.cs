@@ -1,6 +1,3 @@
-using Samsa.Metadata.Image;
-using Samsa.Protocol.Messages;
-
 namespace Samsa.Broker.Groups;
 
 /// <summary>

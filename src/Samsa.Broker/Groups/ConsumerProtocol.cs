@@ -1,6 +1,3 @@
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
-
 namespace Samsa.Broker.Groups;
 
 /// <summary>

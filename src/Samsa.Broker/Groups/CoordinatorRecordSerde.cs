@@ -1,5 +1,4 @@
 using System.Buffers;
-using Samsa.Protocol;
 using Samsa.Protocol.CoordinatorRecords;
 using Samsa.Protocol.Primitives;
 

@@ -1,7 +1,3 @@
-using Samsa.Metadata.Image;
-using Samsa.Protocol.Messages;
-using Samsa.Storage;
-
 namespace Samsa.Broker.Groups;
 
 // ListGroups, DescribeGroups, DeleteGroups and OffsetDelete for the groups of this shard.

@@ -1,5 +1,3 @@
-using Samsa.Storage;
-
 namespace Samsa.Broker.Groups;
 
 // Offset expiry (offsets.retention.minutes). A group that has a protocol keeps its offsets while it has members;

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Samsa.Protocol;
 using Samsa.Protocol.CoordinatorRecords;
 using Samsa.Protocol.Records;
-using Samsa.Storage;
 
 namespace Samsa.Broker.Groups;
 

@@ -1,6 +1,3 @@
-using Samsa.Protocol.Messages;
-using Samsa.Storage;
-
 namespace Samsa.Broker.Groups;
 
 // OffsetCommit and OffsetFetch for the groups of this shard.

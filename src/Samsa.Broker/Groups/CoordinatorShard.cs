@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using Samsa.Broker.Replication;
-using Samsa.Metadata.Image;
 using Samsa.Protocol.Records;
-using Samsa.Storage;
 
 namespace Samsa.Broker.Groups;
 

@@ -1,5 +1,3 @@
-using Samsa.Storage;
-
 namespace Samsa.Broker.Groups;
 
 /// <summary>

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using Samsa.Broker.Replication;
-using Samsa.Metadata.Controller;
-using Samsa.Metadata.Image;
 
 namespace Samsa.Broker.Groups;
 

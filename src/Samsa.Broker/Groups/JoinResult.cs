@@ -1,5 +1,3 @@
-using Samsa.Protocol.Messages;
-
 namespace Samsa.Broker.Groups;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Samsa.Protocol;
 
 namespace Samsa.Broker.Handlers;
 

@@ -1,7 +1,3 @@
-using Samsa.Broker.Replication;
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-
 namespace Samsa.Broker.Handlers;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using Samsa.Protocol;
 
 namespace Samsa.Broker.Handlers;
 

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Samsa.Broker.Replication;
-using Samsa.Storage;
 
 namespace Samsa.Broker.Maintenance;
 

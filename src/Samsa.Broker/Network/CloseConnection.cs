@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Samsa.Protocol;
 using Samsa.Protocol.Primitives;
 
 namespace Samsa.Broker.Network;

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Samsa.Protocol;
 
 namespace Samsa.Broker.Network;
 

@@ -3,8 +3,6 @@ using System.IO.Pipelines;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
 using Samsa.Protocol.Primitives;
 
 namespace Samsa.Broker.Network;

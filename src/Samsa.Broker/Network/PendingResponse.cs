@@ -1,5 +1,3 @@
-using Samsa.Protocol;
-
 namespace Samsa.Broker.Network;
 
 /// <summary>

@@ -1,9 +1,7 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Samsa.Broker.Handlers;
-using Samsa.Protocol;
 using Samsa.Protocol.Headers;
-using Samsa.Protocol.Messages;
 using Samsa.Protocol.Primitives;
 
 namespace Samsa.Broker.Network;

@@ -1,5 +1,4 @@
 using Samsa.Broker.Purgatory;
-using Samsa.Storage;
 
 namespace Samsa.Broker.Replication;
 

@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Samsa.Broker.Handlers;
 using Samsa.Metadata.Configs;
-using Samsa.Metadata.Image;
-using Samsa.Storage;
 
 namespace Samsa.Broker.Replication;
 

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Samsa.Metadata.Controller;
-using Samsa.Metadata.Image;
 
 namespace Samsa.Broker.Transactions;
 

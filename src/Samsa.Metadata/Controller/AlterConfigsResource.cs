@@ -1,5 +1,3 @@
-using Samsa.Metadata.Image;
-
 namespace Samsa.Metadata.Controller;
 
 /// <summary>The changes to one resource's configs.</summary>

@@ -1,5 +1,3 @@
-using Samsa.Metadata.Image;
-
 namespace Samsa.Metadata.Controller;
 
 /// <summary>The outcome for one resource of an AlterConfigs or IncrementalAlterConfigs request.</summary>

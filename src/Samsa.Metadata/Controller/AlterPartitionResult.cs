@@ -1,5 +1,3 @@
-using Samsa.Metadata.Image;
-
 namespace Samsa.Metadata.Controller;
 
 /// <summary>The answer to an ISR change.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Samsa.Metadata.Image;
 
 namespace Samsa.Metadata.Controller;
 

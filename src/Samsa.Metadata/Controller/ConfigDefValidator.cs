@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using Samsa.Metadata.Configs;
-using Samsa.Metadata.Image;
 
 namespace Samsa.Metadata.Controller;
 

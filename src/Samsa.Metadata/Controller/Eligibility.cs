@@ -1,5 +1,3 @@
-using Samsa.Metadata.Image;
-
 namespace Samsa.Metadata.Controller;
 
 /// <summary>Which brokers may lead or be in an ISR while a batch is being built: the unfenced ones of the image, less

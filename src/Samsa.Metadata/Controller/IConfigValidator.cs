@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Samsa.Metadata.Image;
 
 namespace Samsa.Metadata.Controller;
 

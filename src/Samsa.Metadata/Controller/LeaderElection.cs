@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using Samsa.Metadata.Image;
-using Samsa.Metadata.Records;
 
 namespace Samsa.Metadata.Controller;
 

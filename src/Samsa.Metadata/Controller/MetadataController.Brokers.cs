@@ -1,6 +1,4 @@
-using Samsa.Metadata.Image;
 using Samsa.Metadata.Log;
-using Samsa.Metadata.Records;
 
 namespace Samsa.Metadata.Controller;
 

@@ -1,6 +1,3 @@
-using Samsa.Metadata.Image;
-using Samsa.Metadata.Records;
-
 namespace Samsa.Metadata.Controller;
 
 // ISR changes from partition leaders (Kafka's AlterPartition), for the replication issue: the leader shrinks the ISR

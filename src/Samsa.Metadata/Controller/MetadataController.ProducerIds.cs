@@ -1,6 +1,3 @@
-using Samsa.Metadata.Image;
-using Samsa.Metadata.Records;
-
 namespace Samsa.Metadata.Controller;
 
 // Producer ids for idempotent and transactional producers: brokers ask for blocks and hand ids out from them, so ids

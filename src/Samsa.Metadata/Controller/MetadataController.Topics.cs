@@ -1,6 +1,3 @@
-using Samsa.Metadata.Image;
-using Samsa.Metadata.Records;
-
 namespace Samsa.Metadata.Controller;
 
 // CreateTopics, DeleteTopics and CreatePartitions, with Kafka's rules and messages. Each topic of a request succeeds or

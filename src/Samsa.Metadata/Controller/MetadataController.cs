@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Samsa.Metadata.Image;
 using Samsa.Metadata.Log;
-using Samsa.Metadata.Records;
 
 namespace Samsa.Metadata.Controller;
 

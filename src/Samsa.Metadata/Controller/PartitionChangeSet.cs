@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Samsa.Metadata.Image;
-using Samsa.Metadata.Records;
 
 namespace Samsa.Metadata.Controller;
 

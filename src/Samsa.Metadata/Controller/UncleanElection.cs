@@ -1,5 +1,3 @@
-using Samsa.Metadata.Image;
-
 namespace Samsa.Metadata.Controller;
 
 // unclean.leader.election.enable for one topic: the topic's own config, else the cluster-wide broker default, else the

@@ -1,5 +1,3 @@
-using Samsa.Metadata.Records;
-
 namespace Samsa.Metadata.Image;
 
 /// <summary>

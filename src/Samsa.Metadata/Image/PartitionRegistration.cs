@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Samsa.Metadata.Records;
 
 namespace Samsa.Metadata.Image;
 

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
-using Samsa.Metadata.Records;
 
 namespace Samsa.Metadata.Log;
 

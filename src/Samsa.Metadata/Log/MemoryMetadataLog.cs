@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Samsa.Metadata.Records;
 
 namespace Samsa.Metadata.Log;
 

@@ -1,5 +1,3 @@
-using Samsa.Metadata.Records;
-
 namespace Samsa.Metadata.Log;
 
 /// <summary>Records appended together: they commit together and are applied together.</summary>

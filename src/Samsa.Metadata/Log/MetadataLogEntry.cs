@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Samsa.Metadata.Records;
 using Samsa.Protocol;
 using Samsa.Protocol.Records;
 

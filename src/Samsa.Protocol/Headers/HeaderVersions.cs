@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using Samsa.Protocol.Messages;
-using Samsa.Protocol.Primitives;
 
 namespace Samsa.Protocol.Headers;
 

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Samsa.Protocol.Primitives;
 
 namespace Samsa.Protocol.Records;
 

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using Samsa.Protocol.Compression;
-using Samsa.Protocol.Primitives;
 using L = Samsa.Protocol.Records.RecordBatchLayout;
 
 namespace Samsa.Protocol.Records;

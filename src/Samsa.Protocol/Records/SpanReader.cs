@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Samsa.Protocol.Primitives;
 
 namespace Samsa.Protocol.Records;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using Samsa.Protocol.Compression;
 using Samsa.Protocol.Primitives;
-using Samsa.Protocol.Records;
 using L = Samsa.Protocol.Records.RecordBatchLayout;
 
 namespace Samsa.Storage.Compaction;

@@ -1,5 +1,3 @@
-using Samsa.Protocol.Records;
-
 namespace Samsa.Storage.Compaction;
 
 // Kafka's CleanedTransactionMetadata: the transaction state a cleaning pass carries from batch to batch, in offset

@@ -1,7 +1,5 @@
 using Samsa.Protocol;
-using Samsa.Protocol.Records;
 using Samsa.Storage.Compaction;
-using Samsa.Storage.Segments;
 
 namespace Samsa.Storage;
 

@@ -1,5 +1,4 @@
 using Samsa.Storage.Compaction;
-using Samsa.Storage.Segments;
 
 namespace Samsa.Storage;
 

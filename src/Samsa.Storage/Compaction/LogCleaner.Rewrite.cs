@@ -1,9 +1,6 @@
 using System.Buffers;
 using Samsa.Protocol;
-using Samsa.Protocol.Records;
 using Samsa.Storage.Compaction;
-using Samsa.Storage.IO;
-using Samsa.Storage.Segments;
 
 namespace Samsa.Storage;
 

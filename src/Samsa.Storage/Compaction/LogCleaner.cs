@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Samsa.Protocol.Records;
 using Samsa.Storage.Compaction;
-using Samsa.Storage.Segments;
 
 namespace Samsa.Storage;
 

@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using Samsa.Protocol;
-using Samsa.Protocol.Records;
-using Samsa.Storage.Segments;
 
 namespace Samsa.Storage.Compaction;
 

@@ -1,6 +1,4 @@
 using Samsa.Storage.Compaction;
-using Samsa.Storage.IO;
-using Samsa.Storage.Segments;
 
 namespace Samsa.Storage;
 

@@ -1,5 +1,4 @@
 using System.Threading.Tasks.Sources;
-using Samsa.Storage.Segments;
 
 namespace Samsa.Storage.Durability;
 

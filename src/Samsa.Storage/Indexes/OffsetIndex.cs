@@ -1,5 +1,3 @@
-using Samsa.Storage.IO;
-
 namespace Samsa.Storage.Indexes;
 
 /// <summary>

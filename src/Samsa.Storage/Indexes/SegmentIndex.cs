@@ -1,5 +1,4 @@
 using System.Buffers;
-using Samsa.Storage.IO;
 
 namespace Samsa.Storage.Indexes;
 

@@ -1,6 +1,4 @@
-using Samsa.Protocol.Records;
 using Samsa.Storage.ProducerState;
-using Samsa.Storage.Segments;
 
 namespace Samsa.Storage;
 

@@ -1,7 +1,4 @@
 using System.Buffers.Binary;
-using Samsa.Protocol.Records;
-using Samsa.Storage.IO;
-using Samsa.Storage.Segments;
 
 namespace Samsa.Storage.ProducerState;
 

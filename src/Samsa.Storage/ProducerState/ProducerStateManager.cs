@@ -1,5 +1,3 @@
-using Samsa.Protocol.Records;
-
 namespace Samsa.Storage.ProducerState;
 
 // The idempotent producers of one partition: for each producer id, its epoch and its last five batches (sequence

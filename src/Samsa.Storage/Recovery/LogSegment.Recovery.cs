@@ -1,6 +1,5 @@
 using System.Buffers;
 using Samsa.Protocol;
-using Samsa.Protocol.Records;
 using Samsa.Storage.Checkpoints;
 using Samsa.Storage.Recovery;
 

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using Samsa.Protocol.Records;
 using Samsa.Storage.Checkpoints;
-using Samsa.Storage.IO;
 using Samsa.Storage.Recovery;
-using Samsa.Storage.Segments;
 
 namespace Samsa.Storage;
 

@@ -1,5 +1,3 @@
-using Samsa.Storage.Segments;
-
 namespace Samsa.Storage;
 
 // Retention: a background service calls DeleteOldSegments on every log now and then (Kafka's

@@ -1,5 +1,3 @@
-using Samsa.Protocol.Records;
-using Samsa.Storage.IO;
 using L = Samsa.Protocol.Records.RecordBatchLayout;
 
 namespace Samsa.Storage.Segments;

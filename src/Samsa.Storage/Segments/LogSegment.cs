@@ -1,6 +1,4 @@
-using Samsa.Protocol.Records;
 using Samsa.Storage.Indexes;
-using Samsa.Storage.IO;
 
 namespace Samsa.Storage.Segments;
 

@@ -1,6 +1,4 @@
 using System.Buffers;
-using Samsa.Protocol.Records;
-using Samsa.Storage.IO;
 using L = Samsa.Protocol.Records.RecordBatchLayout;
 
 namespace Samsa.Storage.Segments;

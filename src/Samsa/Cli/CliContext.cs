@@ -1,5 +1,4 @@
 using System.Collections;
-using Samsa.Configuration;
 
 namespace Samsa.Cli;
 

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Samsa.Configuration;
-using Samsa.Metadata.Configs;
 
 namespace Samsa.Cli;
 

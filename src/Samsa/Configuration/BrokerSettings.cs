@@ -1,4 +1,3 @@
-using Samsa.Metadata.Configs;
 using Samsa.Storage;
 
 namespace Samsa.Configuration;

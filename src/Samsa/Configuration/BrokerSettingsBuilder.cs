@@ -1,5 +1,4 @@
 using System.Globalization;
-using Samsa.Metadata.Configs;
 using Samsa.Storage;
 using static Samsa.Metadata.Configs.BrokerConfigs;
 

@@ -1,5 +1,3 @@
-using Samsa.Metadata.Configs;
-
 namespace Samsa.Configuration;
 
 /// <summary>The effective value of one key, with its source.</summary>

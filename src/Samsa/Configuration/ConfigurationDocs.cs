@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Samsa.Metadata.Configs;
 
 namespace Samsa.Configuration;
 

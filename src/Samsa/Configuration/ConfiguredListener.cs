@@ -1,5 +1,3 @@
-using Samsa.Metadata.Configs;
-
 namespace Samsa.Configuration;
 
 /// <summary>A listener of <c>listeners</c> with what it resolves to.</summary>

@@ -10,8 +10,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Samsa.Broker;
 using Samsa.Broker.Network;
-using Samsa.Configuration;
-using Samsa.Metadata.Configs;
 using Samsa.Metadata.Controller;
 using Samsa.Metadata.Image;
 using Samsa.Metadata.Log;

@@ -1,8 +1,3 @@
-using Samsa.Broker.Errors;
-using Samsa.Metadata.Controller;
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
 using ResourceResponse = Samsa.Protocol.Messages.AlterConfigsResponse.AlterConfigsResourceResponse;
 
 namespace Samsa.Broker.Handlers;

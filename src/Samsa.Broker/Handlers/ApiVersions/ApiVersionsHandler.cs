@@ -1,6 +1,3 @@
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
-
 namespace Samsa.Broker.Handlers;
 
 // ApiVersions v0–4. Lists every API the broker serves with the versions its handler declares, nothing more.

@@ -1,9 +1,3 @@
-using Samsa.Broker.Errors;
-using Samsa.Broker.Groups;
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
-
 namespace Samsa.Broker.Handlers;
 
 // ConsumerGroupDescribe v0 (KIP-848). Behaviour: a consumer group's epochs, assignor and members with their

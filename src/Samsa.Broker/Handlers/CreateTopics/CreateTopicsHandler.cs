@@ -1,9 +1,4 @@
-using Samsa.Broker.Errors;
 using Samsa.Metadata.Configs;
-using Samsa.Metadata.Controller;
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
 using TopicResult = Samsa.Protocol.Messages.CreateTopicsResponse.CreatableTopicResult;
 
 namespace Samsa.Broker.Handlers;

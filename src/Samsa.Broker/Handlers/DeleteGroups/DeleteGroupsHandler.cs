@@ -1,8 +1,3 @@
-using Samsa.Broker.Errors;
-using Samsa.Broker.Groups;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
-
 namespace Samsa.Broker.Handlers;
 
 // DeleteGroups v0–2. Behaviour: deletes empty groups with their committed offsets (tombstones in

@@ -1,7 +1,3 @@
-using Samsa.Broker.Errors;
-using Samsa.Metadata.Controller;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
 using TopicResult = Samsa.Protocol.Messages.DeleteTopicsResponse.DeletableTopicResult;
 
 namespace Samsa.Broker.Handlers;

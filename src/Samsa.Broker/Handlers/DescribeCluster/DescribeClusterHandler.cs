@@ -1,7 +1,3 @@
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
-
 namespace Samsa.Broker.Handlers;
 
 // DescribeCluster v0–1. Behaviour: the cluster id, the unfenced brokers with their endpoint on the listener the

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Samsa.Metadata.Configs;
-using Samsa.Metadata.Image;
 
 namespace Samsa.Broker.Handlers;
 

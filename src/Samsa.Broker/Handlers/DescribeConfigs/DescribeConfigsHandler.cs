@@ -1,8 +1,4 @@
 using Samsa.Metadata.Configs;
-using Samsa.Metadata.Controller;
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
 using ConfigResult = Samsa.Protocol.Messages.DescribeConfigsResponse.DescribeConfigsResourceResult;
 using ResourceResult = Samsa.Protocol.Messages.DescribeConfigsResponse.DescribeConfigsResult;
 

@@ -1,8 +1,3 @@
-using Samsa.Broker.Errors;
-using Samsa.Broker.Replication;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
-using Samsa.Storage;
 using DirResult = Samsa.Protocol.Messages.DescribeLogDirsResponse.DescribeLogDirsResult;
 
 namespace Samsa.Broker.Handlers;

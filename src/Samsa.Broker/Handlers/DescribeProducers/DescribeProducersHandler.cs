@@ -1,8 +1,3 @@
-using Samsa.Broker.Replication;
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
-using Samsa.Storage;
 using PartitionResponse = Samsa.Protocol.Messages.DescribeProducersResponse.PartitionResponse;
 
 namespace Samsa.Broker.Handlers;

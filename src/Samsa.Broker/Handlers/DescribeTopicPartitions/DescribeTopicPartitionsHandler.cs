@@ -1,7 +1,3 @@
-using Samsa.Metadata.Controller;
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
 using Cursor = Samsa.Protocol.Messages.DescribeTopicPartitionsResponse.Cursor;
 using PartitionResult =
     Samsa.Protocol.Messages.DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition;

@@ -1,8 +1,4 @@
 using Samsa.Broker.Purgatory;
-using Samsa.Broker.Replication;
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
 
 namespace Samsa.Broker.Handlers;
 

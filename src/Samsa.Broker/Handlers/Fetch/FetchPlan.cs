@@ -1,10 +1,4 @@
 using System.Buffers;
-using Samsa.Broker.Errors;
-using Samsa.Broker.Replication;
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
-using Samsa.Storage;
 
 namespace Samsa.Broker.Handlers;
 

@@ -1,6 +1,4 @@
 using Samsa.Broker.Network;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
 using Samsa.Protocol.Primitives;
 
 namespace Samsa.Broker.Handlers;

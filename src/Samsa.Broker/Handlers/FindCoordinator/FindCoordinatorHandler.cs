@@ -1,9 +1,3 @@
-using Samsa.Broker.Errors;
-using Samsa.Broker.Groups;
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
-
 namespace Samsa.Broker.Handlers;
 
 // FindCoordinator v0–6. Behaviour: a group's coordinator is the leader of the __consumer_offsets partition its id

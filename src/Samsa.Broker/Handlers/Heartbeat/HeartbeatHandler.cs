@@ -1,8 +1,3 @@
-using Samsa.Broker.Errors;
-using Samsa.Broker.Groups;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
-
 namespace Samsa.Broker.Handlers;
 
 // Heartbeat v0–4. Behaviour: keeps a classic member's session alive; REBALANCE_IN_PROGRESS tells it to rejoin,

@@ -1,8 +1,4 @@
 using Samsa.Broker.Transactions;
-using Samsa.Metadata.Controller;
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
 
 namespace Samsa.Broker.Handlers;
 

@@ -1,8 +1,4 @@
 using System.Net;
-using Samsa.Broker.Errors;
-using Samsa.Broker.Groups;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
 
 namespace Samsa.Broker.Handlers;
 

@@ -1,8 +1,3 @@
-using Samsa.Broker.Errors;
-using Samsa.Broker.Groups;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
-
 namespace Samsa.Broker.Handlers;
 
 // LeaveGroup v0–5. Behaviour: removes members at once (no session timeout to wait for) and starts a rebalance;

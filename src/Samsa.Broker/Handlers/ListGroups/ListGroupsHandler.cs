@@ -1,8 +1,3 @@
-using Samsa.Broker.Errors;
-using Samsa.Broker.Groups;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
-
 namespace Samsa.Broker.Handlers;
 
 // ListGroups v0–5. Behaviour: the groups this broker coordinates (clients ask every broker and merge), filtered by

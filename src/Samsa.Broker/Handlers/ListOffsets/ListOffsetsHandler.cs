@@ -1,9 +1,3 @@
-using Samsa.Broker.Errors;
-using Samsa.Broker.Replication;
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
-using Samsa.Storage;
 using PartitionResponse = Samsa.Protocol.Messages.ListOffsetsResponse.ListOffsetsPartitionResponse;
 
 namespace Samsa.Broker.Handlers;

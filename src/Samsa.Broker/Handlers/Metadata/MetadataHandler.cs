@@ -1,7 +1,3 @@
-using Samsa.Metadata.Controller;
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
 using MetadataTopic = Samsa.Protocol.Messages.MetadataResponse.MetadataResponseTopic;
 
 namespace Samsa.Broker.Handlers;

@@ -1,9 +1,3 @@
-using Samsa.Broker.Errors;
-using Samsa.Broker.Groups;
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
-
 namespace Samsa.Broker.Handlers;
 
 // OffsetCommit v0–9. Behaviour: a member of the current generation commits (also during a rebalance's join phase,

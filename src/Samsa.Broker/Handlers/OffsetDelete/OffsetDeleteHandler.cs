@@ -1,8 +1,3 @@
-using Samsa.Broker.Errors;
-using Samsa.Broker.Groups;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
-
 namespace Samsa.Broker.Handlers;
 
 // OffsetDelete v0. Behaviour: deletes a group's committed offsets for the named partitions (KIP-496); refused per

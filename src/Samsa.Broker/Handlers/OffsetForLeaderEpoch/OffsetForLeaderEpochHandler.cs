@@ -1,8 +1,3 @@
-using Samsa.Broker.Replication;
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
-using Samsa.Storage;
 using EpochEndOffset = Samsa.Protocol.Messages.OffsetForLeaderEpochResponse.EpochEndOffset;
 
 namespace Samsa.Broker.Handlers;

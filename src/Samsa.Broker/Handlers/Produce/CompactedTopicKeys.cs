@@ -1,5 +1,3 @@
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
 using Samsa.Protocol.Records;
 
 namespace Samsa.Broker.Handlers;

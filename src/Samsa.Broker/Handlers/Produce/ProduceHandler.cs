@@ -1,14 +1,8 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using Samsa.Broker.Errors;
 using Samsa.Broker.Network;
-using Samsa.Broker.Replication;
 using Samsa.Metadata.Configs;
-using Samsa.Metadata.Image;
-using Samsa.Protocol;
-using Samsa.Protocol.Messages;
 using Samsa.Protocol.Records;
-using Samsa.Storage;
 using PartitionResponse = Samsa.Protocol.Messages.ProduceResponse.PartitionProduceResponse;
 
 namespace Samsa.Broker.Handlers;

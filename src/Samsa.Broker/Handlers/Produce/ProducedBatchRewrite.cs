@@ -1,5 +1,4 @@
 using Samsa.Metadata.Configs;
-using Samsa.Protocol;
 using Samsa.Protocol.Compression;
 using Samsa.Protocol.Records;
 using PartitionResponse = Samsa.Protocol.Messages.ProduceResponse.PartitionProduceResponse;

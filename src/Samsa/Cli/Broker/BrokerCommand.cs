@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
-using Samsa.Configuration;
 using Samsa.Hosting;
 using Samsa.Storage;
 

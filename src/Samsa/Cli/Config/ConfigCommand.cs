@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Samsa.Configuration;
 
 namespace Samsa.Cli.Config;
 

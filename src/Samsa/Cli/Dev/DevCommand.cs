@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Samsa.Cli.Topics;
-using Samsa.Configuration;
 using Samsa.Hosting;
 using Samsa.Storage;
 

@@ -1,6 +1,3 @@
-using Samsa.Configuration;
-using Samsa.Metadata.Configs;
-
 namespace Samsa.Cli.Dev;
 
 /// <summary>

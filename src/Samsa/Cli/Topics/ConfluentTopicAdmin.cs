@@ -1,5 +1,7 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using ConfigEntry = Confluent.Kafka.Admin.ConfigEntry;
+using ConfigSource = Confluent.Kafka.Admin.ConfigSource;
 
 namespace Samsa.Cli.Topics;
 

@@ -1,5 +1,3 @@
-using Samsa.Metadata.Configs;
-
 namespace Samsa.Cli.Topics;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
-using Samsa.Metadata.Configs;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
