@@ -20,20 +20,29 @@ namespace Samsa.Broker;
 public sealed class BrokerServer : IAsyncDisposable
 {
     private readonly KafkaConnectionHandler _connections;
-    private readonly BrokerLifetime _lifetime;
+    private readonly BrokerLifetime _lifetime = new();
     private readonly LogMaintenance _maintenance;
     private readonly IdleMemoryTrim _memoryTrim;
 
-    private BrokerServer(BrokerOptions options, ReplicaManager replicas, KafkaConnectionHandler connections,
-        BrokerLifetime lifetime, LogMaintenance maintenance, IdleMemoryTrim memoryTrim, GroupCoordinator groups)
+    private BrokerServer(BrokerOptions options, LogManager logs, MetadataLoader metadata,
+        MetadataController controller, TimeProvider time, ILoggerFactory loggers)
     {
-        Groups = groups;
         Options = options;
-        Replicas = replicas;
-        _connections = connections;
-        _lifetime = lifetime;
-        _maintenance = maintenance;
-        _memoryTrim = memoryTrim;
+        Replicas = new ReplicaManager(options.NodeId, logs, options.Configs,
+            loggers.CreateLogger("Samsa.Broker.Replication"));
+        Groups = new GroupCoordinator(Replicas, metadata, controller, options.Groups, time,
+            loggers.CreateLogger("Samsa.Broker.Groups"));
+        IApiHandler[] handlers = CreateHandlers(options, logs, metadata, controller, time, loggers);
+        var versions = new ApiVersionTable([.. handlers.Select(h => h.GetType()), typeof(ApiVersionsHandler)]);
+        var dispatcher = new RequestDispatcher([.. handlers, new ApiVersionsHandler(versions)], versions,
+            loggers.CreateLogger("Samsa.Broker.Requests"));
+        _connections = new KafkaConnectionHandler(dispatcher, options.Connection,
+            new ByteBudget(options.QueuedMaxRequestBytes), time, loggers, _lifetime, options.ListenerName);
+        metadata.AddPublisher(Replicas);
+        metadata.AddPublisher(Groups);   // after the replicas: it looks up the partitions they open
+        _maintenance = new LogMaintenance(logs, Replicas, options, time, loggers);
+        _memoryTrim = new IdleMemoryTrim(time, IdleMemoryTrim.ProcessActivity, IdleMemoryTrim.TrimProcess,
+            loggers.CreateLogger("Samsa.Broker.Memory"));
     }
 
     public BrokerOptions Options { get; }
@@ -42,14 +51,20 @@ public sealed class BrokerServer : IAsyncDisposable
 
     internal GroupCoordinator Groups { get; }
 
-    /// <summary>Wires the broker over its logs, the metadata image and the controller it sends admin changes to.</summary>
+    /// <summary>
+    /// Wires the broker over its logs, the metadata image and the controller it sends admin changes to.
+    /// </summary>
     public static BrokerServer Create(BrokerOptions options, LogManager logs, MetadataLoader metadata,
+        MetadataController controller, TimeProvider time, ILoggerFactory loggers) =>
+        new(options, logs, metadata, controller, time, loggers);
+
+    /// <summary>One handler per API the broker serves; the constructor adds ApiVersions, which lists them.</summary>
+    private IApiHandler[] CreateHandlers(BrokerOptions options, LogManager logs, MetadataLoader metadata,
         MetadataController controller, TimeProvider time, ILoggerFactory loggers)
     {
-        var replicas = new ReplicaManager(options.NodeId, logs, options.Configs, loggers.CreateLogger("Samsa.Broker.Replication"));
-        var groups = new GroupCoordinator(replicas, metadata, controller, options.Groups, time,
-            loggers.CreateLogger("Samsa.Broker.Groups"));
-        IApiHandler[] handlers =
+        ReplicaManager replicas = Replicas;
+        GroupCoordinator groups = Groups;
+        return
         [
             new MetadataHandler(options, metadata, controller),
             new ProduceHandler(replicas, metadata, time),
@@ -83,19 +98,6 @@ public sealed class BrokerServer : IAsyncDisposable
             new ConsumerGroupHeartbeatHandler(groups, metadata),
             new ConsumerGroupDescribeHandler(groups, metadata),
         ];
-        var versions = new ApiVersionTable([.. handlers.Select(h => h.GetType()), typeof(ApiVersionsHandler)]);
-        var dispatcher = new RequestDispatcher([.. handlers, new ApiVersionsHandler(versions)], versions,
-            loggers.CreateLogger("Samsa.Broker.Requests"));
-        var budget = new ByteBudget(options.QueuedMaxRequestBytes);
-        var lifetime = new BrokerLifetime();
-        var connections = new KafkaConnectionHandler(dispatcher, options.Connection, budget, time, loggers, lifetime,
-            options.ListenerName);
-        metadata.AddPublisher(replicas);
-        metadata.AddPublisher(groups);   // after the replicas: it looks up the partitions they open
-        var maintenance = new LogMaintenance(logs, replicas, options, time, loggers);
-        var memoryTrim = new IdleMemoryTrim(time, IdleMemoryTrim.ProcessActivity, IdleMemoryTrim.TrimProcess,
-            loggers.CreateLogger("Samsa.Broker.Memory"));
-        return new BrokerServer(options, replicas, connections, lifetime, maintenance, memoryTrim, groups);
     }
 
     /// <summary>Serves one accepted Kafka connection until it closes.</summary>

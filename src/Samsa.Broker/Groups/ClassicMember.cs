@@ -2,27 +2,18 @@ namespace Samsa.Broker.Groups;
 
 /// <summary>A member of a classic group: what it joined with, its assignment, and the responses it waits for.</summary>
 /// <remarks>Guarded by its group's lock, timers included.</remarks>
-internal sealed class ClassicMember
+internal sealed class ClassicMember(ClassicGroup group, string memberId, string? groupInstanceId, string clientId,
+    string clientHost)
 {
-    public ClassicMember(ClassicGroup group, string memberId, string? groupInstanceId, string clientId,
-        string clientHost)
-    {
-        Group = group;
-        MemberId = memberId;
-        GroupInstanceId = groupInstanceId;
-        ClientId = clientId;
-        ClientHost = clientHost;
-    }
+    public ClassicGroup Group { get; } = group;
 
-    public ClassicGroup Group { get; }
+    public string MemberId { get; set; } = memberId;
 
-    public string MemberId { get; set; }
+    public string? GroupInstanceId { get; } = groupInstanceId;
 
-    public string? GroupInstanceId { get; }
+    public string ClientId { get; set; } = clientId;
 
-    public string ClientId { get; set; }
-
-    public string ClientHost { get; set; }
+    public string ClientHost { get; set; } = clientHost;
 
     public TimeSpan SessionTimeout { get; set; }
 

@@ -13,35 +13,22 @@ namespace Samsa.Broker.Groups;
 /// (it is registered after it), so the partition it looks up is the one the image describes. Request threads look
 /// shards up concurrently.
 /// </remarks>
-internal sealed class GroupCoordinator : IMetadataPublisher
+internal sealed class GroupCoordinator(ReplicaManager replicas, MetadataLoader metadata,
+    MetadataController controller, GroupCoordinatorOptions options, TimeProvider time, ILogger logger)
+    : IMetadataPublisher
 {
     public const string TopicName = "__consumer_offsets";
 
-    private readonly ReplicaManager _replicas;
-    private readonly MetadataLoader _metadata;
-    private readonly MetadataController _controller;
     private readonly ConcurrentDictionary<int, CoordinatorShard> _shards = new();
-    private readonly ILogger _logger;
 
-    public GroupCoordinator(ReplicaManager replicas, MetadataLoader metadata, MetadataController controller,
-        GroupCoordinatorOptions options, TimeProvider time, ILogger logger)
-    {
-        _replicas = replicas;
-        _metadata = metadata;
-        _controller = controller;
-        Options = options;
-        Time = time;
-        _logger = logger;
-    }
+    public GroupCoordinatorOptions Options { get; } = options;
 
-    public GroupCoordinatorOptions Options { get; }
-
-    public TimeProvider Time { get; }
+    public TimeProvider Time { get; } = time;
 
     public IEnumerable<CoordinatorShard> Shards => _shards.Values;
 
     /// <summary>The partition of <c>__consumer_offsets</c> that holds <paramref name="groupId"/>.</summary>
-    public int PartitionFor(string groupId) => GroupHash.PartitionFor(groupId, PartitionCount(_metadata.Current));
+    public int PartitionFor(string groupId) => GroupHash.PartitionFor(groupId, PartitionCount(metadata.Current));
 
     private int PartitionCount(MetadataImage image) =>
         image.Topics.TryGetTopic(TopicName, out TopicImage? topic) && topic.PartitionCount > 0
@@ -81,11 +68,11 @@ internal sealed class GroupCoordinator : IMetadataPublisher
     public async ValueTask<(GroupStatus Status, int NodeId)> FindCoordinatorAsync(string groupId,
         CancellationToken cancellationToken)
     {
-        MetadataImage image = _metadata.Current;
+        MetadataImage image = metadata.Current;
         if (!image.Topics.TryGetTopic(TopicName, out TopicImage? topic))
         {
             GroupStatus created = await CreateTopicAsync(image, cancellationToken).ConfigureAwait(false);
-            image = _metadata.Current;
+            image = metadata.Current;
             if (!image.Topics.TryGetTopic(TopicName, out topic))
                 return (created == GroupStatus.Ok ? GroupStatus.CoordinatorNotAvailable : created, -1);
         }
@@ -106,11 +93,11 @@ internal sealed class GroupCoordinator : IMetadataPublisher
         short replicationFactor = (short)Math.Min(configured, live);
         var topic = new NewTopic(TopicName, Options.OffsetsTopicNumPartitions, replicationFactor,
             Configs: [new("cleanup.policy", "compact"), new("compression.type", "producer")]);
-        IReadOnlyList<CreateTopicResult> results = await _controller
+        IReadOnlyList<CreateTopicResult> results = await controller
             .CreateTopicsAsync([topic], validateOnly: false, cancellationToken).ConfigureAwait(false);
         ControllerStatus status = results[0].Status;
         if (status == ControllerStatus.Ok && replicationFactor < configured)
-            _logger.OffsetsTopicReplicationReduced(replicationFactor, configured, live);
+            logger.OffsetsTopicReplicationReduced(replicationFactor, configured, live);
         return status is ControllerStatus.Ok or ControllerStatus.TopicAlreadyExists
             ? GroupStatus.Ok
             : GroupStatus.CoordinatorNotAvailable;
@@ -126,7 +113,7 @@ internal sealed class GroupCoordinator : IMetadataPublisher
         foreach (PartitionRegistration registration in topic.Partitions)
         {
             int index = registration.Partition;
-            bool leading = _replicas.TryGetPartition(TopicName, index, out Partition? partition)
+            bool leading = replicas.TryGetPartition(TopicName, index, out Partition? partition)
                 && partition!.State.IsLeader;
             if (!leading)
             {
@@ -140,7 +127,7 @@ internal sealed class GroupCoordinator : IMetadataPublisher
                 continue;
             }
             current?.Unload();
-            var shard = new CoordinatorShard(partition, epoch, _metadata, Options, Time, _logger);
+            var shard = new CoordinatorShard(partition, epoch, metadata, Options, Time, logger);
             _shards[index] = shard;
             shard.StartLoading();
         }
@@ -162,7 +149,7 @@ internal sealed class GroupCoordinator : IMetadataPublisher
     {
         if (!_shards.TryRemove(partition, out CoordinatorShard? shard)) return;
         shard.Unload();
-        _logger.PartitionUnloaded(partition);
+        logger.PartitionUnloaded(partition);
     }
 
     /// <summary>Unloads every shard: the broker is stopping.</summary>

@@ -12,23 +12,15 @@ namespace Samsa.Broker.Replication;
 /// writer at a time. With a single replica the high watermark is the log end offset; the replication issue
 /// moves it to the minimum of the ISR.
 /// </remarks>
-internal sealed class Partition
+internal sealed class Partition(TopicPartition topicPartition, Guid topicId, PartitionLog log, PartitionState state)
 {
-    private volatile PartitionState _state;
+    private volatile PartitionState _state = state;
 
-    public Partition(TopicPartition topicPartition, Guid topicId, PartitionLog log, PartitionState state)
-    {
-        TopicPartition = topicPartition;
-        TopicId = topicId;
-        Log = log;
-        _state = state;
-    }
+    public TopicPartition TopicPartition { get; } = topicPartition;
 
-    public TopicPartition TopicPartition { get; }
+    public Guid TopicId { get; } = topicId;
 
-    public Guid TopicId { get; }
-
-    public PartitionLog Log { get; }
+    public PartitionLog Log { get; } = log;
 
     public PartitionState State => _state;
 

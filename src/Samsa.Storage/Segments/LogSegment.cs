@@ -12,35 +12,26 @@ namespace Samsa.Storage.Segments;
 /// <see cref="VisibleSize"/>, and hold a reference (<see cref="TryAcquire"/>) while they use the files, so a delete
 /// never closes a handle under a reader: the files are unlinked at once and closed with the last reference.
 /// </remarks>
-internal sealed partial class LogSegment
+internal sealed partial class LogSegment(
+    string directory, long baseOffset, LogFile log, OffsetIndex offsetIndex, TimeIndex timeIndex)
 {
     /// <summary>Header chunk for walks: a few small batches per pread, small enough for the stack.</summary>
     internal const int WalkChunkBytes = 4096;
 
-    private readonly LogFile _log;
-    private readonly OffsetIndex _offsetIndex;
-    private readonly TimeIndex _timeIndex;
-    private readonly string _directory;
+    private readonly LogFile _log = log;
+    private readonly OffsetIndex _offsetIndex = offsetIndex;
+    private readonly TimeIndex _timeIndex = timeIndex;
+    private readonly string _directory = directory;
     private int _size;
     private int _visibleSize;
-    private long _nextOffset;
+    private long _nextOffset = baseOffset;
     private long _maxTimestamp = RecordBatchHeader.NoTimestamp;
     private long _offsetOfMaxTimestamp = -1;
     private long _rollingBaseTime = -1;
     private int _bytesSinceLastIndexEntry;
     private int _references = 1;
 
-    private LogSegment(string directory, long baseOffset, LogFile log, OffsetIndex offsetIndex, TimeIndex timeIndex)
-    {
-        _directory = directory;
-        BaseOffset = baseOffset;
-        _log = log;
-        _offsetIndex = offsetIndex;
-        _timeIndex = timeIndex;
-        _nextOffset = baseOffset;
-    }
-
-    public long BaseOffset { get; }
+    public long BaseOffset { get; } = baseOffset;
 
     /// <summary>Bytes written (the writer's view).</summary>
     public int Size => _size;

@@ -21,41 +21,21 @@ namespace Samsa.Hosting;
 // and Kestrel serving the Kafka listeners and the HTTP endpoints. Start-up order: logs, metadata replay, cluster id,
 // Kafka listeners bound (ports known), broker registered and unfenced. Shutdown runs it backwards: connections stop
 // reading and finish what they owe, the broker unregisters, logs close cleanly (so the next start skips recovery).
-internal sealed partial class SamsaNode : IAsyncDisposable
+internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication web, LogManager logs,
+    LocalMetadataLog metadataLog, IDisposable subscription, MetadataLoader loader, MetadataController controller,
+    BrokerServer broker, ILogger logger) : IAsyncDisposable
 {
-    private readonly WebApplication _web;
-    private readonly LogManager _logs;
-    private readonly LocalMetadataLog _metadataLog;
-    private readonly IDisposable _subscription;
-    private readonly MetadataController _controller;
-    private readonly BrokerServer _broker;
-    private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task _heartbeats = Task.CompletedTask;
     private long _brokerEpoch = -1;
 
-    private SamsaNode(BrokerSettings settings, WebApplication web, LogManager logs, LocalMetadataLog metadataLog,
-        IDisposable subscription, MetadataLoader loader, MetadataController controller, BrokerServer broker,
-        ILogger logger)
-    {
-        Settings = settings;
-        _web = web;
-        _logs = logs;
-        _metadataLog = metadataLog;
-        _subscription = subscription;
-        Metadata = loader;
-        _controller = controller;
-        _broker = broker;
-        _logger = logger;
-    }
+    public BrokerSettings Settings { get; } = settings;
 
-    public BrokerSettings Settings { get; }
-
-    public MetadataLoader Metadata { get; }
+    public MetadataLoader Metadata { get; } = loader;
 
     /// <summary>The broker, for tests that wait on its state (a parked fetch, a group's epoch) rather than on time.
     /// </summary>
-    public BrokerServer Broker => _broker;
+    public BrokerServer Broker => broker;
 
     /// <summary>Where each Kafka listener bound, by listener name (the real port when the configuration said 0).</summary>
     public IReadOnlyDictionary<string, IPEndPoint> KafkaEndpoints { get; private set; } = new Dictionary<string, IPEndPoint>();
@@ -196,7 +176,7 @@ internal sealed partial class SamsaNode : IAsyncDisposable
             .Where(l => !l.IsController && l.Advertised is not null)
             .Select(l => new BrokerEndpoint(l.Name, l.Advertised!.Value.Host,
                 l.Advertised.Value.Port == 0 ? KafkaEndpoints[l.Name].Port : l.Advertised.Value.Port, 0))];
-        BrokerRegistrationResult registered = await _controller.RegisterBrokerAsync(
+        BrokerRegistrationResult registered = await controller.RegisterBrokerAsync(
             new BrokerRegistrationRequest(Settings.NodeId, Guid.NewGuid(), Metadata.Current.ClusterId, endpoints),
             cancellationToken).ConfigureAwait(false);
         if (registered.Status != ControllerStatus.Ok)
@@ -208,10 +188,10 @@ internal sealed partial class SamsaNode : IAsyncDisposable
 
     private async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
-        BrokerHeartbeatResult result = await _controller.HeartbeatAsync(
+        BrokerHeartbeatResult result = await controller.HeartbeatAsync(
             new BrokerHeartbeatRequest(Settings.NodeId, _brokerEpoch, Metadata.Current.Offset), cancellationToken)
             .ConfigureAwait(false);
-        if (result.Status != ControllerStatus.Ok) Log.HeartbeatFailed(_logger, result.Message ?? result.Status.ToString());
+        if (result.Status != ControllerStatus.Ok) Log.HeartbeatFailed(logger, result.Message ?? result.Status.ToString());
     }
 
     private async Task HeartbeatLoopAsync(TimeProvider time)
@@ -231,16 +211,16 @@ internal sealed partial class SamsaNode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        _broker.Stop();
-        await _web.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        broker.Stop();
+        await web.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _heartbeats.ConfigureAwait(false);
-        if (_brokerEpoch >= 0) await _controller.UnregisterBrokerAsync(Settings.NodeId, CancellationToken.None).ConfigureAwait(false);
-        await _controller.DisposeAsync().ConfigureAwait(false);
-        _subscription.Dispose();
-        await _metadataLog.DisposeAsync().ConfigureAwait(false);
-        await _broker.DisposeAsync().ConfigureAwait(false);
-        _logs.Dispose();
-        await _web.DisposeAsync().ConfigureAwait(false);
+        if (_brokerEpoch >= 0) await controller.UnregisterBrokerAsync(Settings.NodeId, CancellationToken.None).ConfigureAwait(false);
+        await controller.DisposeAsync().ConfigureAwait(false);
+        subscription.Dispose();
+        await metadataLog.DisposeAsync().ConfigureAwait(false);
+        await broker.DisposeAsync().ConfigureAwait(false);
+        logs.Dispose();
+        await web.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
