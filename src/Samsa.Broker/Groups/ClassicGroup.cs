@@ -127,39 +127,20 @@ internal sealed partial class ClassicGroup : Group
 
     // ---- sessions -------------------------------------------------------------------------------------------
 
-    private void RefreshSession(ClassicMember member)
-    {
-        member.SessionDeadline = Now + member.SessionTimeout;
-        if (member.SessionTimer is null)
-        {
-            member.SessionTimer = Time.CreateTimer(static state => OnSessionTimer((ClassicMember)state!), member,
-                member.SessionTimeout, Timeout.InfiniteTimeSpan);
-        }
-        else
-        {
-            member.SessionTimer.Change(member.SessionTimeout, Timeout.InfiniteTimeSpan);
-        }
-    }
+    private void RefreshSession(ClassicMember member) =>
+        member.Session.Start(Time, member.SessionTimeout, static state => OnSessionTimer((ClassicMember)state!),
+            member);
 
-    private static void StopSession(ClassicMember member)
-    {
-        member.SessionTimer?.Dispose();
-        member.SessionTimer = null;
-    }
+    private static void StopSession(ClassicMember member) => member.Session.Stop();
 
     private static void OnSessionTimer(ClassicMember member)
     {
         ClassicGroup group = member.Group;
         lock (group.Lock)
         {
-            if (group.IsDead || member.SessionTimer is null || member.IsAwaitingJoin) return;
+            if (group.IsDead || !member.Session.IsRunning || member.IsAwaitingJoin) return;
             if (!group._members.TryGetValue(member.MemberId, out ClassicMember? current) || current != member) return;
-            TimeSpan left = member.SessionDeadline - group.Now;
-            if (left > TimeSpan.Zero)
-            {
-                member.SessionTimer.Change(left, Timeout.InfiniteTimeSpan);
-                return;
-            }
+            if (!member.Session.IsDue(group.Time)) return;
             group.Shard.Logger.MemberSessionExpired(group.GroupId, member.MemberId);
             group.RemoveMemberAndRebalance(member);
         }

@@ -38,10 +38,9 @@ internal sealed class ClassicMember(ClassicGroup group, string memberId, string?
     public bool IsAwaitingJoin => PendingJoin is not null;
 
     /// <summary>Expires the member when no heartbeat, join or sync arrives within its session timeout.</summary>
-    public ITimer? SessionTimer { get; set; }
+    public DeadlineTimer Session { get; } = new();
 
-    /// <summary>When the session lapses; a timer that fires before it (the session was refreshed) re-arms.</summary>
-    public DateTimeOffset SessionDeadline { get; set; }
+    public DateTimeOffset SessionDeadline => Session.Deadline;
 
     public byte[]? MetadataFor(string? protocol)
     {

@@ -5,68 +5,37 @@ internal sealed partial class ConsumerGroup
 {
     // ---- timers ------------------------------------------------------------------------------------------------
 
-    private void RefreshSession(ConsumerGroupMember member)
-    {
-        TimeSpan timeout = Options.ConsumerSessionTimeout;
-        member.SessionDeadline = Time.GetUtcNow() + timeout;
-        if (member.SessionTimer is null)
-        {
-            member.SessionTimer = Time.CreateTimer(static state => OnSessionTimer((ConsumerGroupMember)state!), member,
-                timeout, Timeout.InfiniteTimeSpan);
-        }
-        else
-        {
-            member.SessionTimer.Change(timeout, Timeout.InfiniteTimeSpan);
-        }
-    }
+    private void RefreshSession(ConsumerGroupMember member) =>
+        member.Session.Start(Time, Options.ConsumerSessionTimeout,
+            static state => OnSessionTimer((ConsumerGroupMember)state!), member);
 
     private static void OnSessionTimer(ConsumerGroupMember member)
     {
         ConsumerGroup group = member.Group;
         lock (group.Lock)
         {
-            if (group._dead || member.SessionTimer is null) return;
-            if (!group._members.TryGetValue(member.MemberId, out ConsumerGroupMember? current) || current != member) return;
-            TimeSpan left = member.SessionDeadline - group.Time.GetUtcNow();
-            if (left > TimeSpan.Zero)
-            {
-                member.SessionTimer.Change(left, Timeout.InfiniteTimeSpan);
-                return;
-            }
+            if (group._dead || !member.Session.IsRunning || !group.IsCurrent(member)) return;
+            if (!member.Session.IsDue(group.Time)) return;
             group.Shard.Logger.MemberSessionExpired(group.GroupId, member.MemberId);
             group.RemoveMember(member);
             CoordinatorShard.Appended(group.Flush());
         }
     }
 
-    private void StartRevocation(ConsumerGroupMember member)
-    {
-        member.RevocationDeadline = Time.GetUtcNow() + member.RebalanceTimeout;
-        member.RevocationTimer ??= Time.CreateTimer(static state => OnRevocationTimer((ConsumerGroupMember)state!),
-            member, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        member.RevocationTimer.Change(member.RebalanceTimeout, Timeout.InfiniteTimeSpan);
-    }
+    private void StartRevocation(ConsumerGroupMember member) =>
+        member.Revocation.Start(Time, member.RebalanceTimeout,
+            static state => OnRevocationTimer((ConsumerGroupMember)state!), member);
 
-    private static void StopRevocation(ConsumerGroupMember member)
-    {
-        member.RevocationTimer?.Dispose();
-        member.RevocationTimer = null;
-    }
+    private static void StopRevocation(ConsumerGroupMember member) => member.Revocation.Stop();
 
     private static void OnRevocationTimer(ConsumerGroupMember member)
     {
         ConsumerGroup group = member.Group;
         lock (group.Lock)
         {
-            if (group._dead || member.RevocationTimer is null
-                || member.State != MemberReconciliation.UnrevokedPartitions) return;
-            if (!group._members.TryGetValue(member.MemberId, out ConsumerGroupMember? current) || current != member) return;
-            TimeSpan left = member.RevocationDeadline - group.Time.GetUtcNow();
-            if (left > TimeSpan.Zero)
-            {
-                member.RevocationTimer.Change(left, Timeout.InfiniteTimeSpan);
-                return;
-            }
+            if (group._dead || !member.Revocation.IsRunning
+                || member.State != MemberReconciliation.UnrevokedPartitions || !group.IsCurrent(member)) return;
+            if (!member.Revocation.IsDue(group.Time)) return;
             // It kept partitions others wait for past its rebalance timeout: fenced, as Kafka does.
             group.Shard.Logger.MemberRemovedAtRebalance(group.GroupId, member.MemberId);
             group.RemoveMember(member);
@@ -74,10 +43,14 @@ internal sealed partial class ConsumerGroup
         }
     }
 
+    /// <summary>Whether <paramref name="member"/> is still the group's member of that id (not removed or replaced).
+    /// </summary>
+    private bool IsCurrent(ConsumerGroupMember member) =>
+        _members.TryGetValue(member.MemberId, out ConsumerGroupMember? current) && current == member;
+
     private static void StopTimers(ConsumerGroupMember member)
     {
-        member.SessionTimer?.Dispose();
-        member.SessionTimer = null;
+        member.Session.Stop();
         StopRevocation(member);
     }
 }

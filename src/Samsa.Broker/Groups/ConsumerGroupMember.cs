@@ -57,11 +57,11 @@ internal sealed class ConsumerGroupMember(ConsumerGroup group, string memberId)
     /// <summary>A static member that left with epoch -2: its assignment waits for it until its session lapses.</summary>
     public bool LeftTemporarily { get; set; }
 
-    public ITimer? SessionTimer { get; set; }
+    /// <summary>Expires the member when no heartbeat arrives within the session timeout.</summary>
+    public DeadlineTimer Session { get; } = new();
 
-    public DateTimeOffset SessionDeadline { get; set; }
+    public DateTimeOffset SessionDeadline => Session.Deadline;
 
-    public ITimer? RevocationTimer { get; set; }
-
-    public DateTimeOffset RevocationDeadline { get; set; }
+    /// <summary>Fences the member when it keeps revoked partitions past its rebalance timeout.</summary>
+    public DeadlineTimer Revocation { get; } = new();
 }

@@ -3,7 +3,10 @@ using Samsa.Protocol.Primitives;
 
 namespace Samsa.Broker.Handlers;
 
-/// <summary>Serves one API. Implementations derive from <see cref="ApiHandler{TRequest, TResponse}"/>.</summary>
+/// <summary>
+/// Serves one API. Implementations derive from <see cref="ApiHandler{TRequest, TResponse}"/>, or from
+/// <see cref="SyncApiHandler{TRequest, TResponse}"/> when they answer before returning.
+/// </summary>
 internal interface IApiHandler
 {
     /// <summary>
@@ -11,7 +14,8 @@ internal interface IApiHandler
     /// the frame's memory is reused once the returned task is pending or done. A null result sends no response
     /// (a Produce with acks=0).
     /// </summary>
-    ValueTask<IKafkaMessage?> HandleAsync(RequestContext context, ref KafkaReader body, CancellationToken cancellationToken);
+    ValueTask<IKafkaMessage?> HandleAsync(RequestContext context, ref KafkaReader body,
+        CancellationToken cancellationToken);
 
     /// <summary>A response carrying <paramref name="error"/> for a request that could not be served.</summary>
     IKafkaMessage ErrorResponse(RequestContext context, ref KafkaReader body, ErrorCode error);
@@ -56,4 +60,18 @@ internal abstract class ApiHandler<TRequest, TResponse> : IApiHandler
 
     private async ValueTask<IKafkaMessage?> AwaitAsync(TRequest request, ValueTask<TResponse?> pending) =>
         Reply(request, await pending.ConfigureAwait(false));
+}
+
+/// <summary>
+/// A handler that answers before it returns (no await: a lookup, a describe, a group operation under its lock),
+/// so it deals in responses rather than tasks.
+/// </summary>
+internal abstract class SyncApiHandler<TRequest, TResponse> : ApiHandler<TRequest, TResponse>
+    where TRequest : IKafkaMessage<TRequest>, IKafkaRequest
+    where TResponse : class, IKafkaMessage
+{
+    protected sealed override ValueTask<TResponse?> HandleAsync(RequestContext context, TRequest request,
+        CancellationToken cancellationToken) => new(Handle(context, request));
+
+    protected abstract TResponse? Handle(RequestContext context, TRequest request);
 }

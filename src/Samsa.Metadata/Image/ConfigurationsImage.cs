@@ -5,30 +5,23 @@ namespace Samsa.Metadata.Image;
 
 /// <summary>The dynamic configs of every resource that has any: topics, brokers and the broker default.</summary>
 /// <remarks>Immutable and safe to read from any thread. A deleted topic takes its configs with it.</remarks>
-public sealed class ConfigurationsImage
+public sealed class ConfigurationsImage : KeyedImage<ConfigResource, ConfigurationImage>
 {
-    private readonly ImageMap<ConfigResource, ConfigurationImage> _resources;
-
     public static ConfigurationsImage Empty { get; } =
         new(ImmutableDictionary<ConfigResource, ConfigurationImage>.Empty);
 
-    internal ConfigurationsImage(ImmutableDictionary<ConfigResource, ConfigurationImage> resources) =>
-        _resources = new ImageMap<ConfigResource, ConfigurationImage>(resources);
-
-    public int Count => _resources.Count;
-
-    /// <summary>The resources with configs, in no particular order.</summary>
-    public IEnumerable<ConfigurationImage> All => _resources.Items.Values;
-
-    internal ImmutableDictionary<ConfigResource, ConfigurationImage> Items => _resources.Items;
+    internal ConfigurationsImage(ImmutableDictionary<ConfigResource, ConfigurationImage> resources)
+        : base(resources)
+    {
+    }
 
     public bool TryGetResource(ConfigResource resource, [NotNullWhen(true)] out ConfigurationImage? configs) =>
-        _resources.TryGetValue(resource, out configs);
+        TryGet(resource, out configs);
 
     /// <summary>The value set on the resource for the config, if any.</summary>
     public bool TryGetValue(ConfigResource resource, string name, [NotNullWhen(true)] out string? value)
     {
-        if (_resources.TryGetValue(resource, out ConfigurationImage? configs))
+        if (TryGet(resource, out ConfigurationImage? configs))
             return configs.TryGetValue(name, out value);
         value = null;
         return false;
@@ -36,7 +29,7 @@ public sealed class ConfigurationsImage
 
     /// <summary>The dynamic configs of the resource: empty when it has none.</summary>
     public ImmutableDictionary<string, string> Get(ConfigResource resource) =>
-        _resources.TryGetValue(resource, out ConfigurationImage? configs)
+        TryGet(resource, out ConfigurationImage? configs)
             ? configs.Data
             : ImmutableDictionary.Create<string, string>(StringComparer.Ordinal);
 }

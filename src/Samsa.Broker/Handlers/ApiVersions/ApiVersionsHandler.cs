@@ -4,16 +4,16 @@ namespace Samsa.Broker.Handlers;
 // Version notes: v3 first flexible (client software name and version in the request); the response header is
 // always v0 (KIP-511), and an unknown request version is answered at v0 with UNSUPPORTED_VERSION and the list.
 [ApiHandler(ApiKey.ApiVersions, MinVersion = 0, MaxVersion = 4)]
-internal sealed class ApiVersionsHandler(ApiVersionTable versions) : ApiHandler<ApiVersionsRequest, ApiVersionsResponse>
+internal sealed class ApiVersionsHandler(ApiVersionTable versions)
+    : SyncApiHandler<ApiVersionsRequest, ApiVersionsResponse>
 {
     private readonly ApiVersionTable _versions = versions;
 
-    protected override ValueTask<ApiVersionsResponse?> HandleAsync(RequestContext context, ApiVersionsRequest request,
-        CancellationToken cancellationToken)
+    protected override ApiVersionsResponse Handle(RequestContext context, ApiVersionsRequest request)
     {
         var response = new ApiVersionsResponse();
         AddServedVersions(response, _versions);
-        return ValueTask.FromResult<ApiVersionsResponse?>(response);
+        return response;
     }
 
     // Unlike the generated answer, the error still lists the served versions, which only the broker knows, so that
@@ -29,6 +29,7 @@ internal sealed class ApiVersionsHandler(ApiVersionTable versions) : ApiHandler<
     public static void AddServedVersions(ApiVersionsResponse response, ApiVersionTable versions)
     {
         foreach ((ApiKey key, short min, short max) in versions.Served)
-            response.ApiKeys.Add(new ApiVersionsResponse.ApiVersion { ApiKey = (short)key, MinVersion = min, MaxVersion = max });
+            response.ApiKeys.Add(
+                new ApiVersionsResponse.ApiVersion { ApiKey = (short)key, MinVersion = min, MaxVersion = max });
     }
 }

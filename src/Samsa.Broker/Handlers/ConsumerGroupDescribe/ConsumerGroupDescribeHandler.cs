@@ -5,10 +5,10 @@ namespace Samsa.Broker.Handlers;
 // which tells admin clients to describe it with DescribeGroups instead.
 [ApiHandler(ApiKey.ConsumerGroupDescribe, MinVersion = 0, MaxVersion = 0)]
 internal sealed class ConsumerGroupDescribeHandler(GroupCoordinator groups, MetadataLoader metadata)
-    : ApiHandler<ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse>
+    : SyncApiHandler<ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse>
 {
-    protected override ValueTask<ConsumerGroupDescribeResponse?> HandleAsync(RequestContext context,
-        ConsumerGroupDescribeRequest request, CancellationToken cancellationToken)
+    protected override ConsumerGroupDescribeResponse Handle(RequestContext context,
+        ConsumerGroupDescribeRequest request)
     {
         var response = new ConsumerGroupDescribeResponse();
         MetadataImage image = metadata.Current;
@@ -39,7 +39,7 @@ internal sealed class ConsumerGroupDescribeHandler(GroupCoordinator groups, Meta
                 response.Groups.Add(Describe(group, image));
             }
         }
-        return ValueTask.FromResult<ConsumerGroupDescribeResponse?>(response);
+        return response;
     }
 
     private static ConsumerGroupDescribeResponse.DescribedGroup Describe(ConsumerGroup group, MetadataImage image)
@@ -87,6 +87,10 @@ internal sealed class ConsumerGroupDescribeHandler(GroupCoordinator groups, Meta
         return assignment;
     }
 
-    private static ConsumerGroupDescribeResponse.DescribedGroup Failed(string groupId, ErrorCode error, string? message) =>
-        new() { GroupId = groupId, ErrorCode = (short)error, ErrorMessage = message, GroupState = "", AssignorName = "" };
+    private static ConsumerGroupDescribeResponse.DescribedGroup Failed(string groupId, ErrorCode error,
+        string? message) =>
+        new()
+        {
+            GroupId = groupId, ErrorCode = (short)error, ErrorMessage = message, GroupState = "", AssignorName = "",
+        };
 }

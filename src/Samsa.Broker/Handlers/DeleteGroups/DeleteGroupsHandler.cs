@@ -4,7 +4,8 @@ namespace Samsa.Broker.Handlers;
 // __consumer_offsets); a group with members is NON_EMPTY_GROUP, an unknown one GROUP_ID_NOT_FOUND.
 // Version notes: v2 first flexible.
 [ApiHandler(ApiKey.DeleteGroups, MinVersion = 0, MaxVersion = 2)]
-internal sealed class DeleteGroupsHandler(GroupCoordinator groups) : ApiHandler<DeleteGroupsRequest, DeleteGroupsResponse>
+internal sealed class DeleteGroupsHandler(GroupCoordinator groups)
+    : ApiHandler<DeleteGroupsRequest, DeleteGroupsResponse>
 {
     protected override async ValueTask<DeleteGroupsResponse?> HandleAsync(RequestContext context,
         DeleteGroupsRequest request, CancellationToken cancellationToken)

@@ -12,12 +12,11 @@ namespace Samsa.Broker.Handlers;
 // (Kafka's delayed delete). Version notes: v2 first flexible.
 [ApiHandler(ApiKey.DeleteRecords, MinVersion = 0, MaxVersion = 2)]
 internal sealed class DeleteRecordsHandler(ReplicaManager replicas, MetadataLoader metadata)
-    : ApiHandler<DeleteRecordsRequest, DeleteRecordsResponse>
+    : SyncApiHandler<DeleteRecordsRequest, DeleteRecordsResponse>
 {
     private const long HighWatermark = -1;
 
-    protected override ValueTask<DeleteRecordsResponse?> HandleAsync(RequestContext context,
-        DeleteRecordsRequest request, CancellationToken cancellationToken)
+    protected override DeleteRecordsResponse Handle(RequestContext context, DeleteRecordsRequest request)
     {
         var response = new DeleteRecordsResponse();
         foreach (DeleteRecordsRequest.DeleteRecordsTopic topic in request.Topics)
@@ -31,7 +30,7 @@ internal sealed class DeleteRecordsHandler(ReplicaManager replicas, MetadataLoad
                 result.ErrorCode = (short)Delete(topic.Name, requested, result);
             }
         }
-        return ValueTask.FromResult<DeleteRecordsResponse?>(response);
+        return response;
     }
 
     private ErrorCode Delete(string topic, DeleteRecordsRequest.DeleteRecordsPartition requested,

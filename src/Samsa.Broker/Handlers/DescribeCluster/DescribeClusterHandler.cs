@@ -8,26 +8,25 @@ namespace Samsa.Broker.Handlers;
 // Version notes: v0 first, flexible; v1 adds the endpoint type.
 [ApiHandler(ApiKey.DescribeCluster, MinVersion = 0, MaxVersion = 1)]
 internal sealed class DescribeClusterHandler(BrokerOptions options, MetadataLoader metadata)
-    : ApiHandler<DescribeClusterRequest, DescribeClusterResponse>
+    : SyncApiHandler<DescribeClusterRequest, DescribeClusterResponse>
 {
     private const sbyte BrokerEndpoints = 1;
     private const sbyte ControllerEndpoints = 2;
 
     // CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS and IDEMPOTENT_WRITE: Kafka's
     // operations on the cluster resource, as bits of their AclOperation codes.
-    protected override ValueTask<DescribeClusterResponse?> HandleAsync(RequestContext context,
-        DescribeClusterRequest request, CancellationToken cancellationToken)
+    protected override DescribeClusterResponse Handle(RequestContext context, DescribeClusterRequest request)
     {
         if (request.EndpointType != BrokerEndpoints)
         {
             bool controllers = request.EndpointType == ControllerEndpoints;
-            return ValueTask.FromResult<DescribeClusterResponse?>(new DescribeClusterResponse
+            return new DescribeClusterResponse
             {
                 ErrorCode = (short)(controllers ? ErrorCode.MismatchedEndpointType : ErrorCode.UnsupportedEndpointType),
                 ErrorMessage = controllers
                     ? "The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER"
                     : $"Unsupported endpoint type {request.EndpointType}",
-            });
+            };
         }
         MetadataImage image = metadata.Current;
         var response = new DescribeClusterResponse
@@ -48,6 +47,6 @@ internal sealed class DescribeClusterHandler(BrokerOptions options, MetadataLoad
             });
             if (broker.BrokerId == options.NodeId) response.ControllerId = options.NodeId;
         }
-        return ValueTask.FromResult<DescribeClusterResponse?>(response);
+        return response;
     }
 }

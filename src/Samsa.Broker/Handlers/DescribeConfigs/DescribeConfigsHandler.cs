@@ -15,10 +15,9 @@ namespace Samsa.Broker.Handlers;
 // v4 first flexible.
 [ApiHandler(ApiKey.DescribeConfigs, MinVersion = 0, MaxVersion = 4)]
 internal sealed class DescribeConfigsHandler(BrokerOptions options, MetadataLoader metadata)
-    : ApiHandler<DescribeConfigsRequest, DescribeConfigsResponse>
+    : SyncApiHandler<DescribeConfigsRequest, DescribeConfigsResponse>
 {
-    protected override ValueTask<DescribeConfigsResponse?> HandleAsync(RequestContext context,
-        DescribeConfigsRequest request, CancellationToken cancellationToken)
+    protected override DescribeConfigsResponse Handle(RequestContext context, DescribeConfigsRequest request)
     {
         MetadataImage image = metadata.Current;
         var response = new DescribeConfigsResponse();
@@ -48,7 +47,7 @@ internal sealed class DescribeConfigsHandler(BrokerOptions options, MetadataLoad
                     request.IncludeDocumentation));
             }
         }
-        return ValueTask.FromResult<DescribeConfigsResponse?>(response);
+        return response;
     }
 
     private ErrorCode TryDescribe(MetadataImage image, DescribeConfigsRequest.DescribeConfigsResource resource,

@@ -6,10 +6,9 @@ namespace Samsa.Broker.Handlers;
 // ids; v5 first flexible.
 [ApiHandler(ApiKey.DescribeGroups, MinVersion = 0, MaxVersion = 5)]
 internal sealed class DescribeGroupsHandler(GroupCoordinator groups)
-    : ApiHandler<DescribeGroupsRequest, DescribeGroupsResponse>
+    : SyncApiHandler<DescribeGroupsRequest, DescribeGroupsResponse>
 {
-    protected override ValueTask<DescribeGroupsResponse?> HandleAsync(RequestContext context,
-        DescribeGroupsRequest request, CancellationToken cancellationToken)
+    protected override DescribeGroupsResponse Handle(RequestContext context, DescribeGroupsRequest request)
     {
         var response = new DescribeGroupsResponse();
         foreach (string groupId in request.Groups)
@@ -22,7 +21,7 @@ internal sealed class DescribeGroupsHandler(GroupCoordinator groups)
                 ? shard!.Describe(groupId, context.ApiVersion)
                 : Failed(groupId, ErrorMapping.ToErrorCode(status)));
         }
-        return ValueTask.FromResult<DescribeGroupsResponse?>(response);
+        return response;
     }
 
     private static DescribeGroupsResponse.DescribedGroup Failed(string groupId, ErrorCode error) => new()

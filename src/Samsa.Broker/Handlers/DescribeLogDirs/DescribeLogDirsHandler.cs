@@ -10,12 +10,11 @@ namespace Samsa.Broker.Handlers;
 // usable bytes of the directory's volume.
 [ApiHandler(ApiKey.DescribeLogDirs, MinVersion = 0, MaxVersion = 4)]
 internal sealed class DescribeLogDirsHandler(LogManager logs, ReplicaManager replicas)
-    : ApiHandler<DescribeLogDirsRequest, DescribeLogDirsResponse>
+    : SyncApiHandler<DescribeLogDirsRequest, DescribeLogDirsResponse>
 {
     private const long NoLag = -1;
 
-    protected override ValueTask<DescribeLogDirsResponse?> HandleAsync(RequestContext context,
-        DescribeLogDirsRequest request, CancellationToken cancellationToken)
+    protected override DescribeLogDirsResponse Handle(RequestContext context, DescribeLogDirsRequest request)
     {
         HashSet<TopicPartition>? requested = null;
         if (request.Topics is { } topics)
@@ -63,7 +62,7 @@ internal sealed class DescribeLogDirsHandler(LogManager logs, ReplicaManager rep
             }
             (result.TotalBytes, result.UsableBytes) = VolumeBytes(result.LogDir);
         }
-        return ValueTask.FromResult<DescribeLogDirsResponse?>(response);
+        return response;
     }
 
     // The size and free space of the volume holding the directory, as Kafka reports them; -1 when unknown.

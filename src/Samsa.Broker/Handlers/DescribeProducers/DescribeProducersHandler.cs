@@ -8,10 +8,9 @@ namespace Samsa.Broker.Handlers;
 // Version notes: v0 first, flexible.
 [ApiHandler(ApiKey.DescribeProducers, MinVersion = 0, MaxVersion = 0)]
 internal sealed class DescribeProducersHandler(ReplicaManager replicas, MetadataLoader metadata)
-    : ApiHandler<DescribeProducersRequest, DescribeProducersResponse>
+    : SyncApiHandler<DescribeProducersRequest, DescribeProducersResponse>
 {
-    protected override ValueTask<DescribeProducersResponse?> HandleAsync(RequestContext context,
-        DescribeProducersRequest request, CancellationToken cancellationToken)
+    protected override DescribeProducersResponse Handle(RequestContext context, DescribeProducersRequest request)
     {
         MetadataImage image = metadata.Current;
         var response = new DescribeProducersResponse();
@@ -45,6 +44,6 @@ internal sealed class DescribeProducersHandler(ReplicaManager replicas, Metadata
                 }
             }
         }
-        return ValueTask.FromResult<DescribeProducersResponse?>(response);
+        return response;
     }
 }

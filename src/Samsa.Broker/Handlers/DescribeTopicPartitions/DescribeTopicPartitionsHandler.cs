@@ -16,41 +16,23 @@ namespace Samsa.Broker.Handlers;
 // operation on a topic (there is no authorizer). Version notes: v0 first, flexible.
 [ApiHandler(ApiKey.DescribeTopicPartitions, MinVersion = 0, MaxVersion = 0)]
 internal sealed class DescribeTopicPartitionsHandler(MetadataLoader metadata)
-    : ApiHandler<DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse>
+    : SyncApiHandler<DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse>
 {
     /// <summary>Kafka's max.request.partition.size.limit default: the most partitions one response carries.</summary>
     private const int MaxPartitionsPerResponse = 2000;
 
     // READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS and ALTER_CONFIGS: Kafka's operations on a
     // topic, as bits of their AclOperation codes.
-    protected override ValueTask<DescribeTopicPartitionsResponse?> HandleAsync(RequestContext context,
-        DescribeTopicPartitionsRequest request, CancellationToken cancellationToken)
+    protected override DescribeTopicPartitionsResponse Handle(RequestContext context,
+        DescribeTopicPartitionsRequest request)
     {
         MetadataImage image = metadata.Current;
         DescribeTopicPartitionsRequest.CursorData? cursor = request.Cursor;
-        string cursorTopic = cursor?.TopicName ?? "";
         bool all = request.Topics.Count == 0;
-        var names = new SortedSet<string>(StringComparer.Ordinal);
-        if (all)
-        {
-            foreach (TopicImage topic in image.Topics.All)
-            {
-                if (string.CompareOrdinal(topic.Name, cursorTopic) >= 0) names.Add(topic.Name);
-            }
-        }
-        else
-        {
-            foreach (DescribeTopicPartitionsRequest.TopicRequest topic in request.Topics)
-            {
-                if (string.CompareOrdinal(topic.Name, cursorTopic) >= 0) names.Add(topic.Name);
-            }
-        }
+        SortedSet<string> names = NamesFrom(cursor?.TopicName ?? "", all ? image : null, request);
         // The cursor's topic must be among those named, and its partition valid.
         if (cursor is not null && (cursor.PartitionIndex < 0 || (!all && !names.Contains(cursor.TopicName))))
-        {
-            return ValueTask.FromResult<DescribeTopicPartitionsResponse?>(
-                request.ErrorResponse(context.ApiVersion, ErrorCode.InvalidRequest));
-        }
+            return request.ErrorResponse(context.ApiVersion, ErrorCode.InvalidRequest);
 
         var response = new DescribeTopicPartitionsResponse();
         int remaining = Math.Max(Math.Min(MaxPartitionsPerResponse, request.ResponsePartitionLimit), 1);
@@ -84,7 +66,28 @@ internal sealed class DescribeTopicPartitionsHandler(MetadataLoader metadata)
             }
             remaining -= Math.Max(end - start, 0);
         }
-        return ValueTask.FromResult<DescribeTopicPartitionsResponse?>(response);
+        return response;
+    }
+
+    /// <summary>The topics to describe from the cursor's on, in name order: every topic of
+    /// <paramref name="allOf"/> when it is given, else those the request names.</summary>
+    private static SortedSet<string> NamesFrom(string cursorTopic, MetadataImage? allOf,
+        DescribeTopicPartitionsRequest request)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        if (allOf is not null)
+        {
+            foreach (TopicImage topic in allOf.Topics.All)
+            {
+                if (string.CompareOrdinal(topic.Name, cursorTopic) >= 0) names.Add(topic.Name);
+            }
+            return names;
+        }
+        foreach (DescribeTopicPartitionsRequest.TopicRequest topic in request.Topics)
+        {
+            if (string.CompareOrdinal(topic.Name, cursorTopic) >= 0) names.Add(topic.Name);
+        }
+        return names;
     }
 
     private static PartitionResult Describe(PartitionRegistration partition, MetadataImage image,

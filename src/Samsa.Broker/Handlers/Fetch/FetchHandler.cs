@@ -26,7 +26,9 @@ internal sealed class FetchHandler(ReplicaManager replicas, MetadataLoader metad
         {
             if (request.SessionEpoch is not (FinalEpoch or InitialEpoch))
                 return Answer(TopLevelError(ErrorCode.InvalidFetchSessionEpoch));
-            FetchSession? created = request.SessionEpoch == InitialEpoch && version >= 7 ? sessions.Create(version >= 13) : null;
+            FetchSession? created = request.SessionEpoch == InitialEpoch && version >= 7
+                ? sessions.Create(version >= 13)
+                : null;
             plan = FetchPlan.FromRequest(request, version, fetchMaxBytes, replicas, image, created);
         }
         else
@@ -59,7 +61,8 @@ internal sealed class FetchHandler(ReplicaManager replicas, MetadataLoader metad
         return new ValueTask<FetchResponseLease?>(delayed.Result);
     }
 
-    private static ValueTask<FetchResponseLease?> Answer(FetchResponseLease response) => ValueTask.FromResult<FetchResponseLease?>(response);
+    private static ValueTask<FetchResponseLease?> Answer(FetchResponseLease response) =>
+        ValueTask.FromResult<FetchResponseLease?>(response);
 
     // An incremental request names the partitions whose fetch position or limits changed, and the ones to forget.
     private static void Apply(FetchSession session, FetchRequest request, short version, MetadataImage image)
@@ -70,7 +73,8 @@ internal sealed class FetchHandler(ReplicaManager replicas, MetadataLoader metad
                 ? image.Topics.TryGetTopic(topic.TopicId, out TopicImage? found) ? found.Name : ""
                 : topic.Topic;
             foreach (FetchRequest.FetchPartition p in topic.Partitions)
-                session.Upsert(name, topic.TopicId, p.Partition, p.FetchOffset, p.PartitionMaxBytes, p.CurrentLeaderEpoch);
+                session.Upsert(name, topic.TopicId, p.Partition, p.FetchOffset, p.PartitionMaxBytes,
+                    p.CurrentLeaderEpoch);
         }
         foreach (FetchRequest.ForgottenTopic forgotten in request.ForgottenTopicsData)
         {
@@ -89,6 +93,7 @@ internal sealed class FetchHandler(ReplicaManager replicas, MetadataLoader metad
     }
 
     // The generated answer, in the lease the connection disposes.
-    protected override FetchResponseLease ErrorResponse(RequestContext context, FetchRequest request, ErrorCode error) =>
+    protected override FetchResponseLease ErrorResponse(RequestContext context, FetchRequest request,
+        ErrorCode error) =>
         new(request.ErrorResponse(context.ApiVersion, error));
 }

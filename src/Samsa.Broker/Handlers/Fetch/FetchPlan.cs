@@ -44,7 +44,9 @@ internal sealed class FetchPlan
         }
     }
 
-    /// <summary>A plan over the partitions named in the request (a sessionless or a new session's full fetch).</summary>
+    /// <summary>
+    /// A plan over the partitions named in the request (a sessionless or a new session's full fetch).
+    /// </summary>
     public static FetchPlan FromRequest(FetchRequest request, short version, int fetchMaxBytes, ReplicaManager replicas,
         MetadataImage image, FetchSession? newSession)
     {
@@ -59,7 +61,8 @@ internal sealed class FetchPlan
                 SessionPartition? cached = null;
                 if (newSession is not null)
                 {
-                    newSession.Upsert(name, topic.TopicId, p.Partition, p.FetchOffset, p.PartitionMaxBytes, p.CurrentLeaderEpoch);
+                    newSession.Upsert(name, topic.TopicId, p.Partition, p.FetchOffset, p.PartitionMaxBytes,
+                        p.CurrentLeaderEpoch);
                     cached = newSession.Partitions[^1];
                 }
                 entries.Add(Resolve(name, topic.TopicId, version >= 13, p.Partition, p.FetchOffset, p.PartitionMaxBytes,
@@ -69,7 +72,9 @@ internal sealed class FetchPlan
         return new FetchPlan(entries, request, version, fetchMaxBytes, newSession, incremental: false);
     }
 
-    /// <summary>A plan over every partition of an incremental session, after the request's changes are applied.</summary>
+    /// <summary>
+    /// A plan over every partition of an incremental session, after the request's changes are applied.
+    /// </summary>
     public static FetchPlan FromSession(FetchRequest request, short version, int fetchMaxBytes, FetchSession session,
         ReplicaManager replicas, MetadataImage image)
     {
@@ -136,7 +141,9 @@ internal sealed class FetchPlan
     }
 
     private long Bound(Partition partition) =>
-        FromFollower ? partition.Log.LogEndOffset : ReadCommitted ? partition.LastStableOffset : partition.HighWatermark;
+        FromFollower ? partition.Log.LogEndOffset
+        : ReadCommitted ? partition.LastStableOffset
+        : partition.HighWatermark;
 
     /// <summary>Reads every partition into a response; the records are copied into pooled buffers it owns.</summary>
     public FetchResponseLease Read()
@@ -162,7 +169,8 @@ internal sealed class FetchPlan
             {
                 cached.Served = data.Records is { Length: > 0 };
                 bool news = cached.Served || data.HighWatermark != cached.LastHighWatermark
-                    || data.LastStableOffset != cached.LastStableOffset || data.LogStartOffset != cached.LastLogStartOffset
+                    || data.LastStableOffset != cached.LastStableOffset
+                    || data.LogStartOffset != cached.LastLogStartOffset
                     || data.ErrorCode != cached.LastError;
                 cached.LastHighWatermark = data.HighWatermark;
                 cached.LastStableOffset = data.LastStableOffset;
@@ -204,9 +212,11 @@ internal sealed class FetchPlan
         data.LogStartOffset = partition.Log.LogStartOffset;
         long end = Bound(partition);
         if (entry.FetchOffset == end) return data;
-        if (entry.FetchOffset > end && entry.FetchOffset <= partition.Log.LogEndOffset) return data;   // not yet visible
+        // Not yet visible: the offset is in the log but above what this fetch may read.
+        if (entry.FetchOffset > end && entry.FetchOffset <= partition.Log.LogEndOffset) return data;
         int budget = (int)Math.Min(Math.Min(remaining, entry.MaxBytes), int.MaxValue);
-        using LogReadResult read = partition.Log.Read(entry.FetchOffset, budget, end, minOneBatch: lease.RecordBytes == 0);
+        using LogReadResult read =
+            partition.Log.Read(entry.FetchOffset, budget, end, minOneBatch: lease.RecordBytes == 0);
         if (read.Status != ReadStatus.Ok)
         {
             data.ErrorCode = (short)ErrorMapping.ToErrorCode(read.Status);

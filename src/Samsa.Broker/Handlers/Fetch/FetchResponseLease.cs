@@ -4,8 +4,8 @@ using Samsa.Protocol.Primitives;
 namespace Samsa.Broker.Handlers;
 
 /// <summary>
-/// A Fetch response whose record data sits in buffers rented from <see cref="RecordBuffers"/>; the connection disposes it
-/// once the response is written, which returns them.
+/// A Fetch response whose record data sits in buffers rented from <see cref="RecordBuffers"/>; the connection
+/// disposes it once the response is written, which returns them.
 /// </summary>
 /// <remarks>
 /// Partitions' reads are packed into few buffers: each read goes into the room left in the last buffer, and when it

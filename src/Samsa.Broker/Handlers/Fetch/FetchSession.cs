@@ -34,7 +34,8 @@ internal sealed class FetchSession(int id, bool topicIds, long createdTimestamp)
     public int Count => _ordered.Count;
 
     /// <summary>Adds a partition or updates its fetch position and limits.</summary>
-    public void Upsert(string topic, Guid topicId, int partition, long fetchOffset, int maxBytes, int currentLeaderEpoch)
+    public void Upsert(string topic, Guid topicId, int partition, long fetchOffset, int maxBytes,
+        int currentLeaderEpoch)
     {
         var key = new SessionKey(TopicIds ? topicId : Guid.Empty, TopicIds ? "" : topic, partition);
         if (_byKey.TryGetValue(key, out SessionPartition? existing))

@@ -23,6 +23,8 @@ internal sealed class SessionPartition(string topic, Guid topicId, int partition
 
     public short LastError { get; set; } = -2;
 
-    /// <summary>Returned records in the response being built; cleared by <see cref="FetchSession.MoveServedToEnd"/>.</summary>
+    /// <summary>
+    /// Returned records in the response being built; cleared by <see cref="FetchSession.MoveServedToEnd"/>.
+    /// </summary>
     public bool Served { get; set; }
 }

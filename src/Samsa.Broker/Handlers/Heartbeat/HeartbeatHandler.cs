@@ -4,16 +4,16 @@ namespace Samsa.Broker.Handlers;
 // UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION / FENCED_INSTANCE_ID that it is no longer the member it thinks.
 // Version notes: v3 group instance ids; v4 first flexible.
 [ApiHandler(ApiKey.Heartbeat, MinVersion = 0, MaxVersion = 4)]
-internal sealed class HeartbeatHandler(GroupCoordinator groups) : ApiHandler<HeartbeatRequest, HeartbeatResponse>
+internal sealed class HeartbeatHandler(GroupCoordinator groups)
+    : SyncApiHandler<HeartbeatRequest, HeartbeatResponse>
 {
-    protected override ValueTask<HeartbeatResponse?> HandleAsync(RequestContext context, HeartbeatRequest request,
-        CancellationToken cancellationToken)
+    protected override HeartbeatResponse Handle(RequestContext context, HeartbeatRequest request)
     {
-        ErrorCode error = ErrorMapping.ToErrorCode(Handle(request));
-        return ValueTask.FromResult<HeartbeatResponse?>(new HeartbeatResponse { ErrorCode = (short)error });
+        ErrorCode error = ErrorMapping.ToErrorCode(Beat(request));
+        return new HeartbeatResponse { ErrorCode = (short)error };
     }
 
-    private GroupStatus Handle(HeartbeatRequest request)
+    private GroupStatus Beat(HeartbeatRequest request)
     {
         GroupStatus status = groups.TryGetClassicGroup(request.GroupId, out ClassicGroup? group);
         if (status != GroupStatus.Ok) return status;

@@ -20,7 +20,9 @@ internal sealed class JoinGroupHandler(GroupCoordinator groups) : ApiHandler<Joi
         TimeSpan session = TimeSpan.FromMilliseconds(request.SessionTimeoutMs);
         if (session < options.MinSessionTimeout || session > options.MaxSessionTimeout)
             return Error(ErrorCode.InvalidSessionTimeout, request, version);
-        TimeSpan rebalance = version >= 1 ? TimeSpan.FromMilliseconds(Math.Max(0, request.RebalanceTimeoutMs)) : session;
+        TimeSpan rebalance = version >= 1
+            ? TimeSpan.FromMilliseconds(Math.Max(0, request.RebalanceTimeoutMs))
+            : session;
         long metadataBytes = 0;
         var protocols = new List<(string Name, byte[] Metadata)>(request.Protocols.Count);
         foreach (JoinGroupRequest.JoinGroupRequestProtocol protocol in request.Protocols)

@@ -4,10 +4,9 @@ namespace Samsa.Broker.Handlers;
 // static members leave by group instance id. Version notes: v3 batches members (KIP-345); v4 first flexible;
 // v5 adds a reason.
 [ApiHandler(ApiKey.LeaveGroup, MinVersion = 0, MaxVersion = 5)]
-internal sealed class LeaveGroupHandler(GroupCoordinator groups) : ApiHandler<LeaveGroupRequest, LeaveGroupResponse>
+internal sealed class LeaveGroupHandler(GroupCoordinator groups) : SyncApiHandler<LeaveGroupRequest, LeaveGroupResponse>
 {
-    protected override ValueTask<LeaveGroupResponse?> HandleAsync(RequestContext context, LeaveGroupRequest request,
-        CancellationToken cancellationToken)
+    protected override LeaveGroupResponse Handle(RequestContext context, LeaveGroupRequest request)
     {
         bool batched = context.ApiVersion >= 3;
         var response = new LeaveGroupResponse();
@@ -15,14 +14,14 @@ internal sealed class LeaveGroupHandler(GroupCoordinator groups) : ApiHandler<Le
         if (status != GroupStatus.Ok)
         {
             response.ErrorCode = (short)ErrorMapping.ToErrorCode(status);
-            return ValueTask.FromResult<LeaveGroupResponse?>(response);
+            return response;
         }
         lock (group!.Lock)
         {
             if (!batched)
             {
                 response.ErrorCode = (short)ErrorMapping.ToErrorCode(group.Leave(request.MemberId, null));
-                return ValueTask.FromResult<LeaveGroupResponse?>(response);
+                return response;
             }
             foreach (LeaveGroupRequest.MemberIdentity member in request.Members)
             {
@@ -35,6 +34,6 @@ internal sealed class LeaveGroupHandler(GroupCoordinator groups) : ApiHandler<Le
                 });
             }
         }
-        return ValueTask.FromResult<LeaveGroupResponse?>(response);
+        return response;
     }
 }

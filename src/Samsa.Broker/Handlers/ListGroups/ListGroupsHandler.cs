@@ -5,10 +5,9 @@ namespace Samsa.Broker.Handlers;
 // partition of __consumer_offsets is still loading, with the groups of the loaded ones. Version notes: v3 first
 // flexible; v4 states; v5 types.
 [ApiHandler(ApiKey.ListGroups, MinVersion = 0, MaxVersion = 5)]
-internal sealed class ListGroupsHandler(GroupCoordinator groups) : ApiHandler<ListGroupsRequest, ListGroupsResponse>
+internal sealed class ListGroupsHandler(GroupCoordinator groups) : SyncApiHandler<ListGroupsRequest, ListGroupsResponse>
 {
-    protected override ValueTask<ListGroupsResponse?> HandleAsync(RequestContext context, ListGroupsRequest request,
-        CancellationToken cancellationToken)
+    protected override ListGroupsResponse Handle(RequestContext context, ListGroupsRequest request)
     {
         var response = new ListGroupsResponse();
         short version = context.ApiVersion;
@@ -31,6 +30,6 @@ internal sealed class ListGroupsHandler(GroupCoordinator groups) : ApiHandler<Li
             }
         }
         response.Groups.Sort(static (a, b) => string.CompareOrdinal(a.GroupId, b.GroupId));
-        return ValueTask.FromResult<ListGroupsResponse?>(response);
+        return response;
     }
 }

@@ -8,14 +8,13 @@ namespace Samsa.Broker.Handlers;
 // Version notes: v2 isolation level; v4 leader epochs; v6 first flexible; v7 max timestamp.
 [ApiHandler(ApiKey.ListOffsets, MinVersion = 1, MaxVersion = 7)]
 internal sealed class ListOffsetsHandler(ReplicaManager replicas, MetadataLoader metadata)
-    : ApiHandler<ListOffsetsRequest, ListOffsetsResponse>
+    : SyncApiHandler<ListOffsetsRequest, ListOffsetsResponse>
 {
     private const long Latest = -1;
     private const long Earliest = -2;
     private const long MaxTimestamp = -3;
 
-    protected override ValueTask<ListOffsetsResponse?> HandleAsync(RequestContext context, ListOffsetsRequest request,
-        CancellationToken cancellationToken)
+    protected override ListOffsetsResponse Handle(RequestContext context, ListOffsetsRequest request)
     {
         var response = new ListOffsetsResponse();
         bool epochs = context.ApiVersion >= 4;
@@ -25,13 +24,16 @@ internal sealed class ListOffsetsHandler(ReplicaManager replicas, MetadataLoader
             response.Topics.Add(topicResponse);
             foreach (ListOffsetsRequest.ListOffsetsPartition requested in topic.Partitions)
             {
-                var result = new PartitionResponse { PartitionIndex = requested.PartitionIndex, Timestamp = -1, Offset = -1 };
+                var result = new PartitionResponse
+                {
+                    PartitionIndex = requested.PartitionIndex, Timestamp = -1, Offset = -1,
+                };
                 topicResponse.Partitions.Add(result);
                 result.ErrorCode = (short)Lookup(topic.Name, requested, request.IsolationLevel == 1, result);
                 if (!epochs) result.LeaderEpoch = -1;   // the field exists from v4 only
             }
         }
-        return ValueTask.FromResult<ListOffsetsResponse?>(response);
+        return response;
     }
 
     private ErrorCode Lookup(string topic, ListOffsetsRequest.ListOffsetsPartition requested, bool readCommitted,

@@ -15,12 +15,14 @@ internal sealed class MetadataHandler(BrokerOptions options, MetadataLoader meta
         CancellationToken cancellationToken)
     {
         List<string>? missing = null;
-        if (request.Topics is { Count: > 0 } requested && request.AllowAutoTopicCreation && options.AutoCreateTopicsEnable)
+        if (request.Topics is { Count: > 0 } requested && request.AllowAutoTopicCreation
+            && options.AutoCreateTopicsEnable)
         {
             MetadataImage image = metadata.Current;
             foreach (MetadataRequest.MetadataRequestTopic topic in requested)
             {
-                if (topic.Name is { } name && !image.Topics.TryGetTopic(name, out _) && TopicName.TryValidate(name, out _))
+                if (topic.Name is { } name && !image.Topics.TryGetTopic(name, out _)
+                    && TopicName.TryValidate(name, out _))
                     (missing ??= []).Add(name);
             }
         }

@@ -4,13 +4,15 @@ namespace Samsa.Broker.Handlers;
 // partition with GROUP_SUBSCRIBED_TO_TOPIC while a member is subscribed to the topic, and for the whole request
 // with GROUP_ID_NOT_FOUND for an unknown group or NON_EMPTY_GROUP for a non-consumer group with members.
 [ApiHandler(ApiKey.OffsetDelete, MinVersion = 0, MaxVersion = 0)]
-internal sealed class OffsetDeleteHandler(GroupCoordinator groups) : ApiHandler<OffsetDeleteRequest, OffsetDeleteResponse>
+internal sealed class OffsetDeleteHandler(GroupCoordinator groups)
+    : ApiHandler<OffsetDeleteRequest, OffsetDeleteResponse>
 {
     protected override ValueTask<OffsetDeleteResponse?> HandleAsync(RequestContext context, OffsetDeleteRequest request,
         CancellationToken cancellationToken)
     {
         if (request.GroupId.Length == 0)
-            return ValueTask.FromResult<OffsetDeleteResponse?>(ErrorResponse(context, request, ErrorCode.InvalidGroupId));
+            return ValueTask.FromResult<OffsetDeleteResponse?>(
+                ErrorResponse(context, request, ErrorCode.InvalidGroupId));
         GroupStatus status = groups.TryGetShard(request.GroupId, out CoordinatorShard? shard);
         if (status != GroupStatus.Ok)
         {

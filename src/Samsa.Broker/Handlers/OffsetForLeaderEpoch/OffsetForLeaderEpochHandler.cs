@@ -15,12 +15,11 @@ namespace Samsa.Broker.Handlers;
 // first flexible.
 [ApiHandler(ApiKey.OffsetForLeaderEpoch, MinVersion = 0, MaxVersion = 4)]
 internal sealed class OffsetForLeaderEpochHandler(ReplicaManager replicas, MetadataLoader metadata)
-    : ApiHandler<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>
+    : SyncApiHandler<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse>
 {
     private const int NoEpoch = -1;
 
-    protected override ValueTask<OffsetForLeaderEpochResponse?> HandleAsync(RequestContext context,
-        OffsetForLeaderEpochRequest request, CancellationToken cancellationToken)
+    protected override OffsetForLeaderEpochResponse Handle(RequestContext context, OffsetForLeaderEpochRequest request)
     {
         var response = new OffsetForLeaderEpochResponse();
         foreach (OffsetForLeaderEpochRequest.OffsetForLeaderTopic topic in request.Topics)
@@ -34,7 +33,7 @@ internal sealed class OffsetForLeaderEpochHandler(ReplicaManager replicas, Metad
                 result.ErrorCode = (short)Lookup(topic.Topic, requested, result);
             }
         }
-        return ValueTask.FromResult<OffsetForLeaderEpochResponse?>(response);
+        return response;
     }
 
     private ErrorCode Lookup(string topic, OffsetForLeaderEpochRequest.OffsetForLeaderPartition requested,

@@ -81,7 +81,8 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
     {
         try
         {
-            foreach ((PartitionResponse partitionResponse, ValueTask<AppendResult> append, Partition partition) in pending)
+            foreach ((PartitionResponse partitionResponse, ValueTask<AppendResult> append, Partition partition)
+                in pending)
                 Complete(partitionResponse, await append.ConfigureAwait(false), partition);
             return response;
         }
@@ -128,10 +129,39 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
         EffectiveTopicConfig config = state.Config;
         if (batch.Length > config.MaxMessageBytes)
         {
-            response.ErrorMessage = $"the batch of {batch.Length} bytes exceeds max.message.bytes={config.MaxMessageBytes}";
+            response.ErrorMessage =
+                $"the batch of {batch.Length} bytes exceeds max.message.bytes={config.MaxMessageBytes}";
             return ErrorCode.MessageTooLarge;
         }
-        switch (RecordBatch.TryValidate(batch.Span, out RecordBatchHeader header))
+        ErrorCode valid = ValidateHeader(batch.Span, response, out RecordBatchHeader header);
+        if (valid != ErrorCode.None) return valid;
+        ErrorCode rewritten = ProducedBatchRewrite.Apply(ref batch, header, config, response, ref rented,
+            out long minTimestamp, out long maxTimestamp);
+        if (rewritten != ErrorCode.None) return rewritten;
+        if (config.Log.MessageTimestampType == TimestampType.CreateTime &&
+            !TimestampsInRange(minTimestamp, maxTimestamp, config))
+        {
+            string message = "the batch's timestamps are outside message.timestamp.before.max.ms/after.max.ms";
+            response.RecordErrors.Add(
+                new ProduceResponse.BatchIndexAndErrorMessage { BatchIndex = 0, BatchIndexErrorMessage = message });
+            response.ErrorMessage = message;
+            return ErrorCode.InvalidTimestamp;
+        }
+        if (config.IsCompacted)
+        {
+            ErrorCode keys = CompactedTopicKeys.Check(batch.Span, topic, data.Index, response);
+            if (keys != ErrorCode.None) return keys;
+        }
+        if (acks == -1 && state.Isr.Length < config.MinInsyncReplicas) return ErrorCode.NotEnoughReplicas;
+        return ErrorCode.None;
+    }
+
+    // The batch's header and CRC, and what a client may not write: control or transactional batches, a producer id
+    // without a sequence.
+    private static ErrorCode ValidateHeader(ReadOnlySpan<byte> batch, PartitionResponse response,
+        out RecordBatchHeader header)
+    {
+        switch (RecordBatch.TryValidate(batch, out header))
         {
             case RecordBatchValidation.Ok:
                 break;
@@ -165,23 +195,6 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
             response.ErrorMessage = $"invalid sequence number {header.BaseSequence} in a batch with a producer id";
             return ErrorCode.InvalidRecord;
         }
-        ErrorCode rewritten = ProducedBatchRewrite.Apply(ref batch, header, config, response, ref rented,
-            out long minTimestamp, out long maxTimestamp);
-        if (rewritten != ErrorCode.None) return rewritten;
-        if (config.Log.MessageTimestampType == TimestampType.CreateTime &&
-            !TimestampsInRange(minTimestamp, maxTimestamp, config))
-        {
-            string message = "the batch's timestamps are outside message.timestamp.before.max.ms/after.max.ms";
-            response.RecordErrors.Add(new ProduceResponse.BatchIndexAndErrorMessage { BatchIndex = 0, BatchIndexErrorMessage = message });
-            response.ErrorMessage = message;
-            return ErrorCode.InvalidTimestamp;
-        }
-        if (config.IsCompacted)
-        {
-            ErrorCode keys = CompactedTopicKeys.Check(batch.Span, topic, data.Index, response);
-            if (keys != ErrorCode.None) return keys;
-        }
-        if (acks == -1 && state.Isr.Length < config.MinInsyncReplicas) return ErrorCode.NotEnoughReplicas;
         return ErrorCode.None;
     }
 
