@@ -42,7 +42,8 @@ public sealed class BrokerServer : IAsyncDisposable
 
     internal GroupCoordinator Groups { get; }
 
-    /// <summary>Wires the broker over its logs, the metadata image and the controller it sends admin changes to.</summary>
+    /// <summary>Wires the broker over its logs, the metadata image and the controller it sends admin changes
+    /// to.</summary>
     public static BrokerServer Create(BrokerOptions options, LogManager logs, MetadataLoader metadata,
         MetadataController controller, TimeProvider time, ILoggerFactory loggers)
     {

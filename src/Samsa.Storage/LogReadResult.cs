@@ -37,7 +37,8 @@ public readonly struct LogReadResult : IDisposable
     /// <summary>The log end offset when the read ran.</summary>
     public long LogEndOffset { get; }
 
-    /// <summary>The base offset of the first returned batch (at or before the requested offset); -1 when empty.</summary>
+    /// <summary>The base offset of the first returned batch (at or before the requested offset); -1 when
+    /// empty.</summary>
     public long FirstOffset { get; }
 
     /// <summary>Bytes returned: whole batches only.</summary>

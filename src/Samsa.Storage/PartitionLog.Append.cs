@@ -133,7 +133,8 @@ public sealed partial class PartitionLog
         return new AppendResult(AppendStatus.Ok, firstOffset, lastOffset, logAppendTime, active.BaseOffset, position);
     }
 
-    /// <summary>Stamps offsets, epoch and (LogAppendTime) the clock into each batch; returns the stamped time or -1.</summary>
+    /// <summary>Stamps offsets, epoch and (LogAppendTime) the clock into each batch; returns the stamped time or
+    /// -1.</summary>
     private static long Stamp(Span<byte> records, long baseOffset, int leaderEpoch, LogOptions options, long now)
     {
         bool appendTime = options.MessageTimestampType == TimestampType.LogAppendTime;

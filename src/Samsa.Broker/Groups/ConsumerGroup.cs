@@ -72,7 +72,8 @@ internal sealed partial class ConsumerGroup : Group
         _dead = true;
     }
 
-    /// <summary>Handles a ConsumerGroupHeartbeat: join (epoch 0), leave (-1, or -2 for a static member), or beat.</summary>
+    /// <summary>Handles a ConsumerGroupHeartbeat: join (epoch 0), leave (-1, or -2 for a static member), or
+    /// beat.</summary>
     /// <param name="request">The heartbeat.</param>
     /// <param name="clientId">The client id of the request header.</param>
     /// <param name="clientHost">The client's address, as Kafka shows it ("/127.0.0.1").</param>

@@ -15,7 +15,8 @@ internal sealed partial class CoordinatorShard
         _ => "Dead",
     };
 
-    /// <summary>Adds this shard's live groups that pass the filters (empty filters pass all; case-insensitive).</summary>
+    /// <summary>Adds this shard's live groups that pass the filters (empty filters pass all;
+    /// case-insensitive).</summary>
     public void ListGroups(List<ListGroupsResponse.ListedGroup> into, IReadOnlyList<string> states,
         IReadOnlyList<string> types)
     {

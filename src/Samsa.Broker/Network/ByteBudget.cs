@@ -29,7 +29,8 @@ internal sealed class ByteBudget
         }
     }
 
-    /// <summary>Takes <paramref name="bytes"/> (capped at the capacity, so one huge frame can always proceed).</summary>
+    /// <summary>Takes <paramref name="bytes"/> (capped at the capacity, so one huge frame can always
+    /// proceed).</summary>
     public ValueTask AcquireAsync(long bytes, CancellationToken cancellationToken)
     {
         bytes = Math.Min(bytes, Capacity);

@@ -50,7 +50,8 @@ internal sealed partial class KafkaConnection
         _lastActivity = time.GetTimestamp();
     }
 
-    /// <summary>Serves the connection until the client closes it, it misbehaves or sits idle, or the broker stops.</summary>
+    /// <summary>Serves the connection until the client closes it, it misbehaves or sits idle, or the broker
+    /// stops.</summary>
     public async Task RunAsync(CancellationToken shutdown)
     {
         Log.Connected(_logger, _info.ConnectionId, _info.RemoteEndPoint?.ToString() ?? "?");
@@ -206,7 +207,8 @@ internal sealed partial class KafkaConnection
         if (writing) await TryFlushAsync(output).ConfigureAwait(false);
     }
 
-    /// <summary>The response's body; null when the handler failed after it started, which closes the connection.</summary>
+    /// <summary>The response's body; null when the handler failed after it started, which closes the
+    /// connection.</summary>
     private async ValueTask<IKafkaMessage?> BodyOfAsync(PendingResponse pending)
     {
         if (pending.Body.IsCompletedSuccessfully) return pending.Body.Result;

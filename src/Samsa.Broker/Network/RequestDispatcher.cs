@@ -38,7 +38,8 @@ internal sealed partial class RequestDispatcher
     public ApiVersionTable Versions { get; }
 
     /// <summary>Decodes and starts one request.</summary>
-    /// <exception cref="ProtocolException">The frame is malformed or names an unknown API: close the connection.</exception>
+    /// <exception cref="ProtocolException">The frame is malformed or names an unknown API: close the
+    /// connection.</exception>
     public PendingResponse Dispatch(in ReadOnlySequence<byte> frame, in ConnectionInfo connection,
         CancellationToken cancellationToken)
     {

@@ -57,7 +57,8 @@ internal sealed partial class SamsaNode : IAsyncDisposable
     /// </summary>
     public BrokerServer Broker => _broker;
 
-    /// <summary>Where each Kafka listener bound, by listener name (the real port when the configuration said 0).</summary>
+    /// <summary>Where each Kafka listener bound, by listener name (the real port when the configuration said
+    /// 0).</summary>
     public IReadOnlyDictionary<string, IPEndPoint> KafkaEndpoints { get; private set; } = new Dictionary<string, IPEndPoint>();
 
     /// <summary>host:port of the first client listener, for bootstrap.servers.</summary>

@@ -14,7 +14,8 @@ internal sealed record GroupMemberInfo(string MemberId, string ClientId, string 
 internal sealed record GroupDescription(string GroupId, string State, string Assignor,
     IReadOnlyList<GroupMemberInfo> Members);
 
-/// <summary>One partition's committed offset, end offset and lag; Committed and Lag are null without a commit.</summary>
+/// <summary>One partition's committed offset, end offset and lag; Committed and Lag are null without a
+/// commit.</summary>
 internal sealed record PartitionLag(string Topic, int Partition, long? Committed, long End, long? Lag, string? Owner);
 
 /// <summary>Where <c>samsa groups reset-offsets</c> moves a partition.</summary>
