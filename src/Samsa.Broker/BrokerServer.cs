@@ -47,7 +47,8 @@ public sealed class BrokerServer : IAsyncDisposable
     public static BrokerServer Create(BrokerOptions options, LogManager logs, MetadataLoader metadata,
         MetadataController controller, TimeProvider time, ILoggerFactory loggers)
     {
-        var replicas = new ReplicaManager(options.NodeId, logs, options.Configs, loggers.CreateLogger("Samsa.Broker.Replication"));
+        var replicas = new ReplicaManager(options.NodeId, logs, options.Configs,
+            loggers.CreateLogger("Samsa.Broker.Replication"));
         var groups = new GroupCoordinator(replicas, metadata, controller, options.Groups, time,
             loggers.CreateLogger("Samsa.Broker.Groups"));
         IApiHandler[] handlers =

@@ -59,8 +59,8 @@ public readonly struct LogReadResult : IDisposable
         new(status, logStartOffset, logEndOffset, null, default);
 
     /// <summary>Takes over <paramref name="segment"/>'s reference, which <see cref="Dispose"/> releases.</summary>
-    internal static LogReadResult Region(long logStartOffset, long logEndOffset, LogSegment segment, SegmentRead read) =>
-        new(ReadStatus.Ok, logStartOffset, logEndOffset, segment, read);
+    internal static LogReadResult Region(long logStartOffset, long logEndOffset, LogSegment segment,
+        SegmentRead read) => new(ReadStatus.Ok, logStartOffset, logEndOffset, segment, read);
 
     /// <summary>
     /// Copies the bytes into <paramref name="destination"/>, which must hold <see cref="Length"/> bytes.

@@ -26,7 +26,8 @@ internal sealed partial class ConsumerGroup
         lock (group.Lock)
         {
             if (group._dead || member.SessionTimer is null) return;
-            if (!group._members.TryGetValue(member.MemberId, out ConsumerGroupMember? current) || current != member) return;
+            if (!group._members.TryGetValue(member.MemberId, out ConsumerGroupMember? current) || current != member)
+                return;
             TimeSpan left = member.SessionDeadline - group.Time.GetUtcNow();
             if (left > TimeSpan.Zero)
             {
@@ -60,7 +61,8 @@ internal sealed partial class ConsumerGroup
         {
             if (group._dead || member.RevocationTimer is null
                 || member.State != MemberReconciliation.UnrevokedPartitions) return;
-            if (!group._members.TryGetValue(member.MemberId, out ConsumerGroupMember? current) || current != member) return;
+            if (!group._members.TryGetValue(member.MemberId, out ConsumerGroupMember? current) || current != member)
+                return;
             TimeSpan left = member.RevocationDeadline - group.Time.GetUtcNow();
             if (left > TimeSpan.Zero)
             {

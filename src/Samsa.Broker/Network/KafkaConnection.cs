@@ -40,12 +40,13 @@ internal sealed partial class KafkaConnection
         _budget = budget;
         _time = time;
         _logger = logger;
-        _responses = Channel.CreateBounded<PendingResponse>(new BoundedChannelOptions(options.MaxInFlightRequestsPerConnection)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _responses = Channel.CreateBounded<PendingResponse>(
+            new BoundedChannelOptions(options.MaxInFlightRequestsPerConnection)
+            {
+                SingleReader = true,
+                SingleWriter = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
         _info = new ConnectionInfo(connection.ConnectionId, connection.RemoteEndPoint, listenerName);
         _lastActivity = time.GetTimestamp();
     }
@@ -304,7 +305,8 @@ internal sealed partial class KafkaConnection
         [LoggerMessage(4014, LogLevel.Debug, "Connection {ConnectionId} read failed: {Reason}")]
         public static partial void ReadFailed(ILogger logger, string connectionId, string reason);
 
-        [LoggerMessage(4016, LogLevel.Error, "A response on connection {ConnectionId} could not be written; closing it")]
+        [LoggerMessage(4016, LogLevel.Error,
+            "A response on connection {ConnectionId} could not be written; closing it")]
         public static partial void ResponseFailed(ILogger logger, Exception exception, string connectionId);
 
         [LoggerMessage(4015, LogLevel.Debug, "Connection {ConnectionId} write failed: {Reason}")]

@@ -134,7 +134,8 @@ internal sealed partial class LogSegment
         string indexPath = SegmentFiles.PathOf(directory, baseOffset, SegmentFiles.IndexSuffix);
         string timeIndexPath = SegmentFiles.PathOf(directory, baseOffset, SegmentFiles.TimeIndexSuffix);
         bool indexesMissing = !File.Exists(indexPath) || !File.Exists(timeIndexPath);
-        var log = LogFile.Open(SegmentFiles.PathOf(directory, baseOffset, SegmentFiles.LogSuffix), FileMode.Open, faults);
+        var log = LogFile.Open(SegmentFiles.PathOf(directory, baseOffset, SegmentFiles.LogSuffix), FileMode.Open,
+            faults);
         OffsetIndex? offsetIndex = null;
         try
         {
