@@ -59,7 +59,8 @@ internal sealed partial class SamsaNode : IAsyncDisposable
 
     /// <summary>Where each Kafka listener bound, by listener name (the real port when the configuration said
     /// 0).</summary>
-    public IReadOnlyDictionary<string, IPEndPoint> KafkaEndpoints { get; private set; } = new Dictionary<string, IPEndPoint>();
+    public IReadOnlyDictionary<string, IPEndPoint> KafkaEndpoints { get; private set; } =
+        new Dictionary<string, IPEndPoint>();
 
     /// <summary>host:port of the first client listener, for bootstrap.servers.</summary>
     public string BootstrapServers
@@ -83,6 +84,26 @@ internal sealed partial class SamsaNode : IAsyncDisposable
         IDisposable subscription = metadataLog.Subscribe(loader);
         await loader.WaitForOffsetAsync(metadataLog.CommittedOffset, cancellationToken).ConfigureAwait(false);
 
+        MetadataController controller = await StartControllerAsync(settings, metadataLog, loader, clusterId, time,
+            loggers, cancellationToken).ConfigureAwait(false);
+        BrokerOptions brokerOptions = BrokerOptionsFor(settings);
+        BrokerServer broker = BrokerServer.Create(brokerOptions, logs, loader, controller, time, loggers);
+
+        WebApplication web = BuildWeb(settings, broker, loader, loggers, out Dictionary<string, ListenOptions> listens);
+        var node = new SamsaNode(settings, web, logs, metadataLog, subscription, loader, controller, broker, logger);
+        await web.StartAsync(cancellationToken).ConfigureAwait(false);
+        node.KafkaEndpoints = listens.ToDictionary(kv => kv.Key, kv => (IPEndPoint)kv.Value.EndPoint);
+        await node.RegisterAsync(time, cancellationToken).ConfigureAwait(false);
+        Log.Started(logger, settings.NodeId, clusterId, node.BootstrapServers);
+        return node;
+    }
+
+    /// <summary>The controller over the metadata log, started once the log holds the cluster id (written to a new
+    /// log, checked on an existing one).</summary>
+    private static async Task<MetadataController> StartControllerAsync(BrokerSettings settings,
+        LocalMetadataLog metadataLog, MetadataLoader loader, string clusterId, TimeProvider time,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
         var controllerOptions = new MetadataControllerOptions
         {
             DefaultNumPartitions = settings.NumPartitions,
@@ -90,14 +111,20 @@ internal sealed partial class SamsaNode : IAsyncDisposable
             DeleteTopicEnable = settings.DeleteTopicEnable,
             UncleanLeaderElectionEnable = settings.UncleanLeaderElectionEnable,
         };
-        var controller = new MetadataController(metadataLog, loader, controllerOptions, ConfigDefValidator.Instance, time,
-            loggers.CreateLogger("Samsa.Metadata.Controller"));
-        ControllerResult bootstrap = await controller.BootstrapAsync(clusterId, cancellationToken).ConfigureAwait(false);
+        var controller = new MetadataController(metadataLog, loader, controllerOptions, ConfigDefValidator.Instance,
+            time, loggers.CreateLogger("Samsa.Metadata.Controller"));
+        ControllerResult bootstrap =
+            await controller.BootstrapAsync(clusterId, cancellationToken).ConfigureAwait(false);
         if (!bootstrap.IsOk) throw new InvalidOperationException(bootstrap.Message);
         controller.Start();
+        return controller;
+    }
 
+    /// <summary>The broker's options: its first client listener, limits, log upkeep and group coordinator.</summary>
+    private static BrokerOptions BrokerOptionsFor(BrokerSettings settings)
+    {
         ConfiguredListener client = settings.Listeners.First(l => !l.IsController);
-        var brokerOptions = new BrokerOptions
+        return new BrokerOptions
         {
             NodeId = settings.NodeId,
             ListenerName = client.Name,
@@ -124,15 +151,6 @@ internal sealed partial class SamsaNode : IAsyncDisposable
                 ConsumerMaxSize = settings.GroupConsumerMaxSize,
             },
         };
-        BrokerServer broker = BrokerServer.Create(brokerOptions, logs, loader, controller, time, loggers);
-
-        WebApplication web = BuildWeb(settings, broker, loader, loggers, out Dictionary<string, ListenOptions> listens);
-        var node = new SamsaNode(settings, web, logs, metadataLog, subscription, loader, controller, broker, logger);
-        await web.StartAsync(cancellationToken).ConfigureAwait(false);
-        node.KafkaEndpoints = listens.ToDictionary(kv => kv.Key, kv => (IPEndPoint)kv.Value.EndPoint);
-        await node.RegisterAsync(time, cancellationToken).ConfigureAwait(false);
-        Log.Started(logger, settings.NodeId, clusterId, node.BootstrapServers);
-        return node;
     }
 
     private static WebApplication BuildWeb(BrokerSettings settings, BrokerServer broker, MetadataLoader loader,
@@ -212,7 +230,8 @@ internal sealed partial class SamsaNode : IAsyncDisposable
         BrokerHeartbeatResult result = await _controller.HeartbeatAsync(
             new BrokerHeartbeatRequest(Settings.NodeId, _brokerEpoch, Metadata.Current.Offset), cancellationToken)
             .ConfigureAwait(false);
-        if (result.Status != ControllerStatus.Ok) Log.HeartbeatFailed(_logger, result.Message ?? result.Status.ToString());
+        if (result.Status != ControllerStatus.Ok)
+            Log.HeartbeatFailed(_logger, result.Message ?? result.Status.ToString());
     }
 
     private async Task HeartbeatLoopAsync(TimeProvider time)
@@ -235,7 +254,8 @@ internal sealed partial class SamsaNode : IAsyncDisposable
         _broker.Stop();
         await _web.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _heartbeats.ConfigureAwait(false);
-        if (_brokerEpoch >= 0) await _controller.UnregisterBrokerAsync(Settings.NodeId, CancellationToken.None).ConfigureAwait(false);
+        if (_brokerEpoch >= 0)
+            await _controller.UnregisterBrokerAsync(Settings.NodeId, CancellationToken.None).ConfigureAwait(false);
         await _controller.DisposeAsync().ConfigureAwait(false);
         _subscription.Dispose();
         await _metadataLog.DisposeAsync().ConfigureAwait(false);
@@ -247,7 +267,8 @@ internal sealed partial class SamsaNode : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(5101, LogLevel.Information, "Node {NodeId} of cluster {ClusterId} serving Kafka clients at {Bootstrap}")]
+        [LoggerMessage(5101, LogLevel.Information,
+            "Node {NodeId} of cluster {ClusterId} serving Kafka clients at {Bootstrap}")]
         public static partial void Started(ILogger logger, int nodeId, string clusterId, string bootstrap);
 
         [LoggerMessage(5102, LogLevel.Warning, "Broker heartbeat failed: {Reason}")]
