@@ -8,7 +8,8 @@ public sealed record BrokerOptions
 {
     public required int NodeId { get; init; }
 
-    /// <summary>The listener clients connect to, by name (<c>PLAINTEXT</c>): metadata answers with this listener's endpoints.</summary>
+    /// <summary>The listener clients connect to, by name (<c>PLAINTEXT</c>): metadata answers with this listener's
+    /// endpoints.</summary>
     public string ListenerName { get; init; } = "PLAINTEXT";
 
     public int SocketRequestMaxBytes { get; init; } = 100 * 1024 * 1024;
@@ -18,7 +19,8 @@ public sealed record BrokerOptions
 
     public TimeSpan ConnectionsMaxIdle { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary><c>fetch.max.bytes</c>: the most record bytes in one consumer fetch response, whatever it asks.</summary>
+    /// <summary><c>fetch.max.bytes</c>: the most record bytes in one consumer fetch response, whatever it
+    /// asks.</summary>
     public int FetchMaxBytes { get; init; } = BrokerConfigs.FetchMaxBytes.Default;
 
     public bool AutoCreateTopicsEnable { get; init; } = true;

@@ -5,7 +5,8 @@ public interface IKafkaMessage
 {
     /// <summary>Writes the message as <paramref name="version"/> lays it out.</summary>
     /// <exception cref="InvalidOperationException">
-    /// A non-ignorable field holds a value that <paramref name="version"/> cannot carry, or a non-nullable field is null.
+    /// A non-ignorable field holds a value that <paramref name="version"/> cannot carry, or a non-nullable field is
+    /// null.
     /// </exception>
     void Write(ref KafkaWriter writer, short version);
 

@@ -1,7 +1,8 @@
 namespace Samsa.Storage;
 
 /// <summary>What an append did: the offsets it assigned and where the bytes went.</summary>
-/// <param name="Status">Whether it succeeded; the other fields are meaningful only for <see cref="AppendStatus.Ok"/>.</param>
+/// <param name="Status">Whether it succeeded; the other fields are meaningful only for
+/// <see cref="AppendStatus.Ok"/>.</param>
 /// <param name="FirstOffset">The base offset of the first batch.</param>
 /// <param name="LastOffset">The last offset of the last batch.</param>
 /// <param name="LogAppendTime">The time stamped into the batches under LogAppendTime, else -1.</param>

@@ -145,7 +145,8 @@ public sealed class LogDirectory
             _recoveryPoints[topicPartition] = offset;
     }
 
-    /// <summary>Records a log start offset; with <paramref name="persist"/> the checkpoint is written before return.</summary>
+    /// <summary>Records a log start offset; with <paramref name="persist"/> the checkpoint is written before
+    /// return.</summary>
     /// <exception cref="IOException">Writing the checkpoint failed.</exception>
     internal void SetLogStartOffset(TopicPartition topicPartition, long offset, bool persist)
     {

@@ -133,6 +133,24 @@ public sealed class LogManager : IDisposable
 
     private void LoadLogs(Func<string, LogOptions>? optionsForTopic)
     {
+        List<(LogDirectory Directory, TopicPartition TopicPartition)> work = FindPartitions();
+        OpenLogs(work, optionsForTopic);
+
+        bool anyOnline = false;
+        foreach (LogDirectory directory in _directories)
+            anyOnline |= !directory.IsOffline;
+        if (!anyOnline)
+        {
+            CloseLogs(clean: false);
+            throw new LogDirectoryException(
+                $"every log dir is offline ({string.Join(", ", _options.LogDirs)}); see the errors above");
+        }
+    }
+
+    /// <summary>The partitions of every online log dir, after removing leftovers of deleted ones; a dir that cannot
+    /// be listed goes offline, and a partition found in two dirs stops start-up.</summary>
+    private List<(LogDirectory Directory, TopicPartition TopicPartition)> FindPartitions()
+    {
         var work = new List<(LogDirectory Directory, TopicPartition TopicPartition)>();
         var owners = new Dictionary<TopicPartition, LogDirectory>();
         foreach (LogDirectory directory in _directories)
@@ -157,7 +175,14 @@ public sealed class LogManager : IDisposable
                 directory.MarkOffline("listing partitions", e);
             }
         }
+        return work;
+    }
 
+    /// <summary>Opens (recovering as needed) the partition logs in parallel, recovery.threads.per.data.dir per dir;
+    /// an I/O error takes the log's dir offline. Logs how many each dir loaded.</summary>
+    private void OpenLogs(List<(LogDirectory Directory, TopicPartition TopicPartition)> work,
+        Func<string, LogOptions>? optionsForTopic)
+    {
         var stopwatch = Stopwatch.StartNew();
         var parallel = new ParallelOptions
         {
@@ -186,16 +211,6 @@ public sealed class LogManager : IDisposable
                 if (log.Directory == directory) count++;
             }
             _logger.LoadedLogs(count, directory.Path, stopwatch.ElapsedMilliseconds, directory.HadCleanShutdown);
-        }
-
-        bool anyOnline = false;
-        foreach (LogDirectory directory in _directories)
-            anyOnline |= !directory.IsOffline;
-        if (!anyOnline)
-        {
-            CloseLogs(clean: false);
-            throw new LogDirectoryException(
-                $"every log dir is offline ({string.Join(", ", _options.LogDirs)}); see the errors above");
         }
     }
 

@@ -3,7 +3,8 @@ namespace Samsa.Storage;
 /// <summary>What the <see cref="LogManager"/> needs at start-up.</summary>
 public sealed record LogManagerOptions
 {
-    /// <summary><c>log.dirs</c>: the directories holding partition logs; new partitions go to the one with fewest.</summary>
+    /// <summary><c>log.dirs</c>: the directories holding partition logs; new partitions go to the one with
+    /// fewest.</summary>
     public required IReadOnlyList<string> LogDirs { get; init; }
 
     /// <summary>The cluster's id, written to and checked against each directory's <c>meta.properties</c>.</summary>

@@ -60,7 +60,8 @@ public sealed record LogOptions
             : throw new ArgumentOutOfRangeException(nameof(value), value, "retention.ms must be >= 0 or -1");
     }
 
-    /// <summary><c>retention.bytes</c>: the oldest segments go while the log is larger than this; -1 is unlimited.</summary>
+    /// <summary><c>retention.bytes</c>: the oldest segments go while the log is larger than this; -1 is
+    /// unlimited.</summary>
     public long RetentionBytes
     {
         get => _retentionBytes;

@@ -37,7 +37,8 @@ public readonly struct LogReadResult : IDisposable
     /// <summary>The log end offset when the read ran.</summary>
     public long LogEndOffset { get; }
 
-    /// <summary>The base offset of the first returned batch (at or before the requested offset); -1 when empty.</summary>
+    /// <summary>The base offset of the first returned batch (at or before the requested offset); -1 when
+    /// empty.</summary>
     public long FirstOffset { get; }
 
     /// <summary>Bytes returned: whole batches only.</summary>
@@ -58,8 +59,8 @@ public readonly struct LogReadResult : IDisposable
         new(status, logStartOffset, logEndOffset, null, default);
 
     /// <summary>Takes over <paramref name="segment"/>'s reference, which <see cref="Dispose"/> releases.</summary>
-    internal static LogReadResult Region(long logStartOffset, long logEndOffset, LogSegment segment, SegmentRead read) =>
-        new(ReadStatus.Ok, logStartOffset, logEndOffset, segment, read);
+    internal static LogReadResult Region(long logStartOffset, long logEndOffset, LogSegment segment,
+        SegmentRead read) => new(ReadStatus.Ok, logStartOffset, logEndOffset, segment, read);
 
     /// <summary>
     /// Copies the bytes into <paramref name="destination"/>, which must hold <see cref="Length"/> bytes.

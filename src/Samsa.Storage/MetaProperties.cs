@@ -15,7 +15,8 @@ public sealed record MetaProperties(string ClusterId, int NodeId, int Version = 
     public const string FileName = "meta.properties";
 
     /// <summary>Reads <c>meta.properties</c> in <paramref name="directory"/>; null when it does not exist.</summary>
-    /// <exception cref="InvalidDataException">The file lacks <c>cluster.id</c>, <c>node.id</c> or <c>version</c>.</exception>
+    /// <exception cref="InvalidDataException">The file lacks <c>cluster.id</c>, <c>node.id</c> or
+    /// <c>version</c>.</exception>
     public static MetaProperties? Read(string directory)
     {
         string path = Path.Combine(directory, FileName);

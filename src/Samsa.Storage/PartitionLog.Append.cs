@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Samsa.Storage.ProducerState;
 using L = Samsa.Protocol.Records.RecordBatchLayout;
@@ -52,52 +53,14 @@ public sealed partial class PartitionLog
         ObjectDisposedException.ThrowIf(_closed, this);
         if (_directory.IsOffline) return AppendResult.Failed(AppendStatus.StorageError);
         LogOptions options = Options;
-
-        // Frame the blob: whole v2 batches only, offsets in order for a follower.
-        long nextOffset = _nextOffset;
-        long firstOffset = -1;
-        int maxEpoch = -1;
-        bool producers = false;
-        var reader = new RecordBatchReader(records);
-        while (reader.MoveNext())
-        {
-            if (!RecordBatchHeader.TryRead(reader.Current, out RecordBatchHeader header) ||
-                header.Magic != L.CurrentMagic || header.LastOffsetDelta < 0)
-            {
-                return AppendResult.Failed(AppendStatus.InvalidRecords);
-            }
-            producers |= header.HasProducerId;
-            if (assignOffsets)
-            {
-                if (firstOffset < 0) firstOffset = nextOffset;
-                nextOffset += header.LastOffsetDelta + 1L;
-            }
-            else
-            {
-                if (header.BaseOffset < nextOffset) return AppendResult.Failed(AppendStatus.OffsetOutOfOrder);
-                if (firstOffset < 0) firstOffset = header.BaseOffset;
-                nextOffset = header.NextOffset;
-                maxEpoch = Math.Max(maxEpoch, header.PartitionLeaderEpoch);
-            }
-        }
-        if (reader.Tail != RecordsTail.None || firstOffset < 0)
-            return AppendResult.Failed(AppendStatus.InvalidRecords);
+        AppendStatus framed = FrameLocked(records, assignOffsets, out long firstOffset, out long nextOffset,
+            out int maxEpoch, out bool producers);
+        if (framed != AppendStatus.Ok) return AppendResult.Failed(framed);
         if (records.Length > options.SegmentBytes) return AppendResult.Failed(AppendStatus.RecordBatchTooLarge);
 
         long now = Now;
-        if (producers && assignOffsets)
-        {
-            AppendStatus checkedStatus = CheckProducersLocked(records, now, out BatchMetadata duplicate,
-                out bool isDuplicate);
-            if (checkedStatus != AppendStatus.Ok) return AppendResult.Failed(checkedStatus);
-            if (isDuplicate)
-            {
-                return new AppendResult(AppendStatus.Ok, duplicate.FirstOffset, duplicate.LastOffset, -1, -1, -1)
-                {
-                    IsDuplicate = true,
-                };
-            }
-        }
+        if (producers && assignOffsets && !PassesProducerChecksLocked(records, now, out AppendResult answer))
+            return answer;
         long lastOffset = nextOffset - 1;
         if (Active.ShouldRoll(records.Length, lastOffset, now, options))
         {
@@ -133,7 +96,73 @@ public sealed partial class PartitionLog
         return new AppendResult(AppendStatus.Ok, firstOffset, lastOffset, logAppendTime, active.BaseOffset, position);
     }
 
-    /// <summary>Stamps offsets, epoch and (LogAppendTime) the clock into each batch; returns the stamped time or -1.</summary>
+    /// <summary>
+    /// Frames the blob under the lock: whole v2 batches only, and for a follower offsets at or after the log end, in
+    /// order. Gives the first offset and the log end after the append (from the log end when
+    /// <paramref name="assignOffsets"/>, else from the batches), a follower's highest leader epoch, and whether a
+    /// batch has a producer id.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private AppendStatus FrameLocked(ReadOnlySpan<byte> records, bool assignOffsets, out long firstOffset,
+        out long nextOffset, out int maxEpoch, out bool producers)
+    {
+        nextOffset = _nextOffset;
+        firstOffset = -1;
+        maxEpoch = -1;
+        producers = false;
+        var reader = new RecordBatchReader(records);
+        while (reader.MoveNext())
+        {
+            if (!RecordBatchHeader.TryRead(reader.Current, out RecordBatchHeader header) ||
+                header.Magic != L.CurrentMagic || header.LastOffsetDelta < 0)
+            {
+                return AppendStatus.InvalidRecords;
+            }
+            producers |= header.HasProducerId;
+            if (assignOffsets)
+            {
+                if (firstOffset < 0) firstOffset = nextOffset;
+                nextOffset += header.LastOffsetDelta + 1L;
+            }
+            else
+            {
+                if (header.BaseOffset < nextOffset) return AppendStatus.OffsetOutOfOrder;
+                if (firstOffset < 0) firstOffset = header.BaseOffset;
+                nextOffset = header.NextOffset;
+                maxEpoch = Math.Max(maxEpoch, header.PartitionLeaderEpoch);
+            }
+        }
+        if (reader.Tail != RecordsTail.None || firstOffset < 0) return AppendStatus.InvalidRecords;
+        return AppendStatus.Ok;
+    }
+
+    /// <summary>
+    /// Checks a leader's batches against the producer state, under the lock. False when the append stops here, with
+    /// <paramref name="answer"/>: the check's failure, or, for a retry of batches already in the log, their offsets.
+    /// </summary>
+    private bool PassesProducerChecksLocked(ReadOnlySpan<byte> records, long now, out AppendResult answer)
+    {
+        AppendStatus checkedStatus = CheckProducersLocked(records, now, out BatchMetadata duplicate,
+            out bool isDuplicate);
+        if (checkedStatus != AppendStatus.Ok)
+        {
+            answer = AppendResult.Failed(checkedStatus);
+            return false;
+        }
+        if (isDuplicate)
+        {
+            answer = new AppendResult(AppendStatus.Ok, duplicate.FirstOffset, duplicate.LastOffset, -1, -1, -1)
+            {
+                IsDuplicate = true,
+            };
+            return false;
+        }
+        answer = default;
+        return true;
+    }
+
+    /// <summary>Stamps offsets, epoch and (LogAppendTime) the clock into each batch; returns the stamped time or
+    /// -1.</summary>
     private static long Stamp(Span<byte> records, long baseOffset, int leaderEpoch, LogOptions options, long now)
     {
         bool appendTime = options.MessageTimestampType == TimestampType.LogAppendTime;

@@ -3,7 +3,8 @@ namespace Samsa.Storage;
 // Reads: lock-free, against a snapshot of the segments and the visible end.
 public sealed partial class PartitionLog
 {
-    /// <summary>A read whose segment vanished (retention, truncation) retries against the new segments this often.</summary>
+    /// <summary>A read whose segment vanished (retention, truncation) retries against the new segments this
+    /// often.</summary>
     private const int ReadAttempts = 4;
 
     /// <summary>

@@ -277,7 +277,8 @@ public sealed partial class PartitionLog
         }
     }
 
-    /// <summary>Rolls to a new active segment now (a new segment at the log end), unless the active one is empty.</summary>
+    /// <summary>Rolls to a new active segment now (a new segment at the log end), unless the active one is
+    /// empty.</summary>
     public LogStatus Roll()
     {
         lock (_lock)
@@ -366,7 +367,8 @@ public sealed partial class PartitionLog
         return LogStatus.StorageError;
     }
 
-    /// <summary>The index of the last segment whose base offset is at or below <paramref name="offset"/>, or -1.</summary>
+    /// <summary>The index of the last segment whose base offset is at or below <paramref name="offset"/>, or
+    /// -1.</summary>
     private static int FloorSegment(LogSegment[] segments, long offset)
     {
         int low = 0;

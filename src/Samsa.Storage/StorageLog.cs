@@ -6,12 +6,14 @@ namespace Samsa.Storage;
 internal static partial class StorageLog
 {
     [LoggerMessage(2001, LogLevel.Warning,
-        "Truncated {Topic}-{Partition} to offset {Offset} after a torn write: cut {Bytes} bytes from {Segment} ({Reason})")]
+        "Truncated {Topic}-{Partition} to offset {Offset} after a torn write: cut {Bytes} bytes from {Segment} "
+        + "({Reason})")]
     public static partial void TruncatedTornTail(this ILogger logger, string topic, int partition, long offset,
         long bytes, string segment, string reason);
 
     [LoggerMessage(2002, LogLevel.Information,
-        "Recovered {Topic}-{Partition}: scanned {Segments} segments from offset {RecoveryPoint}, log end offset {Offset}")]
+        "Recovered {Topic}-{Partition}: scanned {Segments} segments from offset {RecoveryPoint}, "
+        + "log end offset {Offset}")]
     public static partial void RecoveredLog(this ILogger logger, string topic, int partition, int segments,
         long recoveryPoint, long offset);
 
@@ -74,7 +76,8 @@ internal static partial class StorageLog
     public static partial void OfflineHandlerFailed(this ILogger logger, Exception exception, string logDir);
 
     [LoggerMessage(2018, LogLevel.Information,
-        "Cleaned {Topic}-{Partition}: rewrote {Segments} segments, {BytesRead} bytes to {BytesWritten}, removed {Records} records; offsets {FirstDirtyOffset} to {Offset} were dirty ({ElapsedMs} ms)")]
+        "Cleaned {Topic}-{Partition}: rewrote {Segments} segments, {BytesRead} bytes to {BytesWritten}, "
+        + "removed {Records} records; offsets {FirstDirtyOffset} to {Offset} were dirty ({ElapsedMs} ms)")]
     public static partial void CleanedLog(this ILogger logger, string topic, int partition, int segments,
         long bytesRead, long bytesWritten, long records, long firstDirtyOffset, long offset, long elapsedMs);
 
@@ -88,7 +91,8 @@ internal static partial class StorageLog
     public static partial void DroppedNullKeys(this ILogger logger, long count, string topic, int partition);
 
     [LoggerMessage(2021, LogLevel.Warning,
-        "The cleaner kept the batch at offset {Offset} of {Topic}-{Partition} whole: its records do not decode ({Reason})")]
+        "The cleaner kept the batch at offset {Offset} of {Topic}-{Partition} whole: its records do not decode "
+        + "({Reason})")]
     public static partial void KeptUndecodableBatch(this ILogger logger, string topic, int partition, long offset,
         string reason);
 
@@ -97,7 +101,8 @@ internal static partial class StorageLog
     public static partial void CleanerDiskFull(this ILogger logger, string topic, int partition);
 
     [LoggerMessage(2023, LogLevel.Error,
-        "The batch at offset {Offset} of {Topic}-{Partition} holds {Records} records, more than the cleaner's key map takes ({MaxEntries}); raise log.cleaner.dedupe.buffer.size")]
+        "The batch at offset {Offset} of {Topic}-{Partition} holds {Records} records, more than the cleaner's key "
+        + "map takes ({MaxEntries}); raise log.cleaner.dedupe.buffer.size")]
     public static partial void BatchTooLargeForMap(this ILogger logger, string topic, int partition, long offset,
         int records, int maxEntries);
 

@@ -7,7 +7,8 @@ namespace Samsa.Storage;
 /// <param name="Partition">The partition's index, from 0.</param>
 public readonly record struct TopicPartition(string Topic, int Partition)
 {
-    /// <summary>The name of the partition's directory under a log dir, as Kafka names it: <c>topic-partition</c>.</summary>
+    /// <summary>The name of the partition's directory under a log dir, as Kafka names it:
+    /// <c>topic-partition</c>.</summary>
     public string DirectoryName => Topic + "-" + Partition.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>

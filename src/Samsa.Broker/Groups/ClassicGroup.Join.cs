@@ -40,7 +40,8 @@ internal sealed partial class ClassicGroup
     {
         if (request.GroupInstanceId is { } instance)
         {
-            if (_staticMembers.TryGetValue(instance, out string? oldId) && _members.TryGetValue(oldId, out ClassicMember? old))
+            if (_staticMembers.TryGetValue(instance, out string? oldId)
+                && _members.TryGetValue(oldId, out ClassicMember? old))
                 return ReplaceStaticMember(old, request);
             string staticId = instance + "-" + Guid.NewGuid().ToString("D");
             return AddMemberAndRebalance(staticId, request);
@@ -251,7 +252,8 @@ internal sealed partial class ClassicGroup
     {
         _joinDeadline = Now + due;
         if (_joinTimer is null)
-            _joinTimer = Time.CreateTimer(static state => ((ClassicGroup)state!).OnJoinTimer(), this, due, Timeout.InfiniteTimeSpan);
+            _joinTimer = Time.CreateTimer(static state => ((ClassicGroup)state!).OnJoinTimer(), this, due,
+                Timeout.InfiniteTimeSpan);
         else
             _joinTimer.Change(due, Timeout.InfiniteTimeSpan);
     }

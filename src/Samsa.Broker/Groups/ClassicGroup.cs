@@ -58,7 +58,8 @@ internal sealed partial class ClassicGroup : Group
 
     private DateTimeOffset Now => Time.GetUtcNow();
 
-    /// <summary>Rebuilds the group from its stored metadata (loading a partition of <c>__consumer_offsets</c>).</summary>
+    /// <summary>Rebuilds the group from its stored metadata (loading a partition of
+    /// <c>__consumer_offsets</c>).</summary>
     public void Load(GroupMetadataValue value)
     {
         _protocolType = value.protocolType;

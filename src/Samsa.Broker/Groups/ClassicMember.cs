@@ -21,7 +21,8 @@ internal sealed class ClassicMember(ClassicGroup group, string memberId, string?
 
     public string ProtocolType { get; set; } = "";
 
-    /// <summary>The protocols (assignors) the member supports, in its order of preference, with their metadata.</summary>
+    /// <summary>The protocols (assignors) the member supports, in its order of preference, with their
+    /// metadata.</summary>
     public List<(string Name, byte[] Metadata)> Protocols { get; set; } = [];
 
     public byte[] Assignment { get; set; } = [];

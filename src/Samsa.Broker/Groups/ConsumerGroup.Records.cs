@@ -48,7 +48,9 @@ internal sealed partial class ConsumerGroup
             {
                 member.MemberEpoch = current.MemberEpoch;
                 member.PreviousMemberEpoch = current.PreviousMemberEpoch;
-                member.State = current.State is >= 0 and <= 2 ? (MemberReconciliation)current.State : MemberReconciliation.Stable;
+                member.State = current.State is >= 0 and <= 2
+                    ? (MemberReconciliation)current.State
+                    : MemberReconciliation.Stable;
                 member.Assigned = ConsumerGroupRecords.ToSet(current.AssignedPartitions);
                 member.Revoking = ConsumerGroupRecords.ToSet(current.PartitionsPendingRevocation);
             }

@@ -72,7 +72,8 @@ internal sealed partial class ConsumerGroup : Group
         _dead = true;
     }
 
-    /// <summary>Handles a ConsumerGroupHeartbeat: join (epoch 0), leave (-1, or -2 for a static member), or beat.</summary>
+    /// <summary>Handles a ConsumerGroupHeartbeat: join (epoch 0), leave (-1, or -2 for a static member), or
+    /// beat.</summary>
     /// <param name="request">The heartbeat.</param>
     /// <param name="clientId">The client id of the request header.</param>
     /// <param name="clientHost">The client's address, as Kafka shows it ("/127.0.0.1").</param>
@@ -104,26 +105,53 @@ internal sealed partial class ConsumerGroup : Group
         {
             return Leave(request);
         }
-        else
+        else if (!TryFindMember(request, out member, out GroupResult<ConsumerGroupHeartbeatResponse> refused))
         {
-            if (!_members.TryGetValue(request.MemberId, out member) || member.LeftTemporarily)
-                return Failed(GroupStatus.UnknownMemberId, $"member {request.MemberId} is not in group {GroupId}");
-            if (request.MemberEpoch != member.MemberEpoch
-                && !(request.MemberEpoch == member.PreviousMemberEpoch && OwnsOnlyAssigned(member, request)))
-            {
-                return Failed(GroupStatus.FencedMemberEpoch,
-                    $"member epoch {request.MemberEpoch} is not the member's epoch {member.MemberEpoch}");
-            }
+            return refused;
         }
 
-        bool memberChanged = request.MemberEpoch == 0 || member!.ClientId != clientId || member.ClientHost != clientHost
+        bool subscriptionChanged = UpdateMember(member!, request, clientId, clientHost);
+        AdvanceGroupEpoch(image, subscriptionChanged);
+        ReconcileAndRecord(member!, request);
+        return GroupResult<ConsumerGroupHeartbeatResponse>.Ok(HeartbeatResponse(member!, request));
+    }
+
+    /// <summary>The member a beat (epoch above 0) comes from: at its epoch, or at its previous one while it owns
+    /// only partitions it was assigned (it may have missed the response that moved it on).</summary>
+    private bool TryFindMember(ConsumerGroupHeartbeatRequest request, out ConsumerGroupMember? member,
+        out GroupResult<ConsumerGroupHeartbeatResponse> refused)
+    {
+        refused = default;
+        if (!_members.TryGetValue(request.MemberId, out member) || member.LeftTemporarily)
+        {
+            refused = Failed(GroupStatus.UnknownMemberId, $"member {request.MemberId} is not in group {GroupId}");
+            return false;
+        }
+        if (request.MemberEpoch != member.MemberEpoch
+            && !(request.MemberEpoch == member.PreviousMemberEpoch && OwnsOnlyAssigned(member, request)))
+        {
+            refused = Failed(GroupStatus.FencedMemberEpoch,
+                $"member epoch {request.MemberEpoch} is not the member's epoch {member.MemberEpoch}");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Takes the client's details and subscription from the heartbeat, refreshes the session, and writes
+    /// the member record if anything changed. True when the subscription changed.</summary>
+    private bool UpdateMember(ConsumerGroupMember member, ConsumerGroupHeartbeatRequest request, string clientId,
+        string clientHost)
+    {
+        bool memberChanged = request.MemberEpoch == 0 || member.ClientId != clientId || member.ClientHost != clientHost
             || (request.RackId is not null && request.RackId != member.RackId)
-            || (request.RebalanceTimeoutMs > 0 && request.RebalanceTimeoutMs != (int)member.RebalanceTimeout.TotalMilliseconds)
+            || (request.RebalanceTimeoutMs > 0
+                && request.RebalanceTimeoutMs != (int)member.RebalanceTimeout.TotalMilliseconds)
             || (request.ServerAssignor is not null && request.ServerAssignor != member.ServerAssignor);
-        member!.ClientId = clientId;
+        member.ClientId = clientId;
         member.ClientHost = clientHost;
         if (request.RackId is not null) member.RackId = request.RackId;
-        if (request.RebalanceTimeoutMs > 0) member.RebalanceTimeout = TimeSpan.FromMilliseconds(request.RebalanceTimeoutMs);
+        if (request.RebalanceTimeoutMs > 0)
+            member.RebalanceTimeout = TimeSpan.FromMilliseconds(request.RebalanceTimeoutMs);
         if (request.ServerAssignor is not null) member.ServerAssignor = request.ServerAssignor;
         bool subscriptionChanged = false;
         if (request.SubscribedTopicNames is { } names && !SameTopics(member.SubscribedTopicNames, names))
@@ -139,25 +167,43 @@ internal sealed partial class ConsumerGroup : Group
         RefreshSession(member);
         if (memberChanged || subscriptionChanged)
             _records.Add(ConsumerGroupRecords.Member(GroupId, member.MemberId, member));
+        return subscriptionChanged;
+    }
 
+    /// <summary>Moves the group epoch on when membership, a subscription or a subscribed topic changed, and
+    /// computes the new target assignment while the assignment lags the group epoch.</summary>
+    private void AdvanceGroupEpoch(MetadataImage image, bool subscriptionChanged)
+    {
         long fingerprint = SubscriptionFingerprint(image);
         // One new epoch per change, however many reasons (a removal may already have moved it).
         bool changed = subscriptionChanged || _membershipChanged || fingerprint != _subscriptionFingerprint;
         if (changed && GroupEpoch == AssignmentEpoch) GroupEpoch++;
         _membershipChanged = false;
         if (GroupEpoch > AssignmentEpoch) ComputeTarget(image, fingerprint);
+    }
 
+    /// <summary>Leads the member one step towards its target and writes its current assignment if that step (or a
+    /// join) changed it.</summary>
+    private void ReconcileAndRecord(ConsumerGroupMember member, ConsumerGroupHeartbeatRequest request)
+    {
         HashSet<TopicIdPartition>? owned = request.TopicPartitions is null ? null : ToSet(request.TopicPartitions);
         (int epoch, MemberReconciliation state, int assigned, int revoking) =
             (member.MemberEpoch, member.State, member.Assigned.Count, member.Revoking.Count);
         HashSet<TopicIdPartition> before = member.Assigned;
         Reconcile(member, owned);
         if (request.MemberEpoch == 0 || epoch != member.MemberEpoch || state != member.State
-            || assigned != member.Assigned.Count || revoking != member.Revoking.Count || !before.SetEquals(member.Assigned))
+            || assigned != member.Assigned.Count || revoking != member.Revoking.Count
+            || !before.SetEquals(member.Assigned))
         {
             _records.Add(ConsumerGroupRecords.Current(GroupId, member.MemberId, member));
         }
+    }
 
+    /// <summary>The answer to a beat: the member's epoch, and its assignment when it has not had it yet, sent a
+    /// full request, or beat at another epoch than the one it now has.</summary>
+    private ConsumerGroupHeartbeatResponse HeartbeatResponse(ConsumerGroupMember member,
+        ConsumerGroupHeartbeatRequest request)
+    {
         var response = new ConsumerGroupHeartbeatResponse
         {
             MemberId = member.MemberId,
@@ -177,7 +223,7 @@ internal sealed partial class ConsumerGroup : Group
             }
             member.AssignmentSent = true;
         }
-        return GroupResult<ConsumerGroupHeartbeatResponse>.Ok(response);
+        return response;
     }
 
     private GroupStatus Join(ConsumerGroupHeartbeatRequest request, out ConsumerGroupMember? member)

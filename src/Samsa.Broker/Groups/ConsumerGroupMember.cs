@@ -9,7 +9,8 @@ internal enum MemberReconciliation
     /// <summary>It owns its whole target assignment at the group's assignment epoch.</summary>
     Stable = 0,
 
-    /// <summary>It must give up partitions (listed in <see cref="ConsumerGroupMember.Revoking"/>) before it moves on.</summary>
+    /// <summary>It must give up partitions (listed in <see cref="ConsumerGroupMember.Revoking"/>) before it moves
+    /// on.</summary>
     UnrevokedPartitions = 1,
 
     /// <summary>It is at the new epoch but waits for partitions other members have not released yet.</summary>
@@ -54,7 +55,8 @@ internal sealed class ConsumerGroupMember(ConsumerGroup group, string memberId)
     /// <summary>False when <see cref="Assigned"/> changed since the member was last told it.</summary>
     public bool AssignmentSent { get; set; }
 
-    /// <summary>A static member that left with epoch -2: its assignment waits for it until its session lapses.</summary>
+    /// <summary>A static member that left with epoch -2: its assignment waits for it until its session
+    /// lapses.</summary>
     public bool LeftTemporarily { get; set; }
 
     /// <summary>Expires the member when no heartbeat arrives within the session timeout.</summary>

@@ -31,7 +31,8 @@ internal static class ConsumerGroupRecords
     public static (byte[], byte[]?) TargetEpoch(string group, int? epoch) => (
         CoordinatorRecordSerde.Write(6, new ConsumerGroupTargetAssignmentMetadataKey { GroupId = group }),
         epoch is { } value
-            ? CoordinatorRecordSerde.Write(0, new ConsumerGroupTargetAssignmentMetadataValue { AssignmentEpoch = value })
+            ? CoordinatorRecordSerde.Write(0,
+                new ConsumerGroupTargetAssignmentMetadataValue { AssignmentEpoch = value })
             : null);
 
     public static (byte[], byte[]?) Target(string group, string memberId, HashSet<TopicIdPartition>? target)
@@ -71,7 +72,13 @@ internal static class ConsumerGroupRecords
     {
         var list = new List<ConsumerGroupCurrentMemberAssignmentValue.TopicPartitions>();
         foreach ((Guid topicId, List<int> each) in ConsumerGroup.ByTopic(partitions))
-            list.Add(new ConsumerGroupCurrentMemberAssignmentValue.TopicPartitions { TopicId = topicId, Partitions = each });
+        {
+            list.Add(new ConsumerGroupCurrentMemberAssignmentValue.TopicPartitions
+            {
+                TopicId = topicId,
+                Partitions = each,
+            });
+        }
         return list;
     }
 

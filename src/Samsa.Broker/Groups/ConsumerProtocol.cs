@@ -12,7 +12,8 @@ internal static class ConsumerProtocol
     {
         if (metadata is not { Length: >= 2 }) return [];
         // A newer version starts with the same fields; read it as the newest one known.
-        short version = Math.Min(CoordinatorRecordSerde.PeekVersion(metadata), ConsumerProtocolSubscription.HighestSupportedVersion);
+        short version = Math.Min(CoordinatorRecordSerde.PeekVersion(metadata),
+            ConsumerProtocolSubscription.HighestSupportedVersion);
         if (version < 0) return [];
         try
         {
@@ -32,7 +33,10 @@ internal static class ConsumerProtocol
     {
         var assignment = new ConsumerProtocolAssignment { UserData = null };
         foreach ((string topic, List<int> partitions) in topics)
-            assignment.AssignedPartitions.Add(new ConsumerProtocolAssignment.TopicPartition { Topic = topic, Partitions = partitions });
+        {
+            assignment.AssignedPartitions.Add(
+                new ConsumerProtocolAssignment.TopicPartition { Topic = topic, Partitions = partitions });
+        }
         return CoordinatorRecordSerde.Write(0, assignment);
     }
 }

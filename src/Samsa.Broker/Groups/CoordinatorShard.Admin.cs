@@ -15,7 +15,8 @@ internal sealed partial class CoordinatorShard
         _ => "Dead",
     };
 
-    /// <summary>Adds this shard's live groups that pass the filters (empty filters pass all; case-insensitive).</summary>
+    /// <summary>Adds this shard's live groups that pass the filters (empty filters pass all;
+    /// case-insensitive).</summary>
     public void ListGroups(List<ListGroupsResponse.ListedGroup> into, IReadOnlyList<string> states,
         IReadOnlyList<string> types)
     {
@@ -151,46 +152,11 @@ internal sealed partial class CoordinatorShard
         lock (group.Lock)
         {
             if (group.IsDead) return ValueTask.FromResult(OffsetsResult.Failed(GroupStatus.GroupIdNotFound));
-            HashSet<string>? subscribed = null;
-            if (!group.IsEmpty)
-            {
-                subscribed = [];
-                if (group is ConsumerGroup consumer)
-                {
-                    foreach (ConsumerGroupMember member in consumer.Members)
-                        subscribed.UnionWith(member.SubscribedTopicNames);
-                }
-                else if (group is ClassicGroup { ProtocolType: "consumer" } classic)
-                {
-                    foreach (ClassicMember member in classic.Members)
-                        subscribed.UnionWith(ConsumerProtocol.Topics(member.MetadataFor(classic.ProtocolName)));
-                }
-                else
-                {
-                    return ValueTask.FromResult(OffsetsResult.Failed(GroupStatus.NonEmptyGroup));
-                }
-            }
+            if (!TryGetSubscribedTopicsLocked(group, out HashSet<string>? subscribed))
+                return ValueTask.FromResult(OffsetsResult.Failed(GroupStatus.NonEmptyGroup));
             var records = new List<(byte[] Key, byte[]? Value)>();
             var deleted = new List<TopicPartition>();
-            GroupStatus[]? refused = null;
-            int index = 0;
-            foreach (OffsetDeleteRequest.OffsetDeleteRequestTopic topic in request.Topics)
-            {
-                bool inUse = subscribed is not null && subscribed.Contains(topic.Name);
-                foreach (OffsetDeleteRequest.OffsetDeleteRequestPartition partition in topic.Partitions)
-                {
-                    int i = index++;
-                    if (inUse)
-                    {
-                        (refused ??= new GroupStatus[PartitionCount(request)])[i] = GroupStatus.GroupSubscribedToTopic;
-                        continue;
-                    }
-                    var tp = new TopicPartition(topic.Name, partition.PartitionIndex);
-                    if (!group.Offsets.ContainsKey(tp)) continue;
-                    records.Add((CoordinatorRecordSerde.OffsetCommitKey(group.GroupId, tp.Topic, tp.Partition), null));
-                    deleted.Add(tp);
-                }
-            }
+            GroupStatus[]? refused = CollectDeletionsLocked(group, request, subscribed, records, deleted);
             if (records.Count == 0) return ValueTask.FromResult(new OffsetsResult(GroupStatus.Ok, refused));
             ValueTask<GroupStatus> append = AppendAsync(records);
             if (append.IsCompletedSuccessfully)
@@ -205,6 +171,59 @@ internal sealed partial class CoordinatorShard
             foreach (TopicPartition tp in deleted) group.Offsets.Remove(tp);
             return AwaitWrittenAsync(append, refused);
         }
+    }
+
+    /// <summary>The topics the members of <paramref name="group"/> subscribe to, null while it is empty; false
+    /// when it has members whose subscriptions the coordinator cannot read (a classic group of another protocol).
+    /// The caller holds the group's lock.</summary>
+    private static bool TryGetSubscribedTopicsLocked(Group group, out HashSet<string>? subscribed)
+    {
+        subscribed = null;
+        if (group.IsEmpty) return true;
+        subscribed = [];
+        if (group is ConsumerGroup consumer)
+        {
+            foreach (ConsumerGroupMember member in consumer.Members)
+                subscribed.UnionWith(member.SubscribedTopicNames);
+        }
+        else if (group is ClassicGroup { ProtocolType: "consumer" } classic)
+        {
+            foreach (ClassicMember member in classic.Members)
+                subscribed.UnionWith(ConsumerProtocol.Topics(member.MetadataFor(classic.ProtocolName)));
+        }
+        else
+        {
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Adds a tombstone to <paramref name="records"/> for each requested partition the group has an offset
+    /// for, unless its topic is <paramref name="subscribed"/>; returns the per-partition refusals, null when none.
+    /// The caller holds the group's lock.</summary>
+    private static GroupStatus[]? CollectDeletionsLocked(Group group, OffsetDeleteRequest request,
+        HashSet<string>? subscribed, List<(byte[] Key, byte[]? Value)> records, List<TopicPartition> deleted)
+    {
+        GroupStatus[]? refused = null;
+        int index = 0;
+        foreach (OffsetDeleteRequest.OffsetDeleteRequestTopic topic in request.Topics)
+        {
+            bool inUse = subscribed is not null && subscribed.Contains(topic.Name);
+            foreach (OffsetDeleteRequest.OffsetDeleteRequestPartition partition in topic.Partitions)
+            {
+                int i = index++;
+                if (inUse)
+                {
+                    (refused ??= new GroupStatus[PartitionCount(request)])[i] = GroupStatus.GroupSubscribedToTopic;
+                    continue;
+                }
+                var tp = new TopicPartition(topic.Name, partition.PartitionIndex);
+                if (!group.Offsets.ContainsKey(tp)) continue;
+                records.Add((CoordinatorRecordSerde.OffsetCommitKey(group.GroupId, tp.Topic, tp.Partition), null));
+                deleted.Add(tp);
+            }
+        }
+        return refused;
     }
 
     private static int PartitionCount(OffsetDeleteRequest request)

@@ -7,7 +7,8 @@ namespace Samsa.Broker.Groups;
 // One timer per empty group, set to its next expiry; no scan runs.
 internal sealed partial class CoordinatorShard
 {
-    /// <summary>offsets.retention.check.interval.ms's default: how long an empty group without offsets lingers.</summary>
+    /// <summary>offsets.retention.check.interval.ms's default: how long an empty group without offsets
+    /// lingers.</summary>
     private static readonly TimeSpan EmptyGroupLinger = TimeSpan.FromMinutes(10);
 
     private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(30);

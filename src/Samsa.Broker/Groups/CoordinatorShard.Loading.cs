@@ -19,6 +19,19 @@ internal sealed partial class CoordinatorShard
     {
         long started = Time.GetTimestamp();
         var state = new Dictionary<string, LoadedGroup>(StringComparer.Ordinal);
+        int records = ReplayLog(state);
+        if (Volatile.Read(ref _status) != Loading) return;
+        AddLoadedGroups(state);
+        Interlocked.CompareExchange(ref _status, Loaded, Loading);
+        Logger.PartitionLoaded(PartitionIndex, LeaderEpoch, _groups.Count, records,
+            (long)Time.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>Replays the partition into <paramref name="state"/> up to the end it had when loading began; stops
+    /// early when the shard stops loading, or at a batch it cannot read (logged). Returns the records replayed.
+    /// </summary>
+    private int ReplayLog(Dictionary<string, LoadedGroup> state)
+    {
         PartitionLog log = _partition.Log;
         long offset = log.LogStartOffset;
         long end = log.LogEndOffset;
@@ -42,7 +55,8 @@ internal sealed partial class CoordinatorShard
                     RecordBatchHeader header = RecordBatchHeader.Read(batch);
                     offset = header.NextOffset;
                     if (header.IsControl) continue;
-                    using RecordBatchContent content = RecordBatch.ReadRecords(batch, MaxDecompressedBytes, verifyCrc: false);
+                    using RecordBatchContent content =
+                        RecordBatch.ReadRecords(batch, MaxDecompressedBytes, verifyCrc: false);
                     foreach (Record record in content)
                     {
                         if (record.Offset < log.LogStartOffset) continue;
@@ -56,8 +70,13 @@ internal sealed partial class CoordinatorShard
         {
             Logger.LoadFailed(e, PartitionIndex);
         }
-        if (Volatile.Read(ref _status) != Loading) return;
+        return records;
+    }
 
+    /// <summary>Builds the groups <paramref name="state"/> describes (skipping those with nothing left) and adds
+    /// them to the shard, each empty one with its expiry scheduled.</summary>
+    private void AddLoadedGroups(Dictionary<string, LoadedGroup> state)
+    {
         foreach ((string groupId, LoadedGroup loaded) in state)
         {
             bool consumer = loaded.Consumer is { Exists: true };
@@ -72,11 +91,10 @@ internal sealed partial class CoordinatorShard
                 if (group.IsEmpty) ScheduleExpiry(group);
             }
         }
-        Interlocked.CompareExchange(ref _status, Loaded, Loading);
-        Logger.PartitionLoaded(PartitionIndex, LeaderEpoch, _groups.Count, records,
-            (long)Time.GetElapsedTime(started).TotalMilliseconds);
     }
 
+    /// <summary>Replays one record: the latest value of each key wins, and a tombstone (null value) deletes.
+    /// </summary>
     private static void Replay(Dictionary<string, LoadedGroup> state, Record record)
     {
         if (record.IsKeyNull) return;
@@ -107,45 +125,65 @@ internal sealed partial class CoordinatorShard
                     : CoordinatorRecordSerde.Read<GroupMetadataValue>(value, out _);
                 break;
             }
+            default:
+                ReplayConsumerGroup(state, keyVersion, key, value);
+                break;
+        }
+    }
+
+    /// <summary>Replays a record of a consumer-protocol group (KIP-848): its epoch, a member, the target
+    /// assignment, or a member's current assignment.</summary>
+    private static void ReplayConsumerGroup(Dictionary<string, LoadedGroup> state, short keyVersion, byte[] key,
+        byte[]? value)
+    {
+        switch (keyVersion)
+        {
             case 3:
             {
-                ConsumerGroupState group = Consumer(state, CoordinatorRecordSerde.Read<ConsumerGroupMetadataKey>(key, out _).GroupId);
+                ConsumerGroupMetadataKey k = CoordinatorRecordSerde.Read<ConsumerGroupMetadataKey>(key, out _);
+                ConsumerGroupState group = Consumer(state, k.GroupId);
                 group.Exists = value is not null;
-                group.GroupEpoch = value is null ? 0 : CoordinatorRecordSerde.Read<ConsumerGroupMetadataValue>(value, out _).Epoch;
+                group.GroupEpoch =
+                    value is null ? 0 : CoordinatorRecordSerde.Read<ConsumerGroupMetadataValue>(value, out _).Epoch;
                 break;
             }
             case 5:
             {
-                ConsumerGroupMemberMetadataKey k = CoordinatorRecordSerde.Read<ConsumerGroupMemberMetadataKey>(key, out _);
+                ConsumerGroupMemberMetadataKey k =
+                    CoordinatorRecordSerde.Read<ConsumerGroupMemberMetadataKey>(key, out _);
                 ConsumerGroupState group = Consumer(state, k.GroupId);
                 if (value is null) group.Members.Remove(k.MemberId);
-                else group.Members[k.MemberId] = CoordinatorRecordSerde.Read<ConsumerGroupMemberMetadataValue>(value, out _);
+                else group.Members[k.MemberId] =
+                    CoordinatorRecordSerde.Read<ConsumerGroupMemberMetadataValue>(value, out _);
                 break;
             }
             case 6:
             {
-                ConsumerGroupState group = Consumer(state,
-                    CoordinatorRecordSerde.Read<ConsumerGroupTargetAssignmentMetadataKey>(key, out _).GroupId);
-                group.AssignmentEpoch = value is null
-                    ? 0
-                    : CoordinatorRecordSerde.Read<ConsumerGroupTargetAssignmentMetadataValue>(value, out _).AssignmentEpoch;
+                ConsumerGroupTargetAssignmentMetadataKey k =
+                    CoordinatorRecordSerde.Read<ConsumerGroupTargetAssignmentMetadataKey>(key, out _);
+                ConsumerGroupState group = Consumer(state, k.GroupId);
+                group.AssignmentEpoch = value is null ? 0 : CoordinatorRecordSerde
+                    .Read<ConsumerGroupTargetAssignmentMetadataValue>(value, out _).AssignmentEpoch;
                 break;
             }
             case 7:
             {
-                ConsumerGroupTargetAssignmentMemberKey k = CoordinatorRecordSerde.Read<ConsumerGroupTargetAssignmentMemberKey>(key, out _);
+                ConsumerGroupTargetAssignmentMemberKey k =
+                    CoordinatorRecordSerde.Read<ConsumerGroupTargetAssignmentMemberKey>(key, out _);
                 ConsumerGroupState group = Consumer(state, k.GroupId);
                 if (value is null) group.Targets.Remove(k.MemberId);
-                else group.Targets[k.MemberId] = ConsumerGroupRecords.ToSet(
-                    CoordinatorRecordSerde.Read<ConsumerGroupTargetAssignmentMemberValue>(value, out _).TopicPartitions);
+                else group.Targets[k.MemberId] = ConsumerGroupRecords.ToSet(CoordinatorRecordSerde
+                    .Read<ConsumerGroupTargetAssignmentMemberValue>(value, out _).TopicPartitions);
                 break;
             }
             case 8:
             {
-                ConsumerGroupCurrentMemberAssignmentKey k = CoordinatorRecordSerde.Read<ConsumerGroupCurrentMemberAssignmentKey>(key, out _);
+                ConsumerGroupCurrentMemberAssignmentKey k =
+                    CoordinatorRecordSerde.Read<ConsumerGroupCurrentMemberAssignmentKey>(key, out _);
                 ConsumerGroupState group = Consumer(state, k.GroupId);
                 if (value is null) group.Current.Remove(k.MemberId);
-                else group.Current[k.MemberId] = CoordinatorRecordSerde.Read<ConsumerGroupCurrentMemberAssignmentValue>(value, out _);
+                else group.Current[k.MemberId] =
+                    CoordinatorRecordSerde.Read<ConsumerGroupCurrentMemberAssignmentValue>(value, out _);
                 break;
             }
             default:

@@ -31,7 +31,8 @@ internal sealed partial class CoordinatorShard
                 {
                     ClassicGroup classic => classic.ValidateCommit(request.MemberId, request.GroupInstanceId,
                         request.GenerationIdOrMemberEpoch),
-                    ConsumerGroup consumer => consumer.ValidateCommit(request.MemberId, request.GenerationIdOrMemberEpoch),
+                    ConsumerGroup consumer => consumer.ValidateCommit(request.MemberId,
+                        request.GenerationIdOrMemberEpoch),
                     _ => GroupStatus.UnknownMemberId,
                 };
                 if (status != GroupStatus.Ok) return ValueTask.FromResult(OffsetsResult.Failed(status));
@@ -61,7 +62,8 @@ internal sealed partial class CoordinatorShard
                 long timestamp = version == 1 && partition.CommitTimestamp >= 0 ? partition.CommitTimestamp : now;
                 var offset = new OffsetAndMetadata(partition.CommittedOffset, partition.CommittedLeaderEpoch, metadata,
                     timestamp);
-                records.Add((CoordinatorRecordSerde.OffsetCommitKey(group.GroupId, topic.Name, partition.PartitionIndex),
+                records.Add((
+                    CoordinatorRecordSerde.OffsetCommitKey(group.GroupId, topic.Name, partition.PartitionIndex),
                     CoordinatorRecordSerde.OffsetCommitValue(offset)));
                 committed.Add((new TopicPartition(topic.Name, partition.PartitionIndex), offset));
             }

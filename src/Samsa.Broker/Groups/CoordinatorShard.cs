@@ -64,7 +64,8 @@ internal sealed partial class CoordinatorShard
 
     /// <summary>
     /// The classic group with this id, created empty when there is none; an empty consumer group becomes a classic
-    /// one, keeping its offsets. Null when a consumer group with members holds the id. The caller locks it and, if it finds it dead (deleted meanwhile), asks again.
+    /// one, keeping its offsets. Null when a consumer group with members holds the id. The caller locks it and, if it
+    /// finds it dead (deleted meanwhile), asks again.
     /// </summary>
     public ClassicGroup? GetOrCreateClassicGroup(string groupId)
     {

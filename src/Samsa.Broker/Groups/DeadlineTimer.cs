@@ -15,7 +15,8 @@ internal sealed class DeadlineTimer
 
     public bool IsRunning => _timer is not null;
 
-    /// <summary>Sets the deadline <paramref name="timeout"/> from now; <paramref name="onDue"/> runs around it.</summary>
+    /// <summary>Sets the deadline <paramref name="timeout"/> from now; <paramref name="onDue"/> runs around then.
+    /// </summary>
     public void Start(TimeProvider time, TimeSpan timeout, TimerCallback onDue, object state)
     {
         Deadline = time.GetUtcNow() + timeout;

@@ -33,10 +33,12 @@ internal abstract class Group
     /// <summary>No members (offsets may remain).</summary>
     public bool IsEmpty => State is GroupState.Empty or GroupState.Dead;
 
-    /// <summary>Removed from its shard (deleted, expired or unloaded): a request that finds it looks the group up again.</summary>
+    /// <summary>Removed from its shard (deleted, expired or unloaded): a request that finds it looks the group up
+    /// again.</summary>
     public bool IsDead => State == GroupState.Dead;
 
-    /// <summary>When the group last became empty (ms since the epoch), for offset expiry; -1 while it has members.</summary>
+    /// <summary>When the group last became empty (ms since the epoch), for offset expiry; -1 while it has
+    /// members.</summary>
     public long EmptySinceMs { get; protected set; } = -1;
 
     /// <summary>Fires when the group's committed offsets (or the empty group itself) are due to expire.</summary>

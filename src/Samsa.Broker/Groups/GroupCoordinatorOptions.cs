@@ -12,7 +12,8 @@ public sealed record GroupCoordinatorOptions
     /// <summary>offsets.retention.minutes: how long committed offsets outlive an empty group.</summary>
     public TimeSpan OffsetsRetention { get; init; } = TimeSpan.FromDays(7);
 
-    /// <summary>group.initial.rebalance.delay.ms: the wait for more members before a new group's first rebalance.</summary>
+    /// <summary>group.initial.rebalance.delay.ms: the wait for more members before a new group's first
+    /// rebalance.</summary>
     public TimeSpan InitialRebalanceDelay { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>group.min.session.timeout.ms.</summary>
@@ -24,10 +25,12 @@ public sealed record GroupCoordinatorOptions
     /// <summary>group.max.size: members a classic group may hold.</summary>
     public int MaxSize { get; init; } = int.MaxValue;
 
-    /// <summary>group.consumer.session.timeout.ms: how long a consumer-protocol member lives without a heartbeat.</summary>
+    /// <summary>group.consumer.session.timeout.ms: how long a consumer-protocol member lives without a
+    /// heartbeat.</summary>
     public TimeSpan ConsumerSessionTimeout { get; init; } = TimeSpan.FromSeconds(45);
 
-    /// <summary>group.consumer.heartbeat.interval.ms: how often consumer-protocol members are told to heartbeat.</summary>
+    /// <summary>group.consumer.heartbeat.interval.ms: how often consumer-protocol members are told to
+    /// heartbeat.</summary>
     public TimeSpan ConsumerHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>group.consumer.max.size: members a consumer group may hold.</summary>

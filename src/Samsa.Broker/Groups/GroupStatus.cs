@@ -36,7 +36,8 @@ internal enum GroupStatus
     /// <summary>The member's protocol type or assignors do not fit the group's.</summary>
     InconsistentGroupProtocol,
 
-    /// <summary>The group has as many members as <c>group.max.size</c> (<c>group.consumer.max.size</c>) allows.</summary>
+    /// <summary>The group has as many members as <c>group.max.size</c> (<c>group.consumer.max.size</c>)
+    /// allows.</summary>
     GroupMaxSizeReached,
 
     /// <summary>A new dynamic member got its id and must join with it (JoinGroup v4+, KIP-394).</summary>
@@ -54,13 +55,15 @@ internal enum GroupStatus
     /// <summary>A static consumer group member's earlier incarnation has not left yet.</summary>
     UnreleasedInstanceId,
 
-    /// <summary>The request lacks what the operation needs (a consumer group member joins without a subscription).</summary>
+    /// <summary>The request lacks what the operation needs (a consumer group member joins without a
+    /// subscription).</summary>
     InvalidRequest,
 
     /// <summary>No such group.</summary>
     GroupIdNotFound,
 
-    /// <summary>The group has members: it cannot be deleted (nor its offsets, for a group of another protocol).</summary>
+    /// <summary>The group has members: it cannot be deleted (nor its offsets, for a group of another
+    /// protocol).</summary>
     NonEmptyGroup,
 
     /// <summary>A member of the group is subscribed to the topic whose offsets are to be deleted.</summary>

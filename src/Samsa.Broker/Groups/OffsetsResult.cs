@@ -9,7 +9,8 @@ internal readonly record struct OffsetsResult(GroupStatus Status, GroupStatus[]?
 {
     public static OffsetsResult Failed(GroupStatus status) => new(status, null);
 
-    /// <summary>The outcome of the <paramref name="index"/>th requested partition: its refusal, else the request's.</summary>
+    /// <summary>The outcome of the <paramref name="index"/>th requested partition: its refusal, else the
+    /// request's.</summary>
     public GroupStatus PartitionStatus(int index) =>
         Partitions is { } partitions && partitions[index] != GroupStatus.Ok ? partitions[index] : Status;
 }

@@ -71,13 +71,23 @@ internal static class ServerAssignor
         foreach (int count in partitionCounts.Values) total += count;
         int quota = (total + result.Count - 1) / result.Count;
 
-        // Keep what members have, as long as they still subscribe to it and stay within the quota.
         var taken = new HashSet<TopicIdPartition>();
+        KeepCurrent(result, current, subscribers, partitionCounts, quota, taken);
+        AssignFree(result, subscribers, partitionCounts, taken);
+        return result;
+    }
+
+    /// <summary>Keeps what members have, as long as they still subscribe to it and stay within the quota.</summary>
+    private static void KeepCurrent(Dictionary<string, HashSet<TopicIdPartition>> result,
+        IReadOnlyDictionary<string, HashSet<TopicIdPartition>> current, Dictionary<Guid, List<string>> subscribers,
+        Dictionary<Guid, int> partitionCounts, int quota, HashSet<TopicIdPartition> taken)
+    {
         foreach ((string member, HashSet<TopicIdPartition> mine) in result)
         {
             if (!current.TryGetValue(member, out HashSet<TopicIdPartition>? had)) continue;
             var ordered = new List<TopicIdPartition>(had);
-            ordered.Sort(static (a, b) => a.TopicId != b.TopicId ? a.TopicId.CompareTo(b.TopicId) : a.Partition.CompareTo(b.Partition));
+            ordered.Sort(static (a, b) =>
+                a.TopicId != b.TopicId ? a.TopicId.CompareTo(b.TopicId) : a.Partition.CompareTo(b.Partition));
             foreach (TopicIdPartition tp in ordered)
             {
                 if (mine.Count >= quota) break;
@@ -86,7 +96,14 @@ internal static class ServerAssignor
                 mine.Add(tp);
             }
         }
-        // Then each free partition to the least loaded member that subscribes to its topic.
+    }
+
+    /// <summary>Gives each partition not <paramref name="taken"/> to the least loaded member that subscribes to its
+    /// topic (the first by member id among equals), topic by topic in id order.</summary>
+    private static void AssignFree(Dictionary<string, HashSet<TopicIdPartition>> result,
+        Dictionary<Guid, List<string>> subscribers, Dictionary<Guid, int> partitionCounts,
+        HashSet<TopicIdPartition> taken)
+    {
         var topicsInOrder = new List<Guid>(partitionCounts.Keys);
         topicsInOrder.Sort();
         foreach (Guid topicId in topicsInOrder)
@@ -108,6 +125,5 @@ internal static class ServerAssignor
                 taken.Add(tp);
             }
         }
-        return result;
     }
 }

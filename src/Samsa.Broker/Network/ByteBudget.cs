@@ -29,7 +29,8 @@ internal sealed class ByteBudget
         }
     }
 
-    /// <summary>Takes <paramref name="bytes"/> (capped at the capacity, so one huge frame can always proceed).</summary>
+    /// <summary>Takes <paramref name="bytes"/> (capped at the capacity, so one huge frame can always
+    /// proceed).</summary>
     public ValueTask AcquireAsync(long bytes, CancellationToken cancellationToken)
     {
         bytes = Math.Min(bytes, Capacity);
@@ -59,7 +60,8 @@ internal sealed class ByteBudget
         lock (_lock)
         {
             _available += bytes;
-            while (_waiters.Count > 0 && (_waiters.Peek().Bytes <= _available || _waiters.Peek().Waiter.Task.IsCompleted))
+            while (_waiters.Count > 0
+                && (_waiters.Peek().Bytes <= _available || _waiters.Peek().Waiter.Task.IsCompleted))
             {
                 (long needed, TaskCompletionSource waiter) = _waiters.Dequeue();
                 if (waiter.TrySetResult()) _available -= needed;   // a cancelled waiter takes nothing

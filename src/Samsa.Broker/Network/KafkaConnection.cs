@@ -40,17 +40,19 @@ internal sealed partial class KafkaConnection
         _budget = budget;
         _time = time;
         _logger = logger;
-        _responses = Channel.CreateBounded<PendingResponse>(new BoundedChannelOptions(options.MaxInFlightRequestsPerConnection)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _responses = Channel.CreateBounded<PendingResponse>(
+            new BoundedChannelOptions(options.MaxInFlightRequestsPerConnection)
+            {
+                SingleReader = true,
+                SingleWriter = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
         _info = new ConnectionInfo(connection.ConnectionId, connection.RemoteEndPoint, listenerName);
         _lastActivity = time.GetTimestamp();
     }
 
-    /// <summary>Serves the connection until the client closes it, it misbehaves or sits idle, or the broker stops.</summary>
+    /// <summary>Serves the connection until the client closes it, it misbehaves or sits idle, or the broker
+    /// stops.</summary>
     public async Task RunAsync(CancellationToken shutdown)
     {
         Log.Connected(_logger, _info.ConnectionId, _info.RemoteEndPoint?.ToString() ?? "?");
@@ -206,7 +208,8 @@ internal sealed partial class KafkaConnection
         if (writing) await TryFlushAsync(output).ConfigureAwait(false);
     }
 
-    /// <summary>The response's body; null when the handler failed after it started, which closes the connection.</summary>
+    /// <summary>The response's body; null when the handler failed after it started, which closes the
+    /// connection.</summary>
     private async ValueTask<IKafkaMessage?> BodyOfAsync(PendingResponse pending)
     {
         if (pending.Body.IsCompletedSuccessfully) return pending.Body.Result;
@@ -302,7 +305,8 @@ internal sealed partial class KafkaConnection
         [LoggerMessage(4014, LogLevel.Debug, "Connection {ConnectionId} read failed: {Reason}")]
         public static partial void ReadFailed(ILogger logger, string connectionId, string reason);
 
-        [LoggerMessage(4016, LogLevel.Error, "A response on connection {ConnectionId} could not be written; closing it")]
+        [LoggerMessage(4016, LogLevel.Error,
+            "A response on connection {ConnectionId} could not be written; closing it")]
         public static partial void ResponseFailed(ILogger logger, Exception exception, string connectionId);
 
         [LoggerMessage(4015, LogLevel.Debug, "Connection {ConnectionId} write failed: {Reason}")]

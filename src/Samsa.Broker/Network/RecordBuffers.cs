@@ -15,7 +15,8 @@ namespace Samsa.Broker.Network;
 /// </remarks>
 internal static class RecordBuffers
 {
-    /// <summary>The largest array kept for reuse: a fetch of one partition reads at most this much by default.</summary>
+    /// <summary>The largest array kept for reuse: a fetch of one partition reads at most this much by
+    /// default.</summary>
     public const int LargestPooled = 8 << 20;
 
     public const int ArraysPerSize = 4;

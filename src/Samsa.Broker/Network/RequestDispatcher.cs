@@ -30,7 +30,8 @@ internal sealed partial class RequestDispatcher
         _handlers = new IApiHandler?[max + 1];
         foreach (IApiHandler handler in handlers)
         {
-            var declaration = (ApiHandlerAttribute)Attribute.GetCustomAttribute(handler.GetType(), typeof(ApiHandlerAttribute))!;
+            var declaration = (ApiHandlerAttribute)Attribute.GetCustomAttribute(handler.GetType(),
+                typeof(ApiHandlerAttribute))!;
             _handlers[(short)declaration.Key] = handler;
         }
     }
@@ -38,7 +39,8 @@ internal sealed partial class RequestDispatcher
     public ApiVersionTable Versions { get; }
 
     /// <summary>Decodes and starts one request.</summary>
-    /// <exception cref="ProtocolException">The frame is malformed or names an unknown API: close the connection.</exception>
+    /// <exception cref="ProtocolException">The frame is malformed or names an unknown API: close the
+    /// connection.</exception>
     public PendingResponse Dispatch(in ReadOnlySequence<byte> frame, in ConnectionInfo connection,
         CancellationToken cancellationToken)
     {
@@ -70,7 +72,8 @@ internal sealed partial class RequestDispatcher
             Log.HandlerFailed(_logger, e, info.Name, apiVersion, connection.ConnectionId);
             var retry = new KafkaReader(frame);
             HeaderVersions.ReadRequestHeader(ref retry, out _);
-            body = new ValueTask<IKafkaMessage?>(handler.ErrorResponse(context, ref retry, ErrorCode.UnknownServerError));
+            body = new ValueTask<IKafkaMessage?>(
+                handler.ErrorResponse(context, ref retry, ErrorCode.UnknownServerError));
         }
         return new PendingResponse(info.Key, header.CorrelationId, responseHeaderVersion, apiVersion, body);
     }
@@ -89,8 +92,9 @@ internal sealed partial class RequestDispatcher
         if (handler is null || !info.IsValidVersion(context.ApiVersion))
             throw new ProtocolException($"{info.Name} v{context.ApiVersion} is not served");
         IKafkaMessage error = handler.ErrorResponse(context, ref reader, ErrorCode.UnsupportedVersion);
-        return new PendingResponse(info.Key, context.CorrelationId, HeaderVersions.Response(info.Key, context.ApiVersion),
-            context.ApiVersion, new ValueTask<IKafkaMessage?>(error));
+        return new PendingResponse(info.Key, context.CorrelationId,
+            HeaderVersions.Response(info.Key, context.ApiVersion), context.ApiVersion,
+            new ValueTask<IKafkaMessage?>(error));
     }
 
     private static partial class Log
@@ -99,7 +103,8 @@ internal sealed partial class RequestDispatcher
         public static partial void HandlerFailed(ILogger logger, Exception exception, string api, short version,
             string connectionId);
 
-        [LoggerMessage(4002, LogLevel.Debug, "{Api} v{Version} is not served; answered UNSUPPORTED_VERSION on {ConnectionId}")]
+        [LoggerMessage(4002, LogLevel.Debug,
+            "{Api} v{Version} is not served; answered UNSUPPORTED_VERSION on {ConnectionId}")]
         public static partial void UnsupportedVersion(ILogger logger, string api, short version, string connectionId);
     }
 }

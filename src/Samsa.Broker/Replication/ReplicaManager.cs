@@ -149,16 +149,19 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
     {
         [LoggerMessage(4101, LogLevel.Information,
             "Leading {Topic}-{Partition} at leader epoch {LeaderEpoch}, log end offset {Offset}")]
-        public static partial void BecameLeader(ILogger logger, string topic, int partition, int leaderEpoch, long offset);
+        public static partial void BecameLeader(ILogger logger, string topic, int partition, int leaderEpoch,
+            long offset);
 
         [LoggerMessage(4102, LogLevel.Information, "Removed the replica of {Topic}-{Partition} and its log")]
         public static partial void ReplicaRemoved(ILogger logger, string topic, int partition);
 
-        [LoggerMessage(4103, LogLevel.Warning, "Cannot open the log of {Topic}-{Partition}: its log directory is offline")]
+        [LoggerMessage(4103, LogLevel.Warning,
+            "Cannot open the log of {Topic}-{Partition}: its log directory is offline")]
         public static partial void ReplicaOffline(ILogger logger, string topic, int partition);
 
         [LoggerMessage(4104, LogLevel.Error,
-            "Log directory {Path} went offline while {Operation}: {Partitions} partitions here now answer KAFKA_STORAGE_ERROR")]
+            "Log directory {Path} went offline while {Operation}: {Partitions} partitions here now answer "
+            + "KAFKA_STORAGE_ERROR")]
         public static partial void DirectoryOffline(ILogger logger, string path, string operation, int partitions,
             Exception exception);
     }

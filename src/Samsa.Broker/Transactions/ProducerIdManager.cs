@@ -8,8 +8,8 @@ namespace Samsa.Broker.Transactions;
 /// </summary>
 /// <remarks>
 /// Thread-safe. Taking an id from the current block is a lock and an increment; when the block runs out, one
-/// allocation asks the controller for the next and every caller waits for it. The broker must be registered: the controller
-/// checks its broker epoch.
+/// allocation asks the controller for the next and every caller waits for it. The broker must be registered: the
+/// controller checks its broker epoch.
 /// </remarks>
 internal sealed partial class ProducerIdManager(int nodeId, MetadataController controller, MetadataLoader metadata,
     ILogger logger)

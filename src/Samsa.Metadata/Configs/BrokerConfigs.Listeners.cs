@@ -6,8 +6,9 @@ public static partial class BrokerConfigs
     /// <summary>The protocols Kafka knows; Samsa serves PLAINTEXT only so far.</summary>
     public static readonly IReadOnlyList<string> SecurityProtocols = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"];
 
-    public static readonly ConfigDef<string> Listeners = ConfigDef.String("listeners", defaultValue: "PLAINTEXT://:9092",
-        validate: ValidateListeners, validValuesText: "NAME://HOST:PORT,...", importance: ConfigImportance.High,
+    public static readonly ConfigDef<string> Listeners = ConfigDef.String("listeners",
+        defaultValue: "PLAINTEXT://:9092", validate: ValidateListeners, validValuesText: "NAME://HOST:PORT,...",
+        importance: ConfigImportance.High,
         doc: "Where this node accepts connections, as NAME://HOST:PORT entries: an empty host or 0.0.0.0 binds "
             + "every interface, port 0 takes a free port. A name that is not a security protocol needs an entry "
             + "in listener.security.protocol.map. Names and ports must be unique.");

@@ -4,7 +4,8 @@ namespace Samsa.Metadata.Configs;
 public static partial class BrokerConfigs
 {
     public static readonly ConfigDef<IReadOnlyList<string>> ProcessRoles = ConfigDef.List("process.roles",
-        defaultValue: ["broker", "controller"], validValues: ["broker", "controller"], importance: ConfigImportance.High,
+        defaultValue: ["broker", "controller"], validValues: ["broker", "controller"],
+        importance: ConfigImportance.High,
         doc: "What this node does: broker (serves clients and holds partitions), controller (a voter of the "
             + "metadata quorum), or both. Kafka has no default here; Samsa defaults to both, so one node with no "
             + "configuration is a complete cluster.");
@@ -64,7 +65,9 @@ public static partial class BrokerConfigs
         QuorumVoter.TryParse(item, out _) ? null : $"has {item}, which is not {{id}}@{{host}}:{{port}}";
 
     private static string? ValidateServer(string item) =>
-        ServerAddress.TryParse(item, allowEmptyHost: false, out _) ? null : $"has {item}, which is not {{host}}:{{port}}";
+        ServerAddress.TryParse(item, allowEmptyHost: false, out _)
+            ? null
+            : $"has {item}, which is not {{host}}:{{port}}";
 
     private static string? ValidateListenerNames(string text)
     {

@@ -51,7 +51,10 @@ public static partial class BrokerConfigs
             new("Listeners",
                 [Listeners, AdvertisedListeners, ListenerSecurityProtocolMap, InterBrokerListenerName, HttpListeners]),
             new("Memory and limits",
-                [Memory, SocketRequestMaxBytes, QueuedMaxRequestBytes, ConnectionsMaxIdleMs, MessageMaxBytes, FetchMaxBytes]),
+            [
+                Memory, SocketRequestMaxBytes, QueuedMaxRequestBytes, ConnectionsMaxIdleMs, MessageMaxBytes,
+                FetchMaxBytes,
+            ]),
             new("Topics",
             [
                 NumPartitions, DefaultReplicationFactor, MinInsyncReplicas, AutoCreateTopicsEnable, DeleteTopicEnable,

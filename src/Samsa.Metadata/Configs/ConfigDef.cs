@@ -51,7 +51,8 @@ public abstract partial class ConfigDef
     /// <summary>A key of Samsa's own, not Kafka's (<c>log.flush.mode</c>, <c>samsa.memory</c>).</summary>
     public bool IsSamsaExtension { get; }
 
-    /// <summary>The valid values in Kafka's notation (<c>[1,...]</c>, <c>[compact, delete]</c>); null when any.</summary>
+    /// <summary>The valid values in Kafka's notation (<c>[1,...]</c>, <c>[compact, delete]</c>); null when
+    /// any.</summary>
     public string? ValidValues { get; }
 
     /// <summary>The default as text, as DescribeConfigs and the docs show it; null when the key has none.</summary>

@@ -20,7 +20,10 @@ public sealed class ConfigDef<T> : ConfigDef
         Default = defaultValue;
         DefaultText = hasDefault ? format(defaultValue) : null;
         if (hasDefault && !parse(DefaultText!).IsValid)
-            throw new ArgumentException($"{name}: the default {DefaultText} is not a valid value", nameof(defaultValue));
+        {
+            throw new ArgumentException($"{name}: the default {DefaultText} is not a valid value",
+                nameof(defaultValue));
+        }
     }
 
     /// <summary>The value when nothing configures the key: null (or the type's default) when it has none.</summary>

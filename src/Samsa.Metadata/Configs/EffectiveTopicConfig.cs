@@ -13,8 +13,9 @@ namespace Samsa.Metadata.Configs;
 public sealed record EffectiveTopicConfig
 {
     /// <summary>The partition logs' options: segment.bytes, segment.ms, index.interval.bytes, retention, flush.mode,
-    /// message.timestamp.type, cleanup.policy, the compaction settings and the broker's producer.id.expiration.ms. Without the delete policy, retention is
-    /// off (a compact-only topic keeps every key's latest record however old).</summary>
+    /// message.timestamp.type, cleanup.policy, the compaction settings and the broker's producer.id.expiration.ms.
+    /// Without the delete policy, retention is off (a compact-only topic keeps every key's latest record however
+    /// old).</summary>
     public required LogOptions Log { get; init; }
 
     /// <summary><c>cleanup.policy</c> includes delete (read from <see cref="Log"/>, the one source).</summary>

@@ -15,7 +15,8 @@ public readonly record struct ListenerEndpoint(string Name, string Host, int Por
     /// <summary>Whether the host binds every interface (empty, <c>0.0.0.0</c> or <c>::</c>).</summary>
     public bool IsWildcard => Host is "" or "0.0.0.0" or "::" or "[::]";
 
-    /// <summary>Whether the host is a loopback name or address (<c>localhost</c>, <c>127.x.x.x</c>, <c>::1</c>).</summary>
+    /// <summary>Whether the host is a loopback name or address (<c>localhost</c>, <c>127.x.x.x</c>,
+    /// <c>::1</c>).</summary>
     public bool IsLoopback => ServerAddress.IsLoopbackHost(Host);
 
     public override string ToString() => Name + "://" + ServerAddress.FormatHost(Host) + ":"

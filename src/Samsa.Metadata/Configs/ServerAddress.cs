@@ -3,7 +3,8 @@ using System.Net;
 
 namespace Samsa.Metadata.Configs;
 
-/// <summary>A <c>HOST:PORT</c> from configuration (<c>controller.quorum.bootstrap.servers</c>, a voter's address).</summary>
+/// <summary>A <c>HOST:PORT</c> from configuration (<c>controller.quorum.bootstrap.servers</c>, a voter's
+/// address).</summary>
 /// <param name="Host">Host name or address, without IPv6 brackets.</param>
 /// <param name="Port">The port, 0 to 65535.</param>
 public readonly record struct ServerAddress(string Host, int Port)

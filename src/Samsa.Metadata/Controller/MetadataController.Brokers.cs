@@ -40,25 +40,7 @@ public sealed partial class MetadataController
             }
 
             long brokerEpoch = image.Offset + 1;
-            var register = new RegisterBrokerRecord
-            {
-                BrokerId = request.BrokerId,
-                IncarnationId = request.IncarnationId,
-                BrokerEpoch = brokerEpoch,
-                Rack = request.Rack,
-                Fenced = true,
-            };
-            foreach (BrokerEndpoint e in request.Endpoints)
-            {
-                register.Endpoints.Add(new RegisterBrokerRecord.BrokerEndpoint
-                {
-                    Name = e.Name,
-                    Host = e.Host,
-                    Port = (ushort)e.Port,
-                    SecurityProtocol = e.SecurityProtocol,
-                });
-            }
-            List<IMetadataRecord> records = [register];
+            List<IMetadataRecord> records = [RegistrationRecord(request, brokerEpoch)];
             var changes = new PartitionChangeSet(records);
             // A new incarnation lost what the old one held in memory: it may not lead until it is unfenced again.
             if (existing is { IsFenced: false })
@@ -77,6 +59,31 @@ public sealed partial class MetadataController
         {
             _lock.Release();
         }
+    }
+
+    /// <summary>The record of a registration: the broker, fenced, at <paramref name="brokerEpoch"/> (the offset
+    /// the record will have), with its endpoints.</summary>
+    private static RegisterBrokerRecord RegistrationRecord(BrokerRegistrationRequest request, long brokerEpoch)
+    {
+        var register = new RegisterBrokerRecord
+        {
+            BrokerId = request.BrokerId,
+            IncarnationId = request.IncarnationId,
+            BrokerEpoch = brokerEpoch,
+            Rack = request.Rack,
+            Fenced = true,
+        };
+        foreach (BrokerEndpoint e in request.Endpoints)
+        {
+            register.Endpoints.Add(new RegisterBrokerRecord.BrokerEndpoint
+            {
+                Name = e.Name,
+                Host = e.Host,
+                Port = (ushort)e.Port,
+                SecurityProtocol = e.SecurityProtocol,
+            });
+        }
+        return register;
     }
 
     /// <summary>Records a heartbeat (Kafka's BrokerHeartbeat); unfences a caught-up broker, fences one that

@@ -27,23 +27,8 @@ public sealed partial class MetadataController
                 return new(ControllerStatus.UnknownTopicOrPartition, "This server does not host this topic-partition.",
                     null);
             }
-            if (request.LeaderEpoch != partition.LeaderEpoch)
-            {
-                return new(ControllerStatus.FencedLeaderEpoch,
-                    $"The request's leader epoch {request.LeaderEpoch} is not the partition's {partition.LeaderEpoch}.",
-                    partition);
-            }
-            if (request.BrokerId != partition.Leader)
-            {
-                return new(ControllerStatus.NotLeaderOrFollower,
-                    $"Broker {request.BrokerId} does not lead the partition.", partition);
-            }
-            if (request.PartitionEpoch != partition.PartitionEpoch)
-            {
-                return new(ControllerStatus.InvalidUpdateVersion,
-                    $"The request's partition epoch {request.PartitionEpoch} is not the partition's " +
-                    $"{partition.PartitionEpoch}.", partition);
-            }
+            if (ValidateLeader(partition, request) is { } stale)
+                return new(stale.Status, stale.Message, partition);
             if (ValidateIsr(image, partition, request) is { } invalid)
                 return new(invalid.Status, invalid.Message, partition);
             if (request.NewIsr.AsSpan().SequenceEqual(partition.Isr.AsSpan()))
@@ -67,6 +52,29 @@ public sealed partial class MetadataController
         {
             _lock.Release();
         }
+    }
+
+    /// <summary>Refuses a change based on a stale view: the sender must be the partition's leader, at its leader
+    /// and partition epochs.</summary>
+    private static ControllerResult? ValidateLeader(PartitionRegistration partition, AlterPartitionRequest request)
+    {
+        if (request.LeaderEpoch != partition.LeaderEpoch)
+        {
+            return new ControllerResult(ControllerStatus.FencedLeaderEpoch,
+                $"The request's leader epoch {request.LeaderEpoch} is not the partition's {partition.LeaderEpoch}.");
+        }
+        if (request.BrokerId != partition.Leader)
+        {
+            return new ControllerResult(ControllerStatus.NotLeaderOrFollower,
+                $"Broker {request.BrokerId} does not lead the partition.");
+        }
+        if (request.PartitionEpoch != partition.PartitionEpoch)
+        {
+            return new ControllerResult(ControllerStatus.InvalidUpdateVersion,
+                $"The request's partition epoch {request.PartitionEpoch} is not the partition's " +
+                $"{partition.PartitionEpoch}.");
+        }
+        return null;
     }
 
     private static ControllerResult? ValidateIsr(MetadataImage image, PartitionRegistration partition,

@@ -165,49 +165,8 @@ public sealed partial class MetadataController
                 $"Topic '{name}' collides with existing topic: {other}");
         }
 
-        int[][] assignments;
-        if (topic.Assignments is { Count: > 0 } manual)
-        {
-            if (topic.NumPartitions != -1)
-            {
-                return CreateTopicResult.Failed(name, ControllerStatus.InvalidRequest,
-                    "A manual partition assignment was specified, but numPartitions was not set to -1.");
-            }
-            if (topic.ReplicationFactor != -1)
-            {
-                return CreateTopicResult.Failed(name, ControllerStatus.InvalidRequest,
-                    "A manual partition assignment was specified, but replicationFactor was not set to -1.");
-            }
-            ControllerResult check = ValidateManualAssignments(image, manual, out assignments);
-            if (!check.IsOk) return CreateTopicResult.Failed(name, check.Status, check.Message);
-        }
-        else
-        {
-            int partitions = topic.NumPartitions == -1 ? Options.DefaultNumPartitions : topic.NumPartitions;
-            int replicationFactor =
-                topic.ReplicationFactor == -1 ? Options.DefaultReplicationFactor : topic.ReplicationFactor;
-            if (partitions <= 0)
-            {
-                return CreateTopicResult.Failed(name, ControllerStatus.InvalidPartitions,
-                    "Number of partitions was set to an invalid non-positive value.");
-            }
-            if (replicationFactor <= 0)
-            {
-                return CreateTopicResult.Failed(name, ControllerStatus.InvalidReplicationFactor,
-                    "Replication factor must be larger than 0, or -1 to use the default value.");
-            }
-            if (partitions > Options.MaxPartitionsPerRequest)
-            {
-                return CreateTopicResult.Failed(name, ControllerStatus.PolicyViolation, TooMany(partitions));
-            }
-            if (replicationFactor > unfenced.Count)
-            {
-                return CreateTopicResult.Failed(name, ControllerStatus.InvalidReplicationFactor,
-                    TooFewBrokers(replicationFactor, unfenced.Count));
-            }
-            assignments = ReplicaPlacer.Place(0, partitions, replicationFactor, unfenced, _random);
-        }
-
+        ControllerResult placed = AssignReplicas(image, unfenced, topic, out int[][] assignments);
+        if (!placed.IsOk) return CreateTopicResult.Failed(name, placed.Status, placed.Message);
         ControllerResult configCheck = ValidateTopicConfigs(topic.Configs, out Dictionary<string, string> configs);
         if (!configCheck.IsOk) return CreateTopicResult.Failed(name, configCheck.Status, configCheck.Message);
 
@@ -226,6 +185,50 @@ public sealed partial class MetadataController
         }
         return new CreateTopicResult(name, ControllerStatus.Ok, null, topicId, assignments.Length,
             (short)assignments[0].Length);
+    }
+
+    /// <summary>The replicas of each partition of a new topic: its manual assignment, checked, or a placement on
+    /// the unfenced brokers of its partition count and replication factor (-1 for the defaults).</summary>
+    private ControllerResult AssignReplicas(MetadataImage image, IReadOnlyList<int> unfenced, NewTopic topic,
+        out int[][] assignments)
+    {
+        assignments = [];
+        if (topic.Assignments is { Count: > 0 } manual)
+        {
+            if (topic.NumPartitions != -1)
+            {
+                return new ControllerResult(ControllerStatus.InvalidRequest,
+                    "A manual partition assignment was specified, but numPartitions was not set to -1.");
+            }
+            if (topic.ReplicationFactor != -1)
+            {
+                return new ControllerResult(ControllerStatus.InvalidRequest,
+                    "A manual partition assignment was specified, but replicationFactor was not set to -1.");
+            }
+            return ValidateManualAssignments(image, manual, out assignments);
+        }
+        int partitions = topic.NumPartitions == -1 ? Options.DefaultNumPartitions : topic.NumPartitions;
+        int replicationFactor =
+            topic.ReplicationFactor == -1 ? Options.DefaultReplicationFactor : topic.ReplicationFactor;
+        if (partitions <= 0)
+        {
+            return new ControllerResult(ControllerStatus.InvalidPartitions,
+                "Number of partitions was set to an invalid non-positive value.");
+        }
+        if (replicationFactor <= 0)
+        {
+            return new ControllerResult(ControllerStatus.InvalidReplicationFactor,
+                "Replication factor must be larger than 0, or -1 to use the default value.");
+        }
+        if (partitions > Options.MaxPartitionsPerRequest)
+            return new ControllerResult(ControllerStatus.PolicyViolation, TooMany(partitions));
+        if (replicationFactor > unfenced.Count)
+        {
+            return new ControllerResult(ControllerStatus.InvalidReplicationFactor,
+                TooFewBrokers(replicationFactor, unfenced.Count));
+        }
+        assignments = ReplicaPlacer.Place(0, partitions, replicationFactor, unfenced, _random);
+        return ControllerResult.Ok;
     }
 
     private ControllerResult ValidateTopicConfigs(IReadOnlyList<KeyValuePair<string, string?>>? requested,

@@ -76,6 +76,29 @@ internal static class Lz4FrameCodec
     /// <summary>Decodes one frame and returns the input that follows it.</summary>
     private static ReadOnlySpan<byte> DecompressFrame(ReadOnlySpan<byte> source, scoped ref BoundedOutput output)
     {
+        int headerLength = ReadFrameHeader(source, ref output, out bool blockChecksum, out bool contentChecksum,
+            out int maxBlock);
+        source = source[headerLength..];
+
+        var hash = new XXH32.State();
+        XXH32.Reset(ref hash);
+        source = DecodeBlocks(source, ref output, maxBlock, blockChecksum, contentChecksum, ref hash);
+
+        if (contentChecksum)
+        {
+            if (source.Length < 4) output.Corrupt("truncated content checksum");
+            if (XXH32.Digest(in hash) != BinaryPrimitives.ReadUInt32LittleEndian(source))
+                output.Corrupt("bad content checksum");
+            source = source[4..];
+        }
+        return source;
+    }
+
+    /// <summary>Checks the frame header (magic, FLG, BD, the optional content size, the header checksum) and returns
+    /// its length; refuses what Samsa does not decode and a declared content size over the limit.</summary>
+    private static int ReadFrameHeader(ReadOnlySpan<byte> source, scoped ref BoundedOutput output,
+        out bool blockChecksum, out bool contentChecksum, out int maxBlock)
+    {
         if (source.Length < 7) output.Corrupt("truncated frame header");
         if (BinaryPrimitives.ReadUInt32LittleEndian(source) != Magic) output.Corrupt("bad frame magic");
         byte flags = source[4];
@@ -84,12 +107,12 @@ internal static class Lz4FrameCodec
         if ((flags & 0x02) != 0 || (descriptor & 0x8F) != 0) output.Corrupt("reserved frame bits are set");
         if ((flags & 0x20) == 0) output.Corrupt("dependent blocks are not supported");
         if ((flags & 0x01) != 0) output.Corrupt("dictionaries are not supported");
-        bool blockChecksum = (flags & 0x10) != 0;
+        blockChecksum = (flags & 0x10) != 0;
         bool contentSize = (flags & 0x08) != 0;
-        bool contentChecksum = (flags & 0x04) != 0;
+        contentChecksum = (flags & 0x04) != 0;
         int blockSizeId = (descriptor >> 4) & 0x07;
         if (blockSizeId < 4) output.Corrupt($"bad block size id {blockSizeId}");
-        int maxBlock = 1 << ((2 * blockSizeId) + 8);
+        maxBlock = 1 << ((2 * blockSizeId) + 8);
 
         int headerLength = 6 + (contentSize ? 8 : 0);
         if (source.Length < headerLength + 1) output.Corrupt("truncated frame header");
@@ -100,16 +123,20 @@ internal static class Lz4FrameCodec
             ulong declared = BinaryPrimitives.ReadUInt64LittleEndian(source[6..]);
             output.EnsureRoom((long)Math.Min(declared, long.MaxValue));
         }
-        source = source[(headerLength + 1)..];
+        return headerLength + 1;
+    }
 
-        var hash = new XXH32.State();
-        XXH32.Reset(ref hash);
+    /// <summary>Decodes the frame's blocks up to its end mark and returns the input after the mark; feeds
+    /// <paramref name="hash"/> when the frame has a content checksum.</summary>
+    private static ReadOnlySpan<byte> DecodeBlocks(ReadOnlySpan<byte> source, scoped ref BoundedOutput output,
+        int maxBlock, bool blockChecksum, bool contentChecksum, scoped ref XXH32.State hash)
+    {
         while (true)
         {
             if (source.Length < 4) output.Corrupt("truncated block size");
             uint size = BinaryPrimitives.ReadUInt32LittleEndian(source);
             source = source[4..];
-            if (size == 0) break;
+            if (size == 0) return source;
             bool raw = (size & Uncompressed) != 0;
             int length = (int)(size & ~Uncompressed);
             if (length > maxBlock) output.Corrupt($"block of {length} bytes exceeds the frame's {maxBlock}");
@@ -132,15 +159,6 @@ internal static class Lz4FrameCodec
                 DecodeBlock(block, maxBlock, ref output, contentChecksum, ref hash);
             }
         }
-
-        if (contentChecksum)
-        {
-            if (source.Length < 4) output.Corrupt("truncated content checksum");
-            if (XXH32.Digest(in hash) != BinaryPrimitives.ReadUInt32LittleEndian(source))
-                output.Corrupt("bad content checksum");
-            source = source[4..];
-        }
-        return source;
     }
 
     private static void DecodeBlock(ReadOnlySpan<byte> block, int maxBlock, ref BoundedOutput output,

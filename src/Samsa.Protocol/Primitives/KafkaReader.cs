@@ -19,7 +19,8 @@ public ref struct KafkaReader
 
     public KafkaReader(ReadOnlySequence<byte> input) => _reader = new SequenceReader<byte>(input);
 
-    public KafkaReader(ReadOnlyMemory<byte> input) => _reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(input));
+    public KafkaReader(ReadOnlyMemory<byte> input) =>
+        _reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(input));
 
     /// <summary>Bytes not yet read.</summary>
     public readonly long Remaining => _reader.Remaining;

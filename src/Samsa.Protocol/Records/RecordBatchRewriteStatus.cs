@@ -15,6 +15,7 @@ public enum RecordBatchRewriteStatus
     /// <summary>The rebuilt batch is larger than the limit (a codec that compresses less, or none).</summary>
     BatchTooLarge,
 
-    /// <summary>The compressed records are corrupt, or the records do not decode (count, lengths, trailing bytes).</summary>
+    /// <summary>The compressed records are corrupt, or the records do not decode (count, lengths, trailing
+    /// bytes).</summary>
     Corrupt,
 }

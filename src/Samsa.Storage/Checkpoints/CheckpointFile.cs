@@ -15,7 +15,8 @@ internal static class CheckpointFile
 {
     public const int CurrentVersion = 0;
 
-    /// <summary>Replaces <paramref name="path"/> atomically with the version, count and <paramref name="lines"/>.</summary>
+    /// <summary>Replaces <paramref name="path"/> atomically with the version, count and
+    /// <paramref name="lines"/>.</summary>
     public static void Write(string path, IReadOnlyList<string> lines)
     {
         var text = new StringBuilder();

@@ -120,7 +120,8 @@ internal sealed class LeaderEpochCache
         }
     }
 
-    /// <summary>Forgets epochs that begin at or after <paramref name="endOffset"/>: the log was truncated there.</summary>
+    /// <summary>Forgets epochs that begin at or after <paramref name="endOffset"/>: the log was truncated
+    /// there.</summary>
     public void TruncateFromEnd(long endOffset)
     {
         lock (_lock)

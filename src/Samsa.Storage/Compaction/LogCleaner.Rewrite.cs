@@ -163,11 +163,16 @@ public sealed partial class LogCleaner
             pass.Scan.IsLastBatchOfActiveProducer(header, now, _options.ProducerIdExpiration);
 
         if (discardRecords || header.RecordCount == 0)
-        {
             KeepEmptyIf(retainEmpty, batch, header);
-            return;
-        }
+        else
+            FilterRecords(pass, batch, header, retainEmpty, removableMarker: isControl && canDiscard);
+    }
 
+    /// <summary>Decodes the batch's records and writes those that stay; a batch whose records do not decode is kept
+    /// whole, with a warning.</summary>
+    private void FilterRecords(Pass pass, ReadOnlySpan<byte> batch, in RecordBatchHeader header, bool retainEmpty,
+        bool removableMarker)
+    {
         RecordBatchContent content;
         try
         {
@@ -182,24 +187,17 @@ public sealed partial class LogCleaner
         {
             if (header.RecordCount > content.Records.Length)
             {
-                KeepWhole(pass, batch, header, $"{header.RecordCount} records cannot fit {content.Records.Length} bytes");
+                KeepWhole(pass, batch, header,
+                    $"{header.RecordCount} records cannot fit {content.Records.Length} bytes");
                 return;
             }
             if (_kept.Length < header.RecordCount) _kept = new bool[Math.Max(header.RecordCount, _kept.Length * 2)];
             Span<bool> kept = _kept.AsSpan(0, header.RecordCount);
-            int keptCount = 0;
-            bool tombstones = false;
+            int keptCount;
+            bool tombstones;
             try
             {
-                int index = 0;
-                foreach (Record record in content)
-                {
-                    bool keep = isControl || ShouldRetainRecord(pass, header, record);
-                    kept[index++] = keep;
-                    if (!keep) continue;
-                    keptCount++;
-                    tombstones |= record.IsValueNull && !isControl;
-                }
+                keptCount = JudgeRecords(pass, header, content, kept, out tombstones);
             }
             catch (ProtocolException e)
             {
@@ -212,20 +210,50 @@ public sealed partial class LogCleaner
                 KeepEmptyIf(retainEmpty, batch, header);
                 return;
             }
-            pass.RecordsKept += keptCount;
-            bool removable = tombstones || (isControl && canDiscard);
-            bool needsHorizon = removable && !header.HasDeleteHorizon;
-            long horizon = needsHorizon
-                ? SaturatingAdd(now, (long)pass.Options.DeleteRetention.TotalMilliseconds)
-                : header.HasDeleteHorizon ? header.BaseTimestamp : -1;
-            if (keptCount == header.RecordCount && !needsHorizon)
-                _output.Write(batch);
-            else
-                BatchRewriter.WriteKept(_output, header, content.Records, kept, horizon, _scratch);
-            // The pass after the horizon can empty this batch (records past the mapped end are not judged yet).
-            if (removable && horizon >= 0 && header.LastOffset < pass.MapEnd)
-                pass.NextDeleteHorizon = Math.Min(pass.NextDeleteHorizon, horizon);
+            WriteRetained(pass, batch, header, content.Records, kept, keptCount,
+                removable: tombstones || removableMarker);
         }
+    }
+
+    /// <summary>Marks in <paramref name="kept"/> which records of the batch stay (all of a control batch) and
+    /// returns how many; <paramref name="tombstones"/> tells whether a kept data record is one. Throws
+    /// <see cref="ProtocolException"/> when the records do not decode.</summary>
+    private int JudgeRecords(Pass pass, in RecordBatchHeader header, in RecordBatchContent content, Span<bool> kept,
+        out bool tombstones)
+    {
+        bool isControl = header.IsControl;
+        int keptCount = 0;
+        tombstones = false;
+        int index = 0;
+        foreach (Record record in content)
+        {
+            bool keep = isControl || ShouldRetainRecord(pass, header, record);
+            kept[index++] = keep;
+            if (!keep) continue;
+            keptCount++;
+            tombstones |= record.IsValueNull && !isControl;
+        }
+        return keptCount;
+    }
+
+    /// <summary>Writes the batch's kept records: its bytes as they are when it keeps them all and needs no new
+    /// horizon, else a rewritten batch. A <paramref name="removable"/> batch (tombstones, or a marker whose
+    /// transaction is done) gets a delete horizon, which the pass remembers for its next run.</summary>
+    private void WriteRetained(Pass pass, ReadOnlySpan<byte> batch, in RecordBatchHeader header,
+        ReadOnlySpan<byte> records, ReadOnlySpan<bool> kept, int keptCount, bool removable)
+    {
+        pass.RecordsKept += keptCount;
+        bool needsHorizon = removable && !header.HasDeleteHorizon;
+        long horizon = needsHorizon
+            ? SaturatingAdd(pass.Now, (long)pass.Options.DeleteRetention.TotalMilliseconds)
+            : header.HasDeleteHorizon ? header.BaseTimestamp : -1;
+        if (keptCount == header.RecordCount && !needsHorizon)
+            _output.Write(batch);
+        else
+            BatchRewriter.WriteKept(_output, header, records, kept, horizon, _scratch);
+        // The pass after the horizon can empty this batch (records past the mapped end are not judged yet).
+        if (removable && horizon >= 0 && header.LastOffset < pass.MapEnd)
+            pass.NextDeleteHorizon = Math.Min(pass.NextDeleteHorizon, horizon);
     }
 
     private bool ShouldRetainRecord(Pass pass, in RecordBatchHeader header, Record record)

@@ -20,7 +20,8 @@ internal sealed class LogScan
     /// <summary>Aborted transactions, by first offset.</summary>
     public List<AbortedTransaction> Aborted { get; } = [];
 
-    /// <summary>The first offset of the earliest transaction without a marker yet, or <see cref="long.MaxValue"/>.</summary>
+    /// <summary>The first offset of the earliest transaction without a marker yet, or
+    /// <see cref="long.MaxValue"/>.</summary>
     public long FirstUnstableOffset { get; private set; } = long.MaxValue;
 
     /// <summary>Walks the visible batches of <paramref name="segments"/> (each acquired by the caller).</summary>

@@ -1,6 +1,7 @@
 namespace Samsa.Storage.Indexes;
 
-/// <summary>An entry of a segment index, with its fixed on-disk layout (offsets relative to the segment's base).</summary>
+/// <summary>An entry of a segment index, with its fixed on-disk layout (offsets relative to the segment's
+/// base).</summary>
 internal interface IIndexEntry<TSelf> where TSelf : struct, IIndexEntry<TSelf>
 {
     /// <summary>Bytes per entry on disk.</summary>

@@ -57,7 +57,8 @@ internal sealed class SegmentIndex<TEntry> : IDisposable where TEntry : struct, 
         Volatile.Write(ref _count, 0);
     }
 
-    /// <summary>Reads the file's first <paramref name="count"/> entries into memory: the segment became active.</summary>
+    /// <summary>Reads the file's first <paramref name="count"/> entries into memory: the segment became
+    /// active.</summary>
     public void LoadIntoMemory(int count)
     {
         var entries = new TEntry[Math.Max(16, count)];
@@ -95,7 +96,8 @@ internal sealed class SegmentIndex<TEntry> : IDisposable where TEntry : struct, 
         return _file.Read(bytes, (long)index * TEntry.Size) == bytes.Length ? TEntry.Read(bytes, BaseOffset) : default;
     }
 
-    /// <summary>The last entry whose <paramref name="predicate"/> holds, or -1: a binary search over a prefix.</summary>
+    /// <summary>The last entry whose <paramref name="predicate"/> holds, or -1: a binary search over a
+    /// prefix.</summary>
     public int FindLast<TPredicate>(TPredicate predicate) where TPredicate : struct, IIndexPredicate<TEntry>
     {
         int low = 0;

@@ -51,7 +51,8 @@ internal sealed class TimeIndex : IDisposable
     /// <summary>Drops the entries for batches ending at or past <paramref name="offset"/>.</summary>
     public void TruncateTo(long offset) => _entries.TruncateTo(_entries.FindLast(new OffsetBelow(offset)) + 1);
 
-    /// <summary>Whole entries, ascending, inside the segment's offsets (first and last entries only, as Kafka).</summary>
+    /// <summary>Whole entries, ascending, inside the segment's offsets (first and last entries only, as
+    /// Kafka).</summary>
     public bool IsSane(long nextOffset)
     {
         if (_entries.FileLength % TimestampOffset.Size != 0) return false;

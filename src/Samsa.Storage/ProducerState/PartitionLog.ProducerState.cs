@@ -9,7 +9,8 @@ namespace Samsa.Storage;
 // truncation reloads the same way, so the state is always a function of the log.
 public sealed partial class PartitionLog
 {
-    /// <summary>How often an append sweeps expired producers out (Kafka's producer.id.expiration.check.interval.ms).</summary>
+    /// <summary>How often an append sweeps expired producers out (Kafka's
+    /// producer.id.expiration.check.interval.ms).</summary>
     private static readonly long ExpirySweepIntervalMs = (long)TimeSpan.FromMinutes(10).TotalMilliseconds;
 
     private ProducerStateManager _producerState = null!;
@@ -91,7 +92,8 @@ public sealed partial class PartitionLog
         }
     }
 
-    /// <summary>Writes the state as of <paramref name="offset"/>; a failure costs only replay at the next start.</summary>
+    /// <summary>Writes the state as of <paramref name="offset"/>; a failure costs only replay at the next
+    /// start.</summary>
     private void TakeProducerSnapshotLocked(long offset, bool sync)
     {
         string path = ProducerSnapshotFile.PathOf(Path, offset);

@@ -6,6 +6,7 @@ namespace Samsa.Storage;
 /// <param name="LastSequence">The last sequence it appended.</param>
 /// <param name="LastTimestamp">The max timestamp of its last batch.</param>
 /// <param name="CoordinatorEpoch">The epoch of the transaction coordinator that last wrote a marker for it; -1.</param>
-/// <param name="CurrentTxnStartOffset">The first offset of its open transaction; -1 (transactions are not served).</param>
+/// <param name="CurrentTxnStartOffset">The first offset of its open transaction; -1 (transactions are not
+/// served).</param>
 public readonly record struct ProducerDescription(long ProducerId, short ProducerEpoch, int LastSequence,
     long LastTimestamp, int CoordinatorEpoch, long CurrentTxnStartOffset);

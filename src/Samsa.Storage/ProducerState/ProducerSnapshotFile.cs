@@ -88,7 +88,8 @@ internal static class ProducerSnapshotFile
         if (span.Length < EntriesOffset + 4)
             throw new InvalidDataException($"{path}: {span.Length} bytes is too short for a producer snapshot");
         short version = BinaryPrimitives.ReadInt16BigEndian(span);
-        if (version != Version) throw new InvalidDataException($"{path}: snapshot version {version}, expected {Version}");
+        if (version != Version)
+            throw new InvalidDataException($"{path}: snapshot version {version}, expected {Version}");
         uint crc = BinaryPrimitives.ReadUInt32BigEndian(span[CrcOffset..]);
         if (crc != Crc32C.Compute(span[EntriesOffset..]))
             throw new InvalidDataException($"{path}: the snapshot's CRC does not match its content");

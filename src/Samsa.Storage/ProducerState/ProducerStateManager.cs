@@ -78,7 +78,8 @@ internal sealed class ProducerStateManager
             : ProducerAppendCheck.OutOfOrderSequence;
     }
 
-    /// <summary>Kafka's rule: the next sequence follows the last, and after <see cref="int.MaxValue"/> comes 0.</summary>
+    /// <summary>Kafka's rule: the next sequence follows the last, and after <see cref="int.MaxValue"/> comes
+    /// 0.</summary>
     public static bool InSequence(int lastSequence, int nextSequence) =>
         nextSequence == lastSequence + 1L || (nextSequence == 0 && lastSequence == int.MaxValue);
 

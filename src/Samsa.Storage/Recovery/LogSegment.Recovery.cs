@@ -14,7 +14,8 @@ internal sealed partial class LogSegment
     /// Returns false when anything looks wrong; the caller then runs <see cref="Recover"/>.
     /// </summary>
     /// <param name="isLast">The segment becomes the active one.</param>
-    /// <param name="nextSegmentBaseOffset">The following segment's base offset; <see cref="long.MaxValue"/> if last.</param>
+    /// <param name="nextSegmentBaseOffset">The following segment's base offset; <see cref="long.MaxValue"/> if
+    /// last.</param>
     /// <param name="now">The clock, for a segment whose batches carry no timestamp.</param>
     public bool LoadClean(bool isLast, long nextSegmentBaseOffset, long now)
     {
@@ -233,7 +234,8 @@ internal sealed partial class LogSegment
         return -1;
     }
 
-    /// <summary>Decodes one batch's records to find the first at or after the timestamp (ListOffsets is rare).</summary>
+    /// <summary>Decodes one batch's records to find the first at or after the timestamp (ListOffsets is
+    /// rare).</summary>
     private TimestampAndOffset? FindInBatch(int position, in RecordBatchHeader header, long timestamp, long startOffset)
     {
         int size = header.SizeInBytes;

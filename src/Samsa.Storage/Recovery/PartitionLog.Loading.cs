@@ -26,53 +26,9 @@ public sealed partial class PartitionLog
             foreach (long baseOffset in baseOffsets)
                 segments.Add(LogSegment.Open(Path, baseOffset, _faults));
             _epochs = LeaderEpochCache.Load(Path, out bool epochsValid);
-            int scanned = 0;
-            bool directoryChanged = false;
-            foreach (LogSegment segment in segments)
-                directoryChanged |= segment.IndexesMissing;
-            if (segments.Count == 0)
-            {
-                // A new log (or one whose segments were all lost): one empty active segment, nothing to scan.
-                segments.Add(LogSegment.Create(Path, _directory.LogStartOffsetOf(TopicPartition), _faults));
-            }
-            else
-            {
-                int count = segments.Count;
-                scanned = LoadSegments(segments, epochsValid ? _epochs : null, now, options);
-                directoryChanged |= segments.Count != count;
-            }
-
-            _segments = [.. segments];
-            _nextOffset = segments[^1].NextOffset;
-            _logEndOffset = _nextOffset;
-            _logStartOffset = Math.Max(_directory.LogStartOffsetOf(TopicPartition), segments[0].BaseOffset);
-            if (_logStartOffset > _nextOffset) TruncateFullyAndStartAtLocked(_logStartOffset);
-
-            if (!epochsValid)
-            {
-                RebuildEpochs();
-                // A new log has no checkpoint yet and nothing to rebuild from: only a log with records is news.
-                if (_nextOffset > _logStartOffset)
-                    _logger.RebuiltLeaderEpochs(TopicPartition.Topic, TopicPartition.Partition);
-            }
-            _epochs.TruncateFromStart(_logStartOffset, _nextOffset);
-            LoadProducerStateLocked(_directory.HadCleanShutdown && scanned == 0);
-
-            if (scanned > 0)
-            {
-                // The scanned bytes came from the page cache of a crashed process: make them durable before the
-                // recovery point says so. Segments below the recovery point were synced before the crash.
-                foreach (LogSegment segment in segments)
-                {
-                    if (segment.WasRecovered) segment.Flush();
-                }
-                // Only new index files or segments deleted after corruption change the directory; a cut is a size
-                // change, which fdatasync covers. A deletion lost to a power cut would bring back segments that
-                // follow a hole.
-                if (directoryChanged) FileSync.SyncDirectory(Path);
-                _logger.RecoveredLog(TopicPartition.Topic, TopicPartition.Partition, scanned,
-                    _directory.RecoveryPointOf(TopicPartition), _nextOffset);
-            }
+            int scanned = RecoverSegments(segments, epochsValid, now, options, out bool directoryChanged);
+            RestoreState(segments, epochsValid, scanned);
+            if (scanned > 0) SyncRecovered(segments, scanned, directoryChanged);
             _recoveryPoint = _nextOffset;
             _directory.SetRecoveryPoint(TopicPartition, _recoveryPoint);
             _directory.SetLogStartOffset(TopicPartition, _logStartOffset, persist: false);
@@ -83,6 +39,65 @@ public sealed partial class PartitionLog
                 segment.Release();
             throw;
         }
+    }
+
+    /// <summary>Loads the opened segments (scanning those recovery needs; see <see cref="LoadSegments"/>), or
+    /// creates the one empty active segment of a new log. Returns the number scanned;
+    /// <paramref name="directoryChanged"/> tells whether index files were created or segments deleted.</summary>
+    private int RecoverSegments(List<LogSegment> segments, bool epochsValid, long now, LogOptions options,
+        out bool directoryChanged)
+    {
+        directoryChanged = false;
+        foreach (LogSegment segment in segments)
+            directoryChanged |= segment.IndexesMissing;
+        if (segments.Count == 0)
+        {
+            // A new log (or one whose segments were all lost): one empty active segment, nothing to scan.
+            segments.Add(LogSegment.Create(Path, _directory.LogStartOffsetOf(TopicPartition), _faults));
+            return 0;
+        }
+        int count = segments.Count;
+        int scanned = LoadSegments(segments, epochsValid ? _epochs : null, now, options);
+        directoryChanged |= segments.Count != count;
+        return scanned;
+    }
+
+    /// <summary>Sets the log's offsets from its loaded segments and the log start checkpoint, then its leader
+    /// epochs (rebuilt from the batches when the checkpoint was not valid) and its producer state.</summary>
+    private void RestoreState(List<LogSegment> segments, bool epochsValid, int scanned)
+    {
+        _segments = [.. segments];
+        _nextOffset = segments[^1].NextOffset;
+        _logEndOffset = _nextOffset;
+        _logStartOffset = Math.Max(_directory.LogStartOffsetOf(TopicPartition), segments[0].BaseOffset);
+        if (_logStartOffset > _nextOffset) TruncateFullyAndStartAtLocked(_logStartOffset);
+
+        if (!epochsValid)
+        {
+            RebuildEpochs();
+            // A new log has no checkpoint yet and nothing to rebuild from: only a log with records is news.
+            if (_nextOffset > _logStartOffset)
+                _logger.RebuiltLeaderEpochs(TopicPartition.Topic, TopicPartition.Partition);
+        }
+        _epochs.TruncateFromStart(_logStartOffset, _nextOffset);
+        LoadProducerStateLocked(_directory.HadCleanShutdown && scanned == 0);
+    }
+
+    /// <summary>Makes what recovery scanned durable before the recovery point moves past it.</summary>
+    private void SyncRecovered(List<LogSegment> segments, int scanned, bool directoryChanged)
+    {
+        // The scanned bytes came from the page cache of a crashed process: make them durable before the
+        // recovery point says so. Segments below the recovery point were synced before the crash.
+        foreach (LogSegment segment in segments)
+        {
+            if (segment.WasRecovered) segment.Flush();
+        }
+        // Only new index files or segments deleted after corruption change the directory; a cut is a size
+        // change, which fdatasync covers. A deletion lost to a power cut would bring back segments that
+        // follow a hole.
+        if (directoryChanged) FileSync.SyncDirectory(Path);
+        _logger.RecoveredLog(TopicPartition.Topic, TopicPartition.Partition, scanned,
+            _directory.RecoveryPointOf(TopicPartition), _nextOffset);
     }
 
     /// <returns>The number of segments scanned.</returns>

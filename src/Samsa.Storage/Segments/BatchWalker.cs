@@ -32,7 +32,8 @@ internal ref struct BatchWalker
         Tail = RecordsTail.None;
     }
 
-    /// <summary>Where <see cref="Current"/> starts; after a false <see cref="MoveNext"/>, where the walk stopped.</summary>
+    /// <summary>Where <see cref="Current"/> starts; after a false <see cref="MoveNext"/>, where the walk
+    /// stopped.</summary>
     public int Position { get; private set; }
 
     public RecordBatchHeader Current { get; private set; }
@@ -40,7 +41,8 @@ internal ref struct BatchWalker
     /// <summary>Why the walk stopped: <see cref="RecordsTail.None"/> at the limit.</summary>
     public RecordsTail Tail { get; private set; }
 
-    /// <summary>Reads the header at <see cref="Position"/>; call <see cref="Advance"/> to step over its batch.</summary>
+    /// <summary>Reads the header at <see cref="Position"/>; call <see cref="Advance"/> to step over its
+    /// batch.</summary>
     public bool MoveNext()
     {
         int remaining = _limit - Position;

@@ -45,13 +45,15 @@ internal sealed partial class LogSegment(
     /// <summary>The largest batch timestamp in the segment, or -1 when no batch has one.</summary>
     public long MaxTimestamp => Volatile.Read(ref _maxTimestamp);
 
-    /// <summary>When the segment's age started (ms): the first append, or the first batch's timestamp on reopen.</summary>
+    /// <summary>When the segment's age started (ms): the first append, or the first batch's timestamp on
+    /// reopen.</summary>
     public long RollingBaseTime => _rollingBaseTime;
 
     /// <summary>An index file was missing at open (an empty one stands in until it is rebuilt).</summary>
     public bool IndexesMissing { get; private set; }
 
-    /// <summary>Loading scanned this segment (<see cref="Recover"/>): its bytes and rebuilt indexes need a sync.</summary>
+    /// <summary>Loading scanned this segment (<see cref="Recover"/>): its bytes and rebuilt indexes need a
+    /// sync.</summary>
     public bool WasRecovered { get; private set; }
 
     /// <summary>True when the segment holds no batch.</summary>
@@ -66,7 +68,8 @@ internal sealed partial class LogSegment(
 
     internal TimeIndex TimeIndex => _timeIndex;
 
-    /// <summary>Creates an empty segment (replacing any stale files of that name) that becomes the active one.</summary>
+    /// <summary>Creates an empty segment (replacing any stale files of that name) that becomes the active
+    /// one.</summary>
     public static LogSegment Create(string directory, long baseOffset, IStorageFaults? faults) =>
         Create(directory, baseOffset, faults, fileSuffix: "");
 
@@ -115,13 +118,15 @@ internal sealed partial class LogSegment(
             SegmentFiles.PathOf(_directory, BaseOffset, SegmentFiles.TimeIndexSuffix) + fileSuffix);
     }
 
-    /// <summary>Opens an existing segment; its state is set by <see cref="LoadClean"/> or <see cref="Recover"/>.</summary>
+    /// <summary>Opens an existing segment; its state is set by <see cref="LoadClean"/> or
+    /// <see cref="Recover"/>.</summary>
     public static LogSegment Open(string directory, long baseOffset, IStorageFaults? faults)
     {
         string indexPath = SegmentFiles.PathOf(directory, baseOffset, SegmentFiles.IndexSuffix);
         string timeIndexPath = SegmentFiles.PathOf(directory, baseOffset, SegmentFiles.TimeIndexSuffix);
         bool indexesMissing = !File.Exists(indexPath) || !File.Exists(timeIndexPath);
-        var log = LogFile.Open(SegmentFiles.PathOf(directory, baseOffset, SegmentFiles.LogSuffix), FileMode.Open, faults);
+        var log = LogFile.Open(SegmentFiles.PathOf(directory, baseOffset, SegmentFiles.LogSuffix), FileMode.Open,
+            faults);
         OffsetIndex? offsetIndex = null;
         try
         {
@@ -301,7 +306,8 @@ internal sealed partial class LogSegment(
     /// </summary>
     public int CopyTo(Span<byte> destination, long position) => _log.Read(destination, position);
 
-    /// <summary>Brings the file to exactly <paramref name="size"/> bytes, as reloaded or truncated state says.</summary>
+    /// <summary>Brings the file to exactly <paramref name="size"/> bytes, as reloaded or truncated state
+    /// says.</summary>
     private void SetLogLength(int size)
     {
         if (_log.Length != size) _log.SetLength(size);
@@ -336,7 +342,8 @@ internal sealed partial class LogSegment(
         _timeIndex.Entries.DropMemory();
     }
 
-    /// <summary>A rolled segment becomes active again (truncation removed the ones after it): indexes to memory.</summary>
+    /// <summary>A rolled segment becomes active again (truncation removed the ones after it): indexes to
+    /// memory.</summary>
     public void Activate()
     {
         if (IsActive) return;

@@ -29,7 +29,8 @@ internal sealed class SegmentBatchReader : IDisposable
         _buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(ChunkBytes, Math.Max(limit - position, L.HeaderSize)));
     }
 
-    /// <summary>Where the next batch starts; after a false <see cref="TryReadNext"/>, the end of the valid bytes.</summary>
+    /// <summary>Where the next batch starts; after a false <see cref="TryReadNext"/>, the end of the valid
+    /// bytes.</summary>
     public int Position { get; private set; }
 
     /// <summary>Why reading stopped before the limit: null at a clean end.</summary>
@@ -59,7 +60,8 @@ internal sealed class SegmentBatchReader : IDisposable
         return true;
     }
 
-    /// <summary>Stops the reader at its position with <paramref name="problem"/> (a caller's own check failed).</summary>
+    /// <summary>Stops the reader at its position with <paramref name="problem"/> (a caller's own check
+    /// failed).</summary>
     public bool Stop(string problem)
     {
         Problem = problem;

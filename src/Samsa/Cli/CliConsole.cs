@@ -2,7 +2,8 @@ using Spectre.Console;
 
 namespace Samsa.Cli;
 
-/// <summary>Spectre.Console over a verb's output writer: colours on a terminal, plain text 160 wide otherwise.</summary>
+/// <summary>Spectre.Console over a verb's output writer: colours on a terminal, plain text 160 wide
+/// otherwise.</summary>
 internal static class CliConsole
 {
     public static IAnsiConsole Create(TextWriter writer)

@@ -64,8 +64,11 @@ internal sealed class ConfigSourceOptions
         error = null;
         ConfigFile? properties = null;
         ConfigFile? envFile = null;
-        if (result.GetValue(Config) is { } configPath && !TryReadFile("--config", configPath, out properties, out error))
+        if (result.GetValue(Config) is { } configPath
+            && !TryReadFile("--config", configPath, out properties, out error))
+        {
             return false;
+        }
         if (result.GetValue(EnvFile) is { } envPath && !TryReadFile("--env-file", envPath, out envFile, out error))
             return false;
 
@@ -114,7 +117,8 @@ internal sealed class ConfigSourceOptions
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error = $"samsa: {option} {path}: {(e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message)}";
+            string reason = e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message;
+            error = $"samsa: {option} {path}: {reason}";
             return false;
         }
     }

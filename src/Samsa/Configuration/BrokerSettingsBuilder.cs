@@ -19,7 +19,20 @@ internal static class BrokerSettingsBuilder
     {
         int errorsBefore = errors.Count;
         var check = new Checker(config, errors);
+        Topology topology = ResolveTopology(config, check, machine, errors, warnings);
+        long memory = config.Get(Memory) ?? Math.Max(machine.AvailableMemoryBytes / 2, MinimumMemory);
+        long queued = ResolveQueuedMaxRequestBytes(config, check, memory);
+        check.NotAbove(GroupMinSessionTimeoutMs, GroupMaxSessionTimeoutMs);
+        check.NotAbove(LogCleanerMinCompactionLagMs, LogCleanerMaxCompactionLagMs);
+        return errors.Count > errorsBefore ? null : Create(config, topology, memory, queued);
+    }
 
+    /// <summary>
+    /// Who the node is, where it listens and how it finds the controllers, checked across those keys.
+    /// </summary>
+    private static Topology ResolveTopology(EffectiveConfiguration config, Checker check, MachineInfo machine,
+        List<string> errors, List<ConfigWarning> warnings)
+    {
         int nodeId = ResolveNodeId(config, check, errors);
         ProcessRoles roles = ResolveRoles(config, check);
         bool isBroker = (roles & ProcessRoles.Broker) != 0;
@@ -38,35 +51,46 @@ internal static class BrokerSettingsBuilder
         WarnAboutLoopback(listeners, voters, bootstrap, warnings);
 
         IReadOnlyList<ServerAddress> http = ResolveHttpListeners(config, check, listeners);
+        return new Topology(nodeId, roles, controllerNames, listeners, interBroker, voters, bootstrap, http);
+    }
 
-        long memory = config.Get(Memory) ?? Math.Max(machine.AvailableMemoryBytes / 2, MinimumMemory);
+    /// <summary>
+    /// <c>queued.max.request.bytes</c>: -1 derives it from the memory budget, never below one request.
+    /// </summary>
+    private static long ResolveQueuedMaxRequestBytes(EffectiveConfiguration config, Checker check, long memory)
+    {
         int socketRequestMaxBytes = config.Get(SocketRequestMaxBytes);
         long queued = config.Get(QueuedMaxRequestBytes);
-        if (queued == -1) queued = Math.Max(memory / 4, socketRequestMaxBytes);
-        else if (queued < socketRequestMaxBytes)
-            check.Fail(QueuedMaxRequestBytes, $"must be -1 or at least socket.request.max.bytes={Text(socketRequestMaxBytes)}");
-        check.NotAbove(GroupMinSessionTimeoutMs, GroupMaxSessionTimeoutMs);
-        check.NotAbove(LogCleanerMinCompactionLagMs, LogCleanerMaxCompactionLagMs);
+        if (queued == -1) return Math.Max(memory / 4, socketRequestMaxBytes);
+        if (queued < socketRequestMaxBytes)
+        {
+            check.Fail(QueuedMaxRequestBytes,
+                $"must be -1 or at least socket.request.max.bytes={Text(socketRequestMaxBytes)}");
+        }
+        return queued;
+    }
 
+    /// <summary>The settings of a configuration that passed every check: the resolved topology and memory limits,
+    /// and the keys taken as they are (durations as <see cref="TimeSpan"/>).</summary>
+    private static BrokerSettings Create(EffectiveConfiguration config, Topology topology, long memory, long queued)
+    {
         string? logDirs = config.Get(LogDirs);
         IReadOnlyList<string> dirs = string.IsNullOrWhiteSpace(logDirs) ? [config.Get(LogDir)] : SplitList(logDirs);
         long idleMs = config.Get(ConnectionsMaxIdleMs);
-
-        if (errors.Count > errorsBefore) return null;
         return new BrokerSettings
         {
             Configuration = config,
-            NodeId = nodeId,
-            Roles = roles,
+            NodeId = topology.NodeId,
+            Roles = topology.Roles,
             ClusterId = config.Get(ClusterId),
-            ControllerQuorumVoters = voters,
-            ControllerQuorumBootstrapServers = bootstrap,
-            ControllerListenerNames = controllerNames,
-            Listeners = listeners,
-            InterBrokerListenerName = interBroker,
-            HttpListeners = http,
+            ControllerQuorumVoters = topology.Voters,
+            ControllerQuorumBootstrapServers = topology.Bootstrap,
+            ControllerListenerNames = topology.ControllerListenerNames,
+            Listeners = topology.Listeners,
+            InterBrokerListenerName = topology.InterBrokerListenerName,
+            HttpListeners = topology.HttpListeners,
             MemoryBytes = memory,
-            SocketRequestMaxBytes = socketRequestMaxBytes,
+            SocketRequestMaxBytes = config.Get(SocketRequestMaxBytes),
             QueuedMaxRequestBytes = queued,
             ConnectionsMaxIdle = idleMs < 0 ? Timeout.InfiniteTimeSpan : Ms(idleMs),
             MessageMaxBytes = config.Get(MessageMaxBytes),
@@ -154,22 +178,8 @@ internal static class BrokerSettingsBuilder
             }
         }
 
-        Dictionary<string, ListenerEndpoint>? advertised = null;
-        string? advertisedText = config.Get(AdvertisedListeners);
-        if (isBroker && !string.IsNullOrWhiteSpace(advertisedText))
-        {
-            ListenerEndpoint.TryParseList(advertisedText, requireDistinctPorts: false,
-                out IReadOnlyList<ListenerEndpoint> entries, out _);
-            advertised = [];
-            foreach (ListenerEndpoint entry in entries)
-            {
-                if (controllerNames.Contains(entry.Name))
-                    check.Fail(AdvertisedListeners, $"advertises {entry.Name}, a controller listener");
-                else if (!binds.Any(b => b.Name == entry.Name))
-                    check.Fail(AdvertisedListeners, $"names listener {entry.Name}, which listeners does not define");
-                advertised[entry.Name] = entry;
-            }
-        }
+        Dictionary<string, ListenerEndpoint>? advertised =
+            isBroker ? ResolveAdvertisedListeners(config, check, binds, controllerNames) : null;
 
         var result = new List<ConfiguredListener>(binds.Count);
         foreach (ListenerEndpoint bind in binds)
@@ -187,14 +197,7 @@ internal static class BrokerSettingsBuilder
             ListenerEndpoint? advertisedEndpoint = null;
             bool hostName = false;
             if (isBroker && !isControllerListener)
-            {
-                ListenerEndpoint source = bind;
-                if (advertised is null || advertised.TryGetValue(bind.Name, out source))
-                {
-                    hostName = source.IsWildcard;
-                    advertisedEndpoint = hostName ? source with { Host = machine.HostName } : source;
-                }
-            }
+                advertisedEndpoint = Advertise(bind, advertised, machine, out hostName);
 
             result.Add(new ConfiguredListener(bind, protocol ?? "", isControllerListener, advertisedEndpoint,
                 hostName));
@@ -203,6 +206,43 @@ internal static class BrokerSettingsBuilder
         if (isBroker && !result.Any(l => !l.IsController))
             check.Fail(Listeners, "has no broker listener: every one is in controller.listener.names");
         return result;
+    }
+
+    /// <summary>
+    /// The entries of <c>advertised.listeners</c> by listener name, each naming a broker listener; null when unset.
+    /// </summary>
+    private static Dictionary<string, ListenerEndpoint>? ResolveAdvertisedListeners(EffectiveConfiguration config,
+        Checker check, IReadOnlyList<ListenerEndpoint> binds, IReadOnlyList<string> controllerNames)
+    {
+        string? advertisedText = config.Get(AdvertisedListeners);
+        if (string.IsNullOrWhiteSpace(advertisedText)) return null;
+        ListenerEndpoint.TryParseList(advertisedText, requireDistinctPorts: false,
+            out IReadOnlyList<ListenerEndpoint> entries, out _);
+        var advertised = new Dictionary<string, ListenerEndpoint>();
+        foreach (ListenerEndpoint entry in entries)
+        {
+            if (controllerNames.Contains(entry.Name))
+                check.Fail(AdvertisedListeners, $"advertises {entry.Name}, a controller listener");
+            else if (!binds.Any(b => b.Name == entry.Name))
+                check.Fail(AdvertisedListeners, $"names listener {entry.Name}, which listeners does not define");
+            advertised[entry.Name] = entry;
+        }
+        return advertised;
+    }
+
+    /// <summary>
+    /// What a broker listener advertises: its <c>advertised.listeners</c> entry, or where it binds when that key is
+    /// unset; a wildcard host becomes the machine's name (<paramref name="hostName"/>). Null when the key is set
+    /// without this listener.
+    /// </summary>
+    private static ListenerEndpoint? Advertise(ListenerEndpoint bind, Dictionary<string, ListenerEndpoint>? advertised,
+        MachineInfo machine, out bool hostName)
+    {
+        hostName = false;
+        ListenerEndpoint source = bind;
+        if (advertised is not null && !advertised.TryGetValue(bind.Name, out source)) return null;
+        hostName = source.IsWildcard;
+        return hostName ? source with { Host = machine.HostName } : source;
     }
 
     private static string? ResolveInterBrokerListener(EffectiveConfiguration config, Checker check,
@@ -231,7 +271,10 @@ internal static class BrokerSettingsBuilder
 
         if (nodeId < 0) return;
         if (isController && voters.Count > 0 && !ids.Contains(nodeId))
-            check.Fail(ControllerQuorumVoters, $"does not include node.id={Text(nodeId)}, which has the controller role");
+        {
+            check.Fail(ControllerQuorumVoters,
+                $"does not include node.id={Text(nodeId)}, which has the controller role");
+        }
         if (!isController && ids.Contains(nodeId))
             check.Fail(ControllerQuorumVoters, $"includes node.id={Text(nodeId)}, which lacks the controller role");
         if (!isController && voters.Count == 0 && bootstrap.Count == 0)
@@ -316,6 +359,11 @@ internal static class BrokerSettingsBuilder
     private static TimeSpan Ms(long milliseconds) => EffectiveTopicConfig.Milliseconds(milliseconds);
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>What <see cref="ResolveTopology"/> resolves.</summary>
+    private sealed record Topology(int NodeId, ProcessRoles Roles, IReadOnlyList<string> ControllerListenerNames,
+        IReadOnlyList<ConfiguredListener> Listeners, string? InterBrokerListenerName, IReadOnlyList<QuorumVoter> Voters,
+        IReadOnlyList<ServerAddress> Bootstrap, IReadOnlyList<ServerAddress> HttpListeners);
 
     // Formats refusals as "samsa: key=value (from source) predicate".
     private sealed class Checker(EffectiveConfiguration config, List<string> errors)

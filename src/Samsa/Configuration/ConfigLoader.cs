@@ -27,85 +27,82 @@ internal static class ConfigLoader
     public static EffectiveConfiguration? LoadValues(ConfigSources sources, IReadOnlyList<ConfigDef> definitions,
         List<string> errors, List<ConfigWarning> warnings)
     {
-        var byName = definitions.ToDictionary(d => d.Name, StringComparer.Ordinal);
-        var chosen = new Dictionary<string, Candidate>(StringComparer.Ordinal);
         int errorsBefore = errors.Count;
+        var merger = new Merger(definitions, errors, warnings);
+        merger.OfferPropertiesFile(sources.PropertiesFile);
+        merger.OfferEnvFile(sources.EnvFile);
+        foreach ((string variable, string value) in sources.Environment.OrderBy(v => v.Key, StringComparer.Ordinal))
+            merger.OfferVariable(variable, value, new ConfigOrigin(ConfigOriginKind.Environment, variable));
+        foreach (ConfigFlag flag in sources.Flags)
+            merger.Offer(flag.Key, flag.Value, new ConfigOrigin(ConfigOriginKind.Flag, flag.Origin), rank: 0);
 
-        if (sources.PropertiesFile is { } properties)
+        List<ConfigSetting> settings = merger.Settings();
+        return errors.Count > errorsBefore ? null : new EffectiveConfiguration(settings);
+    }
+
+    private static ConfigOrigin Origin(ConfigOriginKind kind, string path, int line) =>
+        new(kind, $"{path}:{line.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+
+    /// <summary>
+    /// The value chosen so far for each defined key, source by source in rising precedence. Within one kind of
+    /// source the higher rank wins (<c>SAMSA_</c> over <c>KAFKA_CFG_</c>, ...), with a warning when they differ.
+    /// </summary>
+    private sealed class Merger(IReadOnlyList<ConfigDef> definitions, List<string> errors,
+        List<ConfigWarning> warnings)
+    {
+        private readonly IReadOnlyList<ConfigDef> _definitions = definitions;
+        private readonly Dictionary<string, ConfigDef> _byName =
+            definitions.ToDictionary(d => d.Name, StringComparer.Ordinal);
+        private readonly Dictionary<string, Candidate> _chosen = new(StringComparer.Ordinal);
+
+        public void OfferPropertiesFile(ConfigFile? properties)
         {
+            if (properties is null) return;
             if (!PropertiesFileParser.TryParse(properties.Text, out IReadOnlyList<ConfigFileEntry> entries,
                     out string? error))
             {
                 errors.Add($"samsa: {properties.Path}: {error}");
+                return;
             }
-            else
+            foreach (ConfigFileEntry entry in entries)
             {
-                foreach (ConfigFileEntry entry in entries)
-                {
-                    Offer(entry.Key, entry.Value, Origin(ConfigOriginKind.PropertiesFile, properties.Path, entry.Line),
-                        rank: 0);
-                }
+                Offer(entry.Key, entry.Value, Origin(ConfigOriginKind.PropertiesFile, properties.Path, entry.Line),
+                    rank: 0);
             }
         }
 
-        if (sources.EnvFile is { } envFile)
+        public void OfferEnvFile(ConfigFile? envFile)
         {
+            if (envFile is null) return;
             if (!EnvFileParser.TryParse(envFile.Text, out IReadOnlyList<ConfigFileEntry> entries, out string? error))
             {
                 errors.Add($"samsa: {envFile.Path}: {error}");
+                return;
             }
-            else
-            {
-                foreach (ConfigFileEntry entry in entries)
-                    OfferVariable(entry.Key, entry.Value, Origin(ConfigOriginKind.EnvFile, envFile.Path, entry.Line));
-            }
+            foreach (ConfigFileEntry entry in entries)
+                OfferVariable(entry.Key, entry.Value, Origin(ConfigOriginKind.EnvFile, envFile.Path, entry.Line));
         }
 
-        foreach ((string variable, string value) in sources.Environment.OrderBy(v => v.Key, StringComparer.Ordinal))
-            OfferVariable(variable, value, new ConfigOrigin(ConfigOriginKind.Environment, variable));
-
-        foreach (ConfigFlag flag in sources.Flags)
-            Offer(flag.Key, flag.Value, new ConfigOrigin(ConfigOriginKind.Flag, flag.Origin), rank: 0);
-
-        var settings = new List<ConfigSetting>(definitions.Count);
-        foreach (ConfigDef definition in definitions)
-        {
-            if (!chosen.TryGetValue(definition.Name, out Candidate? candidate))
-            {
-                settings.Add(new ConfigSetting(definition, definition.DefaultText, ConfigOrigin.Default));
-            }
-            else if (definition.TryCanonicalize(candidate.Value, out string? canonical, out string? error))
-            {
-                settings.Add(new ConfigSetting(definition, canonical, candidate.Origin));
-            }
-            else
-            {
-                string shown = definition.IsSensitive ? ConfigSetting.Hidden : candidate.Value.Trim();
-                errors.Add($"samsa: {definition.Name}={shown} (from {candidate.Origin}) {error}");
-            }
-        }
-
-        return errors.Count > errorsBefore ? null : new EffectiveConfiguration(settings);
-
-        void OfferVariable(string variable, string value, ConfigOrigin origin)
+        public void OfferVariable(string variable, string value, ConfigOrigin origin)
         {
             if (value.Length == 0) return;   // VAR= in compose files means "not set"
-            if (!EnvironmentNames.TryDecode(variable, byName.ContainsKey, out string key, out int rank)) return;
+            if (!EnvironmentNames.TryDecode(variable, _byName.ContainsKey, out string key, out int rank)) return;
             Offer(key, value, origin, rank);
         }
 
-        void Offer(string key, string value, ConfigOrigin origin, int rank)
+        public void Offer(string key, string value, ConfigOrigin origin, int rank)
         {
-            if (!byName.ContainsKey(key))
+            if (!_byName.ContainsKey(key))
             {
                 warnings.Add(KafkaSettingsNotUsed.Reasons.TryGetValue(key, out string? reason)
                     ? new ConfigWarning(ConfigWarningKind.KafkaKeyNotUsed,
                         $"{key} (from {origin}) is a Kafka setting Samsa does not use: {reason}; ignored")
-                    : new ConfigWarning(ConfigWarningKind.UnknownKey, $"unknown setting {key} (from {origin}); ignored"));
+                    : new ConfigWarning(ConfigWarningKind.UnknownKey,
+                        $"unknown setting {key} (from {origin}); ignored"));
                 return;
             }
 
-            if (chosen.TryGetValue(key, out Candidate? current) && current.Origin.Kind == origin.Kind)
+            if (_chosen.TryGetValue(key, out Candidate? current) && current.Origin.Kind == origin.Kind)
             {
                 if (current.Rank > rank)
                 {
@@ -113,22 +110,44 @@ internal static class ConfigLoader
                     return;
                 }
 
-                if (current.Rank < rank) Shadowed(key, loser: (current.Value, current.Origin), winner: new(value, origin, rank));
+                if (current.Rank < rank)
+                    Shadowed(key, loser: (current.Value, current.Origin), winner: new(value, origin, rank));
             }
 
-            chosen[key] = new Candidate(value, origin, rank);
+            _chosen[key] = new Candidate(value, origin, rank);
         }
 
-        void Shadowed(string key, (string Value, ConfigOrigin Origin) loser, Candidate winner)
+        /// <summary>Each definition's setting: the chosen value, canonical, or the default; a value the definition
+        /// refuses is an error instead.</summary>
+        public List<ConfigSetting> Settings()
+        {
+            var settings = new List<ConfigSetting>(_definitions.Count);
+            foreach (ConfigDef definition in _definitions)
+            {
+                if (!_chosen.TryGetValue(definition.Name, out Candidate? candidate))
+                {
+                    settings.Add(new ConfigSetting(definition, definition.DefaultText, ConfigOrigin.Default));
+                }
+                else if (definition.TryCanonicalize(candidate.Value, out string? canonical, out string? error))
+                {
+                    settings.Add(new ConfigSetting(definition, canonical, candidate.Origin));
+                }
+                else
+                {
+                    string shown = definition.IsSensitive ? ConfigSetting.Hidden : candidate.Value.Trim();
+                    errors.Add($"samsa: {definition.Name}={shown} (from {candidate.Origin}) {error}");
+                }
+            }
+            return settings;
+        }
+
+        private void Shadowed(string key, (string Value, ConfigOrigin Origin) loser, Candidate winner)
         {
             if (loser.Value.Trim() == winner.Value.Trim()) return;
             warnings.Add(new ConfigWarning(ConfigWarningKind.ShadowedVariable,
                 $"{key}: {loser.Origin} is ignored because {winner.Origin} also sets it"));
         }
     }
-
-    private static ConfigOrigin Origin(ConfigOriginKind kind, string path, int line) =>
-        new(kind, $"{path}:{line.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 
     private sealed record Candidate(string Value, ConfigOrigin Origin, int Rank);
 }

@@ -25,7 +25,8 @@ internal sealed class EffectiveConfiguration
     /// <summary>Every key, in its definitions' order.</summary>
     public IReadOnlyList<ConfigSetting> Settings { get; }
 
-    /// <summary>The keys set by some source (not defaults), canonical text by name: Kafka's static broker config.</summary>
+    /// <summary>The keys set by some source (not defaults), canonical text by name: Kafka's static broker
+    /// config.</summary>
     public IReadOnlyDictionary<string, string> StaticValues { get; }
 
     /// <summary>The keys set by some source first, then the defaults; each group in definition order.</summary>

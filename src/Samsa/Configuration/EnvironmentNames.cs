@@ -34,7 +34,9 @@ internal static class EnvironmentNames
 
     /// <summary>The <c>SAMSA_</c> variable of a key: <c>SAMSA_MIN_INSYNC_REPLICAS</c>, <c>SAMSA_MEMORY</c>.</summary>
     public static string SamsaVariable(string key) =>
-        SamsaPrefix + Encode(key.StartsWith(SamsaKeyPrefix, StringComparison.Ordinal) ? key[SamsaKeyPrefix.Length..] : key);
+        SamsaPrefix + Encode(key.StartsWith(SamsaKeyPrefix, StringComparison.Ordinal)
+            ? key[SamsaKeyPrefix.Length..]
+            : key);
 
     /// <summary>The <c>KAFKA_</c> variable of a key, as Kafka's image names it.</summary>
     public static string KafkaVariable(string key) => KafkaPrefix + Encode(key);

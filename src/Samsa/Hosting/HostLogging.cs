@@ -7,9 +7,10 @@ internal static class HostLogging
 {
     public static ILoggerFactory Create(LogLevel? level = null)
     {
-        LogLevel minimum = level ?? (Enum.TryParse(Environment.GetEnvironmentVariable("SAMSA_LOG_LEVEL"), true, out LogLevel parsed)
-            ? parsed
-            : LogLevel.Information);
+        LogLevel minimum = level
+            ?? (Enum.TryParse(Environment.GetEnvironmentVariable("SAMSA_LOG_LEVEL"), true, out LogLevel parsed)
+                ? parsed
+                : LogLevel.Information);
         return LoggerFactory.Create(builder => builder
             .SetMinimumLevel(minimum)
             .AddFilter("Microsoft", LogLevel.Warning)

@@ -37,8 +37,10 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
     /// </summary>
     public BrokerServer Broker => broker;
 
-    /// <summary>Where each Kafka listener bound, by listener name (the real port when the configuration said 0).</summary>
-    public IReadOnlyDictionary<string, IPEndPoint> KafkaEndpoints { get; private set; } = new Dictionary<string, IPEndPoint>();
+    /// <summary>Where each Kafka listener bound, by listener name (the real port when the configuration said
+    /// 0).</summary>
+    public IReadOnlyDictionary<string, IPEndPoint> KafkaEndpoints { get; private set; } =
+        new Dictionary<string, IPEndPoint>();
 
     /// <summary>host:port of the first client listener, for bootstrap.servers.</summary>
     public string BootstrapServers
@@ -62,6 +64,26 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
         IDisposable subscription = metadataLog.Subscribe(loader);
         await loader.WaitForOffsetAsync(metadataLog.CommittedOffset, cancellationToken).ConfigureAwait(false);
 
+        MetadataController controller = await StartControllerAsync(settings, metadataLog, loader, clusterId, time,
+            loggers, cancellationToken).ConfigureAwait(false);
+        BrokerOptions brokerOptions = BrokerOptionsFor(settings);
+        BrokerServer broker = BrokerServer.Create(brokerOptions, logs, loader, controller, time, loggers);
+
+        WebApplication web = BuildWeb(settings, broker, loader, loggers, out Dictionary<string, ListenOptions> listens);
+        var node = new SamsaNode(settings, web, logs, metadataLog, subscription, loader, controller, broker, logger);
+        await web.StartAsync(cancellationToken).ConfigureAwait(false);
+        node.KafkaEndpoints = listens.ToDictionary(kv => kv.Key, kv => (IPEndPoint)kv.Value.EndPoint);
+        await node.RegisterAsync(time, cancellationToken).ConfigureAwait(false);
+        Log.Started(logger, settings.NodeId, clusterId, node.BootstrapServers);
+        return node;
+    }
+
+    /// <summary>The controller over the metadata log, started once the log holds the cluster id (written to a new
+    /// log, checked on an existing one).</summary>
+    private static async Task<MetadataController> StartControllerAsync(BrokerSettings settings,
+        LocalMetadataLog metadataLog, MetadataLoader loader, string clusterId, TimeProvider time,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
         var controllerOptions = new MetadataControllerOptions
         {
             DefaultNumPartitions = settings.NumPartitions,
@@ -69,14 +91,20 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
             DeleteTopicEnable = settings.DeleteTopicEnable,
             UncleanLeaderElectionEnable = settings.UncleanLeaderElectionEnable,
         };
-        var controller = new MetadataController(metadataLog, loader, controllerOptions, ConfigDefValidator.Instance, time,
-            loggers.CreateLogger("Samsa.Metadata.Controller"));
-        ControllerResult bootstrap = await controller.BootstrapAsync(clusterId, cancellationToken).ConfigureAwait(false);
+        var controller = new MetadataController(metadataLog, loader, controllerOptions, ConfigDefValidator.Instance,
+            time, loggers.CreateLogger("Samsa.Metadata.Controller"));
+        ControllerResult bootstrap =
+            await controller.BootstrapAsync(clusterId, cancellationToken).ConfigureAwait(false);
         if (!bootstrap.IsOk) throw new InvalidOperationException(bootstrap.Message);
         controller.Start();
+        return controller;
+    }
 
+    /// <summary>The broker's options: its first client listener, limits, log upkeep and group coordinator.</summary>
+    private static BrokerOptions BrokerOptionsFor(BrokerSettings settings)
+    {
         ConfiguredListener client = settings.Listeners.First(l => !l.IsController);
-        var brokerOptions = new BrokerOptions
+        return new BrokerOptions
         {
             NodeId = settings.NodeId,
             ListenerName = client.Name,
@@ -103,15 +131,6 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
                 ConsumerMaxSize = settings.GroupConsumerMaxSize,
             },
         };
-        BrokerServer broker = BrokerServer.Create(brokerOptions, logs, loader, controller, time, loggers);
-
-        WebApplication web = BuildWeb(settings, broker, loader, loggers, out Dictionary<string, ListenOptions> listens);
-        var node = new SamsaNode(settings, web, logs, metadataLog, subscription, loader, controller, broker, logger);
-        await web.StartAsync(cancellationToken).ConfigureAwait(false);
-        node.KafkaEndpoints = listens.ToDictionary(kv => kv.Key, kv => (IPEndPoint)kv.Value.EndPoint);
-        await node.RegisterAsync(time, cancellationToken).ConfigureAwait(false);
-        Log.Started(logger, settings.NodeId, clusterId, node.BootstrapServers);
-        return node;
     }
 
     private static WebApplication BuildWeb(BrokerSettings settings, BrokerServer broker, MetadataLoader loader,
@@ -191,7 +210,8 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
         BrokerHeartbeatResult result = await controller.HeartbeatAsync(
             new BrokerHeartbeatRequest(Settings.NodeId, _brokerEpoch, Metadata.Current.Offset), cancellationToken)
             .ConfigureAwait(false);
-        if (result.Status != ControllerStatus.Ok) Log.HeartbeatFailed(logger, result.Message ?? result.Status.ToString());
+        if (result.Status != ControllerStatus.Ok)
+            Log.HeartbeatFailed(logger, result.Message ?? result.Status.ToString());
     }
 
     private async Task HeartbeatLoopAsync(TimeProvider time)
@@ -214,7 +234,8 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
         broker.Stop();
         await web.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _heartbeats.ConfigureAwait(false);
-        if (_brokerEpoch >= 0) await controller.UnregisterBrokerAsync(Settings.NodeId, CancellationToken.None).ConfigureAwait(false);
+        if (_brokerEpoch >= 0)
+            await controller.UnregisterBrokerAsync(Settings.NodeId, CancellationToken.None).ConfigureAwait(false);
         await controller.DisposeAsync().ConfigureAwait(false);
         subscription.Dispose();
         await metadataLog.DisposeAsync().ConfigureAwait(false);
@@ -226,7 +247,8 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
 
     private static partial class Log
     {
-        [LoggerMessage(5101, LogLevel.Information, "Node {NodeId} of cluster {ClusterId} serving Kafka clients at {Bootstrap}")]
+        [LoggerMessage(5101, LogLevel.Information,
+            "Node {NodeId} of cluster {ClusterId} serving Kafka clients at {Bootstrap}")]
         public static partial void Started(ILogger logger, int nodeId, string clusterId, string bootstrap);
 
         [LoggerMessage(5102, LogLevel.Warning, "Broker heartbeat failed: {Reason}")]

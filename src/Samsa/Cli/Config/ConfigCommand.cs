@@ -65,7 +65,8 @@ internal static class ConfigCommand
             if (result.GetValue(check))
             {
                 bool fresh = File.Exists(file) && File.ReadAllText(file) == text;
-                if (!fresh) result.InvocationConfiguration.Error.WriteLine($"samsa: {file} is stale; run samsa config docs");
+                if (!fresh)
+                    result.InvocationConfiguration.Error.WriteLine($"samsa: {file} is stale; run samsa config docs");
                 return fresh ? 0 : 1;
             }
 

@@ -14,7 +14,8 @@ internal sealed record GroupMemberInfo(string MemberId, string ClientId, string 
 internal sealed record GroupDescription(string GroupId, string State, string Assignor,
     IReadOnlyList<GroupMemberInfo> Members);
 
-/// <summary>One partition's committed offset, end offset and lag; Committed and Lag are null without a commit.</summary>
+/// <summary>One partition's committed offset, end offset and lag; Committed and Lag are null without a
+/// commit.</summary>
 internal sealed record PartitionLag(string Topic, int Partition, long? Committed, long End, long? Lag, string? Owner);
 
 /// <summary>Where <c>samsa groups reset-offsets</c> moves a partition.</summary>
@@ -60,9 +61,10 @@ internal sealed class GroupsAdmin(string bootstrap, TimeSpan timeout) : IDisposa
             new DescribeConsumerGroupsOptions { RequestTimeout = timeout }).ConfigureAwait(false);
         ConsumerGroupDescription description = result.ConsumerGroupDescriptions.Single();
         if (description.Error.IsError) throw new KafkaException(description.Error);
-        return new GroupDescription(description.GroupId, description.State.ToString(), description.PartitionAssignor ?? "",
+        return new GroupDescription(description.GroupId, description.State.ToString(),
+            description.PartitionAssignor ?? "",
             [.. description.Members.Select(m => new GroupMemberInfo(m.ConsumerId, m.ClientId, m.Host, m.GroupInstanceId,
-                [.. m.Assignment.TopicPartitions.OrderBy(tp => tp.Topic, StringComparer.Ordinal).ThenBy(tp => tp.Partition.Value)]))]);
+                [.. InOrder(m.Assignment.TopicPartitions)]))]);
     }
 
     /// <summary>Every partition the group has committed or is assigned, with its lag.</summary>
@@ -73,12 +75,13 @@ internal sealed class GroupsAdmin(string bootstrap, TimeSpan timeout) : IDisposa
         var owners = new Dictionary<TopicPartition, string>();
         foreach (GroupMemberInfo member in description.Members)
         {
-            foreach (TopicPartition tp in member.Assignment) owners[tp] = member.ClientId + " (" + member.MemberId + ")";
+            foreach (TopicPartition tp in member.Assignment)
+                owners[tp] = member.ClientId + " (" + member.MemberId + ")";
         }
         var partitions = committed.Keys.Union(owners.Keys).ToList();
-        Dictionary<TopicPartition, long> ends = await OffsetsAsync(partitions, OffsetSpec.Latest()).ConfigureAwait(false);
-        return [.. partitions
-            .OrderBy(tp => tp.Topic, StringComparer.Ordinal).ThenBy(tp => tp.Partition.Value)
+        Dictionary<TopicPartition, long> ends =
+            await OffsetsAsync(partitions, OffsetSpec.Latest()).ConfigureAwait(false);
+        return [.. InOrder(partitions)
             .Select(tp =>
             {
                 long end = ends.GetValueOrDefault(tp, -1);
@@ -92,8 +95,8 @@ internal sealed class GroupsAdmin(string bootstrap, TimeSpan timeout) : IDisposa
     /// The new offsets for the group's partitions of <paramref name="topics"/> (or every partition it has committed,
     /// when null); written only when <paramref name="execute"/> is set.
     /// </summary>
-    public async Task<IReadOnlyList<OffsetReset>> ResetAsync(string group, IReadOnlyList<string>? topics, ResetSpec spec,
-        bool execute)
+    public async Task<IReadOnlyList<OffsetReset>> ResetAsync(string group, IReadOnlyList<string>? topics,
+        ResetSpec spec, bool execute)
     {
         Dictionary<TopicPartition, long> committed = await CommittedAsync(group).ConfigureAwait(false);
         List<TopicPartition> partitions;
@@ -108,14 +111,17 @@ internal sealed class GroupsAdmin(string bootstrap, TimeSpan timeout) : IDisposa
             foreach (string topic in topics)
             {
                 TopicMetadata? found = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
-                if (found is null || found.Error.IsError) throw new KafkaException(new Error(ErrorCode.UnknownTopicOrPart, $"no topic {topic}"));
+                if (found is null || found.Error.IsError)
+                    throw new KafkaException(new Error(ErrorCode.UnknownTopicOrPart, $"no topic {topic}"));
                 partitions.AddRange(found.Partitions.Select(p => new TopicPartition(topic, p.PartitionId)));
             }
         }
-        Dictionary<TopicPartition, long> earliest = await OffsetsAsync(partitions, OffsetSpec.Earliest()).ConfigureAwait(false);
-        Dictionary<TopicPartition, long> latest = await OffsetsAsync(partitions, OffsetSpec.Latest()).ConfigureAwait(false);
+        Dictionary<TopicPartition, long> earliest =
+            await OffsetsAsync(partitions, OffsetSpec.Earliest()).ConfigureAwait(false);
+        Dictionary<TopicPartition, long> latest =
+            await OffsetsAsync(partitions, OffsetSpec.Latest()).ConfigureAwait(false);
         var resets = new List<OffsetReset>();
-        foreach (TopicPartition tp in partitions.OrderBy(tp => tp.Topic, StringComparer.Ordinal).ThenBy(tp => tp.Partition.Value))
+        foreach (TopicPartition tp in InOrder(partitions))
         {
             long low = earliest.GetValueOrDefault(tp, 0), high = latest.GetValueOrDefault(tp, 0);
             long? current = committed.TryGetValue(tp, out long c) ? c : null;
@@ -161,6 +167,10 @@ internal sealed class GroupsAdmin(string bootstrap, TimeSpan timeout) : IDisposa
         return result.ResultInfos.ToDictionary(r => r.TopicPartitionOffsetError.TopicPartition,
             r => r.TopicPartitionOffsetError.Offset.Value);
     }
+
+    /// <summary>Partitions as the CLI lists them: by topic name (ordinal), then by partition number.</summary>
+    private static IOrderedEnumerable<TopicPartition> InOrder(IEnumerable<TopicPartition> partitions) =>
+        partitions.OrderBy(tp => tp.Topic, StringComparer.Ordinal).ThenBy(tp => tp.Partition.Value);
 
     public void Dispose() => _admin.Dispose();
 }

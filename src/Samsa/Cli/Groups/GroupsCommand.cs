@@ -33,7 +33,8 @@ internal static class GroupsCommand
 
     private static Command CreateDescribe()
     {
-        var describe = new Command("describe", "Show a group's state, assignor, members and their partitions, and lag.");
+        var describe = new Command("describe",
+            "Show a group's state, assignor, members and their partitions, and lag.");
         Argument<string> group = GroupArgument();
         describe.Arguments.Add(group);
         (Option<string> bootstrap, Option<bool> json) = Common(describe);
@@ -68,14 +69,29 @@ internal static class GroupsCommand
         Argument<string> group = GroupArgument();
         var topics = new Option<string[]>("--topic")
         {
-            Description = "A topic whose partitions to reset; repeat for more. Default: every partition the group has committed.",
+            Description = "A topic whose partitions to reset; repeat for more. Default: every partition the group "
+                + "has committed.",
             AllowMultipleArgumentsPerToken = false,
         };
         var earliest = new Option<bool>("--to-earliest") { Description = "To each partition's log start offset." };
-        var latest = new Option<bool>("--to-latest") { Description = "To each partition's end offset (skip the backlog)." };
-        var toOffset = new Option<long?>("--to-offset") { Description = "To this offset (clamped to the log).", HelpName = "offset" };
-        var shiftBy = new Option<long?>("--shift-by") { Description = "By this many offsets, + or - (clamped).", HelpName = "n" };
-        var execute = new Option<bool>("--execute") { Description = "Write the new offsets; without it nothing changes." };
+        var latest = new Option<bool>("--to-latest")
+        {
+            Description = "To each partition's end offset (skip the backlog).",
+        };
+        var toOffset = new Option<long?>("--to-offset")
+        {
+            Description = "To this offset (clamped to the log).",
+            HelpName = "offset",
+        };
+        var shiftBy = new Option<long?>("--shift-by")
+        {
+            Description = "By this many offsets, + or - (clamped).",
+            HelpName = "n",
+        };
+        var execute = new Option<bool>("--execute")
+        {
+            Description = "Write the new offsets; without it nothing changes.",
+        };
         reset.Arguments.Add(group);
         foreach (Option option in new Option[] { topics, earliest, latest, toOffset, shiftBy, execute })
             reset.Options.Add(option);
@@ -106,7 +122,11 @@ internal static class GroupsCommand
     private static Command CreateDelete()
     {
         var delete = new Command("delete", "Delete groups that have no members, with their committed offsets.");
-        var groups = new Argument<string[]>("group") { Description = "The groups to delete.", Arity = ArgumentArity.OneOrMore };
+        var groups = new Argument<string[]>("group")
+        {
+            Description = "The groups to delete.",
+            Arity = ArgumentArity.OneOrMore,
+        };
         delete.Arguments.Add(groups);
         (Option<string> bootstrap, Option<bool> json) = Common(delete);
         delete.SetAction((result, _) => RunAsync(result, bootstrap, async (admin, output) =>

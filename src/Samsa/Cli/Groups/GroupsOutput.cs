@@ -36,7 +36,8 @@ internal static class GroupsOutput
         console.Write(table);
     }
 
-    public static void WriteDescribe(TextWriter writer, GroupDescription group, IReadOnlyList<PartitionLag> lag, bool json)
+    public static void WriteDescribe(TextWriter writer, GroupDescription group, IReadOnlyList<PartitionLag> lag,
+        bool json)
     {
         if (json)
         {
@@ -71,7 +72,8 @@ internal static class GroupsOutput
             return;
         }
         IAnsiConsole console = CliConsole.Create(writer);
-        console.MarkupLine(Markup.Escape($"{group.GroupId}: {group.State}, assignor {(group.Assignor.Length == 0 ? "-" : group.Assignor)}, "
+        string assignor = group.Assignor.Length == 0 ? "-" : group.Assignor;
+        console.MarkupLine(Markup.Escape($"{group.GroupId}: {group.State}, assignor {assignor}, "
             + $"{group.Members.Count} member{(group.Members.Count == 1 ? "" : "s")}"));
         var members = new Table().Border(TableBorder.Rounded)
             .AddColumn("Member").AddColumn("Client").AddColumn("Host").AddColumn("Instance").AddColumn("Assignment");
@@ -131,8 +133,8 @@ internal static class GroupsOutput
             .AddColumn(new TableColumn("New").RightAligned());
         foreach (OffsetReset r in resets)
         {
-            table.AddRow(new Text(r.Topic), new Text(Number(r.Partition)), new Text(r.Current is { } c ? Number(c) : "-"),
-                new Text(Number(r.Target)));
+            table.AddRow(new Text(r.Topic), new Text(Number(r.Partition)),
+                new Text(r.Current is { } c ? Number(c) : "-"), new Text(Number(r.Target)));
         }
         console.Write(table);
         console.WriteLine(executed
@@ -158,7 +160,8 @@ internal static class GroupsOutput
     private static void WriteLagTable(IAnsiConsole console, IReadOnlyList<PartitionLag> lag)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("Topic")
-            .AddColumn(new TableColumn("Partition").RightAligned()).AddColumn(new TableColumn("Committed").RightAligned())
+            .AddColumn(new TableColumn("Partition").RightAligned())
+            .AddColumn(new TableColumn("Committed").RightAligned())
             .AddColumn(new TableColumn("End").RightAligned()).AddColumn(new TableColumn("Lag").RightAligned())
             .AddColumn("Owner");
         foreach (PartitionLag l in lag)

@@ -70,7 +70,23 @@ internal static class TopicsFileParser
     {
         public IReadOnlyList<TopicSpec> Read(string text)
         {
-            if (!CheckSyntax(text)) return [];
+            if (LoadRoot(text) is not { } root) return [];
+            if (ReadSections(root, out Part defaults) is not { } topics) return [];
+
+            var result = new List<TopicSpec>(topics.Children.Count);
+            foreach ((YamlNode keyNode, YamlNode value) in topics.Children)
+            {
+                if (ReadTopic(keyNode, value, defaults) is { } topic) result.Add(topic);
+            }
+
+            if (result.Count == 0 && errors.Count == 0) Error(topics, "the topics: section lists no topics");
+            return result;
+        }
+
+        /// <summary>The file's one document, a mapping; null (with the error added) otherwise.</summary>
+        private YamlMappingNode? LoadRoot(string text)
+        {
+            if (!CheckSyntax(text)) return null;
             var stream = new YamlStream();
             try
             {
@@ -84,20 +100,24 @@ internal static class TopicsFileParser
                 if (message.StartsWith(Duplicate, StringComparison.Ordinal))
                     message = $"{message[Duplicate.Length..]} appears twice in the same mapping";
                 errors.Add($"{source}:{Line(e.Start)}: {message}");
-                return [];
+                return null;
             }
 
             if (stream.Documents.Count == 0 || IsNull(stream.Documents[0].RootNode))
             {
                 errors.Add($"{source}:1: the file is empty; it needs a topics: section");
-                return [];
+                return null;
             }
 
             if (stream.Documents.Count > 1)
                 Error(stream.Documents[1].RootNode, "expected one YAML document, found more");
-            if (!TryMapping(stream.Documents[0].RootNode, "the file", out YamlMappingNode? root)) return [];
+            return TryMapping(stream.Documents[0].RootNode, "the file", out YamlMappingNode? root) ? root : null;
+        }
 
-            var defaults = new Part(null, null, new(StringComparer.Ordinal), HasPartitions: false,
+        /// <summary>The <c>defaults:</c> and <c>topics:</c> sections; null without a usable topics section.</summary>
+        private YamlMappingNode? ReadSections(YamlMappingNode root, out Part defaults)
+        {
+            defaults = new Part(null, null, new(StringComparer.Ordinal), HasPartitions: false,
                 HasReplicationFactor: false);
             YamlMappingNode? topics = null;
             foreach ((YamlNode keyNode, YamlNode value) in root.Children)
@@ -116,38 +136,33 @@ internal static class TopicsFileParser
                 }
             }
 
-            if (topics is null)
+            if (topics is null && !root.Children.Keys.Any(k => Key(k) == "topics"))
+                Error(root, "the file has no topics: section");
+            return topics;
+        }
+
+        /// <summary>One entry of <c>topics:</c> over the defaults; null when its name is not legal.</summary>
+        private TopicSpec? ReadTopic(YamlNode keyNode, YamlNode value, Part defaults)
+        {
+            string name = Key(keyNode);
+            if (ValidateTopicName(name) is { } nameError)
             {
-                if (!root.Children.Keys.Any(k => Key(k) == "topics")) Error(root, "the file has no topics: section");
-                return [];
+                Error(keyNode, nameError);
+                return null;
             }
 
-            var result = new List<TopicSpec>(topics.Children.Count);
-            foreach ((YamlNode keyNode, YamlNode value) in topics.Children)
-            {
-                string name = Key(keyNode);
-                if (ValidateTopicName(name) is { } nameError)
-                {
-                    Error(keyNode, nameError);
-                    continue;
-                }
-
-                Part part = ReadPart(value, "topic " + name);
-                int line = Line(keyNode.Start);
-                if (!part.HasPartitions && !defaults.HasPartitions)
-                    Error(keyNode, $"topic {name} needs partitions (here or under defaults)");
-                if (!part.HasReplicationFactor && !defaults.HasReplicationFactor)
-                    Error(keyNode, $"topic {name} needs replication-factor (here or under defaults)");
-                var configs = new SortedDictionary<string, string>(StringComparer.Ordinal);
-                foreach ((string key, (string configValue, YamlNode _)) in defaults.Configs) configs[key] = configValue;
-                foreach ((string key, (string configValue, YamlNode _)) in part.Configs) configs[key] = configValue;
-                CheckTogether(name, configs, part, defaults, keyNode);
-                result.Add(new TopicSpec(name, part.Partitions ?? defaults.Partitions ?? 0,
-                    part.ReplicationFactor ?? defaults.ReplicationFactor ?? 0, configs, line));
-            }
-
-            if (result.Count == 0 && errors.Count == 0) Error(topics, "the topics: section lists no topics");
-            return result;
+            Part part = ReadPart(value, "topic " + name);
+            int line = Line(keyNode.Start);
+            if (!part.HasPartitions && !defaults.HasPartitions)
+                Error(keyNode, $"topic {name} needs partitions (here or under defaults)");
+            if (!part.HasReplicationFactor && !defaults.HasReplicationFactor)
+                Error(keyNode, $"topic {name} needs replication-factor (here or under defaults)");
+            var configs = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach ((string key, (string configValue, YamlNode _)) in defaults.Configs) configs[key] = configValue;
+            foreach ((string key, (string configValue, YamlNode _)) in part.Configs) configs[key] = configValue;
+            CheckTogether(name, configs, part, defaults, keyNode);
+            return new TopicSpec(name, part.Partitions ?? defaults.Partitions ?? 0,
+                part.ReplicationFactor ?? defaults.ReplicationFactor ?? 0, configs, line);
         }
 
         // Reads the events once to report a syntax error with its line: some of YamlDotNet's scanner errors are
