@@ -163,9 +163,7 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
             BootstrapServers = bootstrap, Acks = Confluent.Kafka.Acks.All, LingerMs = 0,
         }).Build();
         byte[] payload = Payload.Create(1024, 1);
-        Payload.Stamp(payload, Stopwatch.GetTimestamp());
-        await producer.ProduceAsync(topic, new Message<Null, byte[]> { Value = payload }, cancellationToken)
-            .ConfigureAwait(false);
+        await ProduceStampedAsync(producer, topic, payload, cancellationToken).ConfigureAwait(false);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ConsumerWorker consumer = ConsumerWorker.Start(bootstrap, topic, [0], Offset.End, 0, long.MaxValue, stop.Token);
@@ -186,10 +184,7 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
             $"as it closed, {Mib(rss)} MiB at most");
 
         long diskRead0 = broker.DiskReadBytes();
-        long sent = Stopwatch.GetTimestamp();
-        Payload.Stamp(payload, sent);
-        await producer.ProduceAsync(topic, new Message<Null, byte[]> { Value = payload }, cancellationToken)
-            .ConfigureAwait(false);
+        long sent = await ProduceStampedAsync(producer, topic, payload, cancellationToken).ConfigureAwait(false);
         double ackMs = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
         await consumer.WaitForAsync(1, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         long diskRead = diskRead0 >= 0 ? broker.DiskReadBytes() - diskRead0 : -1;
@@ -214,6 +209,17 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
             ColdPageMicroseconds = coldPage,
             WarmPageMicroseconds = warmPage,
         };
+    }
+
+    /// <summary>Stamps <paramref name="payload"/> with the time now and produces it: the time it was sent.</summary>
+    private static async Task<long> ProduceStampedAsync(IProducer<Null, byte[]> producer, string topic,
+        byte[] payload, CancellationToken cancellationToken)
+    {
+        long sent = Stopwatch.GetTimestamp();
+        Payload.Stamp(payload, sent);
+        await producer.ProduceAsync(topic, new Message<Null, byte[]> { Value = payload }, cancellationToken)
+            .ConfigureAwait(false);
+        return sent;
     }
 
     private async Task<(double Cpu, long Rss, long Appended)> MeasureWindowAsync(long windowStart, long windowEnd,

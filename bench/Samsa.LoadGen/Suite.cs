@@ -67,18 +67,12 @@ internal sealed partial class Suite(SuiteOptions options, TextWriter log)
         // A fresh broker still compiles its hot paths, and the page cache is still settling from fio's gigabytes: an
         // unmeasured stretch of the produce row first, so the first row measures the broker, not its start.
         log.WriteLine("  warm-up: the produce row, unmeasured");
-        await Measure(Produce("warm-up", "bench-warmup") with
-        {
-            Warmup = TimeSpan.Zero, Duration = options.Warmup * 2,
-        });
+        await Measure(WarmUp());
 
         WorkloadResult produce = await Measure(Produce("produce", "bench-produce"));
         rows.Add(ProduceRow(produce, machine));
 
-        WorkloadResult durable = await Measure(Produce("durable produce", "bench-durable") with
-        {
-            Acks = "all", TopicConfigs = new Dictionary<string, string> { ["flush.mode"] = "fsync" },
-        });
+        WorkloadResult durable = await Measure(Durable());
         machine = machine with { Synced = MeasureSyncedWrite(durable) };
         rows.Add(DurableRow(durable, machine));
 
@@ -180,6 +174,16 @@ internal sealed partial class Suite(SuiteOptions options, TextWriter log)
 
     private Workload Produce(string name, string topic) =>
         Workload.ProduceRow(name, topic, options.Warmup, options.Window);
+
+    private Workload WarmUp() => Produce("warm-up", "bench-warmup") with
+    {
+        Warmup = TimeSpan.Zero, Duration = options.Warmup * 2,
+    };
+
+    private Workload Durable() => Produce("durable produce", "bench-durable") with
+    {
+        Acks = "all", TopicConfigs = new Dictionary<string, string> { ["flush.mode"] = "fsync" },
+    };
 
     private Workload Small(string name, string topic) => new()
     {
