@@ -23,7 +23,13 @@ internal static class ProtocolFrames
                 new ProduceRequest.TopicProduceData
                 {
                     Name = "cv_parsing",
-                    PartitionData = [new ProduceRequest.PartitionProduceData { Index = 3, Records = new ReadOnlySequence<byte>(records) }],
+                    PartitionData =
+                    [
+                        new ProduceRequest.PartitionProduceData
+                        {
+                            Index = 3, Records = new ReadOnlySequence<byte>(records),
+                        },
+                    ],
                 },
             ],
         };

@@ -87,13 +87,13 @@ internal sealed class BrokerSampler : IDisposable
     {
         try
         {
-            using var getconf = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("getconf", "CLK_TCK")
-            {
-                RedirectStandardOutput = true,
-            });
+            var start = new System.Diagnostics.ProcessStartInfo("getconf", "CLK_TCK") { RedirectStandardOutput = true };
+            using var getconf = System.Diagnostics.Process.Start(start);
             string? text = getconf?.StandardOutput.ReadToEnd().Trim();
             getconf?.WaitForExit();
-            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double hz) && hz > 0 ? hz : 100;
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double hz) && hz > 0
+                ? hz
+                : 100;
         }
         catch (System.ComponentModel.Win32Exception)
         {

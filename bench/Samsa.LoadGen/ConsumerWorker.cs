@@ -59,7 +59,7 @@ internal sealed class ConsumerWorker
 
     private void Run(string bootstrap, string topic, int[] partitions, Offset from, CancellationToken stop)
     {
-        using IConsumer<Ignore, Payload.Stamped> consumer = new ConsumerBuilder<Ignore, Payload.Stamped>(new ConsumerConfig
+        var config = new ConsumerConfig
         {
             BootstrapServers = bootstrap,
             GroupId = "samsa-loadgen-" + Guid.NewGuid().ToString("N"),
@@ -69,7 +69,9 @@ internal sealed class ConsumerWorker
             // Each consumed message carries only its value: the topic name (a string per message), the headers and
             // the timestamp are not marshalled, so the generator's own work per message stays small.
             ConsumeResultFields = "none",
-        }).SetValueDeserializer(Payload.StampReader.Instance).SetLogHandler((_, _) => { }).Build();
+        };
+        using IConsumer<Ignore, Payload.Stamped> consumer = new ConsumerBuilder<Ignore, Payload.Stamped>(config)
+            .SetValueDeserializer(Payload.StampReader.Instance).SetLogHandler((_, _) => { }).Build();
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p, from)));
         // Resolve where each partition starts before the producers begin, so no early message is skipped.
         foreach (int p in partitions)

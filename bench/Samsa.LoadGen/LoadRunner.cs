@@ -20,23 +20,18 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
     public async Task<WorkloadResult> RunAsync(Workload workload, CancellationToken cancellationToken)
     {
         await EnsureTopicAsync(workload.Topic, workload.Partitions, workload.TopicConfigs).ConfigureAwait(false);
-        log.WriteLine($"  {workload.Name}: {workload.Producers} producers, {(workload.Rate > 0 ? $"{workload.Rate:0} msg/s" : "unthrottled")}, " +
-            $"{workload.Partitions} partitions, warm-up {workload.Warmup.TotalSeconds:0} s, window {workload.Duration.TotalSeconds:0} s");
+        log.WriteLine($"  {workload.Name}: {workload.Producers} producers, " +
+            $"{(workload.Rate > 0 ? $"{workload.Rate:0} msg/s" : "unthrottled")}, " +
+            $"{workload.Partitions} partitions, warm-up {workload.Warmup.TotalSeconds:0} s, " +
+            $"window {workload.Duration.TotalSeconds:0} s");
 
         long start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 2;
         long windowStart = start + Ticks(workload.Warmup);
         long windowEnd = windowStart + Ticks(workload.Duration);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
-        var consumers = new List<ConsumerWorker>();
-        for (int c = 0; c < workload.Consumers; c++)
-        {
-            int[] partitions = [.. Enumerable.Range(0, workload.Partitions).Where(p => p % workload.Consumers == c)];
-            consumers.Add(ConsumerWorker.Start(bootstrap, workload.Topic, partitions, Offset.End, windowStart,
-                windowEnd, stop.Token));
-        }
-        foreach (ConsumerWorker consumer in consumers) await consumer.Assigned.ConfigureAwait(false);
-
+        List<ConsumerWorker> consumers = await StartConsumersAsync(workload, windowStart, windowEnd, stop.Token)
+            .ConfigureAwait(false);
         var producers = new List<ProducerWorker>();
         for (int p = 0; p < workload.Producers; p++)
             producers.Add(new ProducerWorker(bootstrap, workload, p, start, windowStart, windowEnd));
@@ -52,15 +47,45 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
         foreach (ProducerWorker producer in producers) producer.Flush(DrainTimeout);
 
         // Every message handed to the client must be in the log by now; one that is not failed, reported or not.
-        long missing = Math.Max(0, producers.Sum(p => p.Sent) - (await ends.SumAsync().ConfigureAwait(false) - before));
+        long inLog = await ends.SumAsync().ConfigureAwait(false) - before;
+        long missing = Math.Max(0, producers.Sum(p => p.Sent) - inLog);
         // With every message reported, the acknowledged ones sent in the window are the count (and what the consumers
         // must see); with sampled reports it is what the log grew by in the window.
         long acked = workload.ReportEvery == 1 ? producers.Sum(p => p.Messages) : appended;
         await DrainAsync(consumers, acked).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         foreach (ConsumerWorker consumer in consumers) await consumer.Completion.ConfigureAwait(false);
+        WorkloadResult result = ResultOf(workload, producers, consumers, acked, missing) with
+        {
+            BrokerCpuSeconds = cpu,
+            PeakRssMiB = rss > 0 ? rss / 1048576.0 : double.NaN,
+        };
+        foreach (ProducerWorker producer in producers) producer.Dispose();
+        return result;
+    }
+
+    /// <summary>Consumers that split the partitions between them, each assigned before this returns.</summary>
+    private async Task<List<ConsumerWorker>> StartConsumersAsync(Workload workload, long windowStart, long windowEnd,
+        CancellationToken stop)
+    {
+        var consumers = new List<ConsumerWorker>();
+        for (int c = 0; c < workload.Consumers; c++)
+        {
+            int[] partitions = [.. Enumerable.Range(0, workload.Partitions).Where(p => p % workload.Consumers == c)];
+            consumers.Add(ConsumerWorker.Start(bootstrap, workload.Topic, partitions, Offset.End, windowStart,
+                windowEnd, stop));
+        }
+        foreach (ConsumerWorker consumer in consumers) await consumer.Assigned.ConfigureAwait(false);
+        return consumers;
+    }
+
+    /// <summary>The clients' side of a window: <paramref name="acked"/> messages, latencies, errors (a message
+    /// <paramref name="missing"/> from the log counts as one) and librdkafka's statistics.</summary>
+    private static WorkloadResult ResultOf(Workload workload, List<ProducerWorker> producers,
+        List<ConsumerWorker> consumers, long acked, long missing)
+    {
         ClientStatistics client = ClientStatisticsOf(producers);
-        var result = new WorkloadResult
+        return new WorkloadResult
         {
             Name = workload.Name,
             Messages = acked,
@@ -72,14 +97,10 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
             Errors = Math.Max(producers.Sum(p => p.Errors), missing),
             FirstError = producers.Select(p => p.FailedWith).FirstOrDefault(e => e is not null)
                 ?? (missing > 0 ? $"{missing} messages sent are not in the log" : null),
-            BrokerCpuSeconds = cpu,
-            PeakRssMiB = rss > 0 ? rss / 1048576.0 : double.NaN,
             AverageRequestBytes = client.AverageRequestBytes,
             ClientWakeupsPerRequest = client.WakeupsPerRequest,
             RoundTripP50Ms = client.RoundTripP50Ms,
         };
-        foreach (ProducerWorker producer in producers) producer.Dispose();
-        return result;
     }
 
     /// <summary>
@@ -100,8 +121,10 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
         return await ReadBackAsync(workload, messages, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reads <paramref name="messages"/> of the workload's topic with one consumer from the beginning.</summary>
-    public async Task<WorkloadResult> ReadBackAsync(Workload workload, long messages, CancellationToken cancellationToken)
+    /// <summary>Reads <paramref name="messages"/> of the workload's topic with one consumer from the
+    /// beginning.</summary>
+    public async Task<WorkloadResult> ReadBackAsync(Workload workload, long messages,
+        CancellationToken cancellationToken)
     {
         log.WriteLine($"  {workload.Name}: reading it back with one consumer");
         broker.TakePeakRssBytes();
@@ -140,8 +163,7 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
             BootstrapServers = bootstrap, Acks = Confluent.Kafka.Acks.All, LingerMs = 0,
         }).Build();
         byte[] payload = Payload.Create(1024, 1);
-        Payload.Stamp(payload, Stopwatch.GetTimestamp());
-        await producer.ProduceAsync(topic, new Message<Null, byte[]> { Value = payload }, cancellationToken).ConfigureAwait(false);
+        await ProduceStampedAsync(producer, topic, payload, cancellationToken).ConfigureAwait(false);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ConsumerWorker consumer = ConsumerWorker.Start(bootstrap, topic, [0], Offset.End, 0, long.MaxValue, stop.Token);
@@ -162,9 +184,7 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
             $"as it closed, {Mib(rss)} MiB at most");
 
         long diskRead0 = broker.DiskReadBytes();
-        long sent = Stopwatch.GetTimestamp();
-        Payload.Stamp(payload, sent);
-        await producer.ProduceAsync(topic, new Message<Null, byte[]> { Value = payload }, cancellationToken).ConfigureAwait(false);
+        long sent = await ProduceStampedAsync(producer, topic, payload, cancellationToken).ConfigureAwait(false);
         double ackMs = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
         await consumer.WaitForAsync(1, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         long diskRead = diskRead0 >= 0 ? broker.DiskReadBytes() - diskRead0 : -1;
@@ -189,6 +209,17 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
             ColdPageMicroseconds = coldPage,
             WarmPageMicroseconds = warmPage,
         };
+    }
+
+    /// <summary>Stamps <paramref name="payload"/> with the time now and produces it: the time it was sent.</summary>
+    private static async Task<long> ProduceStampedAsync(IProducer<Null, byte[]> producer, string topic,
+        byte[] payload, CancellationToken cancellationToken)
+    {
+        long sent = Stopwatch.GetTimestamp();
+        Payload.Stamp(payload, sent);
+        await producer.ProduceAsync(topic, new Message<Null, byte[]> { Value = payload }, cancellationToken)
+            .ConfigureAwait(false);
+        return sent;
     }
 
     private async Task<(double Cpu, long Rss, long Appended)> MeasureWindowAsync(long windowStart, long windowEnd,
@@ -243,7 +274,8 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
     /// <summary>Deletes a row's topic, so the rows do not fill the disk; a failure only costs space.</summary>
     public async Task DeleteTopicAsync(string topic)
     {
-        using IAdminClient admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        using IAdminClient admin =
+            new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
         try
         {
             await admin.DeleteTopicsAsync([topic]).ConfigureAwait(false);
@@ -256,7 +288,8 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
 
     private async Task EnsureTopicAsync(string topic, int partitions, IReadOnlyDictionary<string, string> configs)
     {
-        using IAdminClient admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
+        using IAdminClient admin =
+            new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
         if (!createTopics)
         {
             // librdkafka's mock cluster serves no CreateTopics (asking costs a minute's timeout): it creates a topic,
@@ -285,7 +318,8 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
         admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
     }
 
-    private static string Mib(long bytes) => bytes > 0 ? (bytes / 1048576.0).ToString("0", CultureInfo.InvariantCulture) : "n/a";
+    private static string Mib(long bytes) =>
+        bytes > 0 ? (bytes / 1048576.0).ToString("0", CultureInfo.InvariantCulture) : "n/a";
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 

@@ -28,7 +28,8 @@ internal static class MachineLimits
             string? json = Run("iperf3", $"-c 127.0.0.1 -p {port} -t 5 -J", TimeSpan.FromSeconds(30));
             if (json is null) return double.NaN;
             using JsonDocument doc = JsonDocument.Parse(json);
-            double bits = doc.RootElement.GetProperty("end").GetProperty("sum_received").GetProperty("bits_per_second").GetDouble();
+            double bits = doc.RootElement.GetProperty("end").GetProperty("sum_received")
+                .GetProperty("bits_per_second").GetDouble();
             return bits / 8 / 1e6;
         }
         finally
@@ -41,7 +42,8 @@ internal static class MachineLimits
     public static double BurstWriteMegabytesPerSecond(string directory, TextWriter log) =>
         Fio(directory, log, "--name=burst --rw=write --bs=1M --size=1G --ioengine=psync --end_fsync=1");
 
-    /// <summary>Sequential buffered writes of 1 MiB blocks to a new file for 20 s after 5 s unmeasured, in MB/s.</summary>
+    /// <summary>Sequential buffered writes of 1 MiB blocks to a new file for 20 s after 5 s unmeasured, in
+    /// MB/s.</summary>
     public static double SustainedWriteMegabytesPerSecond(string directory, TextWriter log) =>
         Fio(directory, log, $"--name=sustained --rw=write --bs=1M --size={FileBytes(directory)} --ioengine=psync " +
             "--ramp_time=5 --runtime=20 --time_based");
@@ -49,8 +51,8 @@ internal static class MachineLimits
     /// <summary>Sequential writes of <paramref name="blockBytes"/> appended to a new file, each followed by fdatasync,
     /// for 20 s after 5 s unmeasured, in MB/s.</summary>
     public static double SyncedWriteMegabytesPerSecond(string directory, int blockBytes, TextWriter log) =>
-        Fio(directory, log, $"--name=synced --rw=write --bs={blockBytes} --size={FileBytes(directory)} --ioengine=psync " +
-            "--fdatasync=1 --ramp_time=5 --runtime=20 --time_based");
+        Fio(directory, log, $"--name=synced --rw=write --bs={blockBytes} --size={FileBytes(directory)} " +
+            "--ioengine=psync --fdatasync=1 --ramp_time=5 --runtime=20 --time_based");
 
     // Large enough that a timed run never wraps around to rewrite its own cached pages (25 s at 1.3 GB/s is 32 GB),
     // within half the disk's free space.
@@ -69,7 +71,8 @@ internal static class MachineLimits
             string? json = Run("fio", $"{job} --directory={dir} --output-format=json", TimeSpan.FromMinutes(3));
             if (json is null) return Missing(log, "fio");
             using JsonDocument doc = JsonDocument.Parse(json[json.IndexOf('{', StringComparison.Ordinal)..]);
-            double bytesPerSecond = doc.RootElement.GetProperty("jobs")[0].GetProperty("write").GetProperty("bw_bytes").GetDouble();
+            double bytesPerSecond = doc.RootElement.GetProperty("jobs")[0].GetProperty("write")
+                .GetProperty("bw_bytes").GetDouble();
             return bytesPerSecond / 1e6;
         }
         finally
@@ -80,7 +83,8 @@ internal static class MachineLimits
 
     private static double Missing(TextWriter log, string tool)
     {
-        log.WriteLine($"  ({tool} is not installed: its figure and the ratios on it are left out; bench/run.sh installs it)");
+        log.WriteLine($"  ({tool} is not installed: its figure and the ratios on it are left out; " +
+            "bench/run.sh installs it)");
         return double.NaN;
     }
 
@@ -122,5 +126,6 @@ internal static class MachineLimits
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static string Format(double value) => double.IsNaN(value) ? "n/a" : value.ToString("0", CultureInfo.InvariantCulture);
+    public static string Format(double value) =>
+        double.IsNaN(value) ? "n/a" : value.ToString("0", CultureInfo.InvariantCulture);
 }

@@ -20,7 +20,8 @@ internal static class Payload
     public static void Stamp(byte[] payload, long timestamp) =>
         BinaryPrimitives.WriteInt64LittleEndian(payload, timestamp);
 
-    /// <summary>The send time stamped in <paramref name="payload"/>, or -1 for a message not from this generator.</summary>
+    /// <summary>The send time stamped in <paramref name="payload"/>, or -1 for a message not from this
+    /// generator.</summary>
     public static long SentAt(ReadOnlySpan<byte> payload) =>
         payload.Length >= TimestampBytes ? BinaryPrimitives.ReadInt64LittleEndian(payload) : -1;
 
@@ -32,7 +33,8 @@ internal static class Payload
     {
         public static readonly StampReader Instance = new();
 
-        public Stamped Deserialize(ReadOnlySpan<byte> data, bool isNull, Confluent.Kafka.SerializationContext context) =>
+        public Stamped Deserialize(ReadOnlySpan<byte> data, bool isNull,
+            Confluent.Kafka.SerializationContext context) =>
             isNull ? new Stamped(-1, 0) : new Stamped(SentAt(data), data.Length);
     }
 

@@ -6,10 +6,14 @@ using Samsa.LoadGen;
 //   suite: every row of bench/README.md beside the machine's limits (bench/run.sh starts a broker and calls this)
 //   run:   one workload from flags
 //   idle:  the suite's idle row alone, optionally after the produce row's load
-if (!NativeHeap.KeepLargeBlocks()) Console.Error.WriteLine("(glibc's malloc settings not taken: native buffers are mapped afresh)");
+if (!NativeHeap.KeepLargeBlocks())
+    Console.Error.WriteLine("(glibc's malloc settings not taken: native buffers are mapped afresh)");
 
 var bootstrap = new Option<string>("--bootstrap") { Description = "host:port of the cluster.", Required = true };
-var brokerPid = new Option<int?>("--broker-pid") { Description = "The broker's process id, to sample its CPU and RSS from /proc." };
+var brokerPid = new Option<int?>("--broker-pid")
+{
+    Description = "The broker's process id, to sample its CPU and RSS from /proc.",
+};
 
 var dataDir = new Option<string>("--data-dir")
 {
@@ -20,9 +24,15 @@ var resultsDir = new Option<string>("--results")
 {
     Description = "Where the table (.md) and raw figures (.json) go.", DefaultValueFactory = _ => "bench/results",
 };
-var quick = new Option<bool>("--quick") { Description = "2 s warm-up, 8 s windows, 15 s idle, 512 MiB preload: a smoke run." };
+var quick = new Option<bool>("--quick")
+{
+    Description = "2 s warm-up, 8 s windows, 15 s idle, 512 MiB preload: a smoke run.",
+};
 var noLimits = new Option<bool>("--no-limits") { Description = "Skip iperf3 and fio." };
-var noMock = new Option<bool>("--no-mock") { Description = "Skip the reference rows against librdkafka's mock cluster." };
+var noMock = new Option<bool>("--no-mock")
+{
+    Description = "Skip the reference rows against librdkafka's mock cluster.",
+};
 var suite = new Command("suite", "Run every benchmark row and print the table.")
 {
     bootstrap, brokerPid, dataDir, resultsDir, quick, noLimits, noMock,
@@ -61,7 +71,10 @@ var compression = new Option<string>("--compression") { DefaultValueFactory = _ 
 var warmup = new Option<double>("--warmup-s") { DefaultValueFactory = _ => 5 };
 var duration = new Option<double>("--duration-s") { DefaultValueFactory = _ => 20 };
 var mock = new Option<bool>("--mock") { Description = "Run against librdkafka's mock cluster instead of --bootstrap." };
-var runBootstrap = new Option<string>("--bootstrap") { Description = "host:port of the cluster.", DefaultValueFactory = _ => "127.0.0.1:9092" };
+var runBootstrap = new Option<string>("--bootstrap")
+{
+    Description = "host:port of the cluster.", DefaultValueFactory = _ => "127.0.0.1:9092",
+};
 var run = new Command("run", "Run one workload and print what it measured.")
 {
     runBootstrap, brokerPid, topic, partitions, producers, consumers, rate, size, acks, linger, batch, idempotence,
@@ -93,7 +106,8 @@ run.SetAction(async (result, cancellationToken) =>
         createTopics: cluster is null);
     WorkloadResult r = await runner.RunAsync(workload, cancellationToken);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{r.MessagesPerSecond:0} msg/s, {r.MegabytesPerSecond:0.0} MB/s, errors {r.Errors} {r.FirstError}; publish p50 {r.Publish.P50:0.00} " +
+        $"{r.MessagesPerSecond:0} msg/s, {r.MegabytesPerSecond:0.0} MB/s, errors {r.Errors} {r.FirstError}; " +
+        $"publish p50 {r.Publish.P50:0.00} " +
         $"p99 {r.Publish.P99:0.00} p99.9 {r.Publish.P999:0.00} ms; end-to-end p50 {r.EndToEnd.P50:0.00} p99 " +
         $"{r.EndToEnd.P99:0.00} p99.9 {r.EndToEnd.P999:0.00} ms; broker CPU {r.BrokerCpuPercent:0.0}%, peak RSS " +
         $"{r.PeakRssMiB:0} MiB; average request {r.AverageRequestBytes:0} B; schedule lag max " +
@@ -102,14 +116,21 @@ run.SetAction(async (result, cancellationToken) =>
     return 0;
 });
 
-var idleSeconds = new Option<double>("--idle-s") { DefaultValueFactory = _ => 60, Description = "How long the consumer long-polls before the message." };
+var idleSeconds = new Option<double>("--idle-s")
+{
+    DefaultValueFactory = _ => 60, Description = "How long the consumer long-polls before the message.",
+};
 var loadSeconds = new Option<double>("--load-s")
 {
     Description = "First load the broker as the suite's earlier rows do: the produce row (8 partitions, 2 producers, " +
         "unthrottled) for this long, then one consumer reads it all back. 0 idles a fresh broker.",
 };
-var rounds = new Option<int>("--rounds") { DefaultValueFactory = _ => 1, Description = "Idle rounds, each ending in one message." };
-var idleCommand = new Command("idle", "Run the suite's idle row alone, optionally after load, and print what it measured.")
+var rounds = new Option<int>("--rounds")
+{
+    DefaultValueFactory = _ => 1, Description = "Idle rounds, each ending in one message.",
+};
+var idleCommand = new Command("idle",
+    "Run the suite's idle row alone, optionally after load, and print what it measured.")
 {
     runBootstrap, brokerPid, idleSeconds, loadSeconds, rounds,
 };
@@ -126,7 +147,8 @@ idleCommand.SetAction(async (result, cancellationToken) =>
         await runner.DeleteTopicAsync(load.Topic);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"load: produced {produced.MegabytesPerSecond:0} MB/s (peak RSS {produced.PeakRssMiB:0} MiB), read back " +
-            $"{read.MegabytesPerSecond:0} MB/s (peak RSS {read.PeakRssMiB:0} MiB); RSS now {sampler.RssBytes() / 1048576.0:0} MiB"));
+            $"{read.MegabytesPerSecond:0} MB/s (peak RSS {read.PeakRssMiB:0} MiB); " +
+            $"RSS now {sampler.RssBytes() / 1048576.0:0} MiB"));
     }
     for (int round = 0; round < result.GetValue(rounds); round++)
     {

@@ -3,7 +3,8 @@ namespace Samsa.LoadGen;
 /// <summary>One load to put on a cluster: a topic, its producers and consumers, and the measured window.</summary>
 internal sealed record Workload
 {
-    /// <summary>The produce row: 8 partitions, 2 producers unthrottled, acks=1, linger 5 ms, batches of 1 MiB.</summary>
+    /// <summary>The produce row: 8 partitions, 2 producers unthrottled, acks=1, linger 5 ms, batches of
+    /// 1 MiB.</summary>
     public static Workload ProduceRow(string name, string topic, TimeSpan warmup, TimeSpan duration) => new()
     {
         Name = name, Topic = topic, Partitions = 8, Producers = 2, Acks = "1", LingerMs = 5, BatchBytes = 1 << 20,
@@ -21,7 +22,8 @@ internal sealed record Workload
 
     public int Producers { get; init; } = 1;
 
-    /// <summary>Consumers that split the partitions between them (manual assignment) and measure end-to-end latency.</summary>
+    /// <summary>Consumers that split the partitions between them (manual assignment) and measure end-to-end
+    /// latency.</summary>
     public int Consumers { get; init; }
 
     public int MessageBytes { get; init; } = 1024;

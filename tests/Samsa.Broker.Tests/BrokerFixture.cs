@@ -48,9 +48,11 @@ internal sealed class BrokerFixture : IAsyncDisposable
         var fixture = new BrokerFixture();
         CancellationToken ct = TestContext.Current.CancellationToken;
         await fixture.Controller.BootstrapAsync("fixture", ct);
-        BrokerRegistrationResult registered = await fixture.Controller.RegisterBrokerAsync(new BrokerRegistrationRequest(1,
-            Guid.NewGuid(), "fixture", [new BrokerEndpoint("PLAINTEXT", "127.0.0.1", 9092, 0)]), ct);
-        await fixture.Controller.HeartbeatAsync(new BrokerHeartbeatRequest(1, registered.BrokerEpoch, fixture.Loader.Current.Offset), ct);
+        BrokerRegistrationResult registered = await fixture.Controller.RegisterBrokerAsync(
+            new BrokerRegistrationRequest(1, Guid.NewGuid(), "fixture",
+                [new BrokerEndpoint("PLAINTEXT", "127.0.0.1", 9092, 0)]), ct);
+        await fixture.Controller.HeartbeatAsync(
+            new BrokerHeartbeatRequest(1, registered.BrokerEpoch, fixture.Loader.Current.Offset), ct);
         if (topics.Length > 0)
         {
             IReadOnlyList<CreateTopicResult> created = await fixture.Controller.CreateTopicsAsync(

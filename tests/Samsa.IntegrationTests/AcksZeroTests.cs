@@ -107,12 +107,14 @@ public sealed class AcksZeroTests
         Assert.Null(await connection.ReadFrameAsync(TimeSpan.FromSeconds(10)));
 
         using IConsumer<byte[]?, byte[]?> consumer = cluster.CreateConsumer();
-        Assert.Equal(1, consumer.QueryWatermarkOffsets(new TopicPartition("acks0-exists", 0), TimeSpan.FromSeconds(5)).High);
+        Assert.Equal(1,
+            consumer.QueryWatermarkOffsets(new TopicPartition("acks0-exists", 0), TimeSpan.FromSeconds(5)).High);
     }
 
     private static byte[] ProduceFrame(string topic, int correlationId)
     {
-        byte[] batch = new RecordBatchBuilder().Add(null, [1, 2, 3], DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).Build();
+        byte[] batch =
+            new RecordBatchBuilder().Add(null, [1, 2, 3], DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).Build();
         var request = new ProduceRequest
         {
             Acks = 0,
@@ -120,7 +122,10 @@ public sealed class AcksZeroTests
             TopicData = [new ProduceRequest.TopicProduceData
             {
                 Name = topic,
-                PartitionData = [new ProduceRequest.PartitionProduceData { Index = 0, Records = new ReadOnlySequence<byte>(batch) }],
+                PartitionData =
+                [
+                    new ProduceRequest.PartitionProduceData { Index = 0, Records = new ReadOnlySequence<byte>(batch) },
+                ],
             }],
         };
         return RawKafkaConnection.EncodeRequest(ApiKey.Produce, 9, correlationId, request);
@@ -132,7 +137,8 @@ public sealed class AcksZeroTests
         p["auto.create.topics.enable"] = "true";
     });
 
-    /// <summary>Waits (bounded) until the topic holds <see cref="Count"/> messages, then reads every one back.</summary>
+    /// <summary>Waits (bounded) until the topic holds <see cref="Count"/> messages, then reads every one
+    /// back.</summary>
     private static async Task AssertEveryValueStoredAsync(SamsaCluster cluster, string topic, string context)
     {
         using IConsumer<byte[]?, byte[]?> consumer = cluster.CreateConsumer();

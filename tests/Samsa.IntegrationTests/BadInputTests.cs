@@ -22,6 +22,9 @@ public sealed class BadInputTests(ITestOutputHelper output)
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
     private string _bootstrap = "";
+    private IProducer<byte[]?, byte[]?> _producer = null!;
+    private IConsumer<byte[]?, byte[]?> _consumer = null!;
+    private int _roundTrips;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -33,112 +36,116 @@ public sealed class BadInputTests(ITestOutputHelper output)
         _bootstrap = cluster.BootstrapServers;
         using IProducer<byte[]?, byte[]?> producer = cluster.CreateProducer(c => c.LingerMs = 0);
         using IConsumer<byte[]?, byte[]?> consumer = cluster.CreateConsumer(c => c.FetchWaitMaxMs = 100);
+        _producer = producer;
+        _consumer = consumer;
         await producer.ProduceAsync(ControlTopic,
             new Message<byte[]?, byte[]?> { Value = BitConverter.GetBytes(0) }, Ct);
         await producer.ProduceAsync(CrcTopic, new Message<byte[]?, byte[]?> { Value = "seed"u8.ToArray() }, Ct);
         consumer.Assign(new TopicPartitionOffset(ControlTopic, 0, Offset.Beginning));
-        int roundTrips = 0;
         await RoundTripAsync("start");
 
-        (string Name, Func<string, Task> Run)[] steps =
-        [
-            ("a frame over socket.request.max.bytes", OversizedFrameClosesTheConnectionAsync),
-            ("a frame of int.MaxValue bytes", s => SizeClosesTheConnectionAsync(s, int.MaxValue)),
-            ("a negative length (-1)", s => SizeClosesTheConnectionAsync(s, -1)),
-            ("a negative length (int.MinValue)", s => SizeClosesTheConnectionAsync(s, int.MinValue)),
-            ("a truncated frame, then close", TruncatedFrameThenCloseAsync),
-            ("a frame shorter than a request header", FrameShorterThanHeaderClosesAsync),
-            ("a Metadata request cut short inside its frame", TruncatedBodyClosesAsync),
-            ("an absurd array count", AbsurdArrayCountAsync),
-            ("random garbage", RandomGarbageAsync),
-            ("random bodies behind valid headers", RandomBodiesBehindValidHeadersAsync),
-            ("an unknown API key", UnknownApiKeyClosesAsync),
-            ("Produce v2, below the served versions", ProduceBelowServedVersionsAsync),
-            ("Metadata v99, beyond the definitions", MetadataBeyondDefinitionsAsync),
-            ("ApiVersions v99", ApiVersionsBeyondServedAsync),
-            ("a Produce batch with a bad CRC", BadCrcAsync),
-        ];
-        foreach ((string name, Func<string, Task> run) in steps)
+        foreach ((string name, Func<string, Task> run) in HostileSteps())
         {
             await run(name);
             await RoundTripAsync(name);
         }
+    }
 
-        async Task RoundTripAsync(string afterStep)
+    /// <summary>Each hostile input, named, as a step that sends it and checks the broker's answer.</summary>
+    private (string Name, Func<string, Task> Run)[] HostileSteps() =>
+    [
+        ("a frame over socket.request.max.bytes", OversizedFrameClosesTheConnectionAsync),
+        ("a frame of int.MaxValue bytes", s => SizeClosesTheConnectionAsync(s, int.MaxValue)),
+        ("a negative length (-1)", s => SizeClosesTheConnectionAsync(s, -1)),
+        ("a negative length (int.MinValue)", s => SizeClosesTheConnectionAsync(s, int.MinValue)),
+        ("a truncated frame, then close", TruncatedFrameThenCloseAsync),
+        ("a frame shorter than a request header", FrameShorterThanHeaderClosesAsync),
+        ("a Metadata request cut short inside its frame", TruncatedBodyClosesAsync),
+        ("an absurd array count", AbsurdArrayCountAsync),
+        ("random garbage", RandomGarbageAsync),
+        ("random bodies behind valid headers", RandomBodiesBehindValidHeadersAsync),
+        ("an unknown API key", UnknownApiKeyClosesAsync),
+        ("Produce v2, below the served versions", ProduceBelowServedVersionsAsync),
+        ("Metadata v99, beyond the definitions", MetadataBeyondDefinitionsAsync),
+        ("ApiVersions v99", ApiVersionsBeyondServedAsync),
+        ("a Produce batch with a bad CRC", BadCrcAsync),
+    ];
+
+    /// <summary>The real producer sends the next control message and the real consumer must receive it.</summary>
+    private async Task RoundTripAsync(string afterStep)
+    {
+        int n = ++_roundTrips;
+        if (n > 1)
         {
-            int n = ++roundTrips;
-            if (n > 1)
-            {
-                await producer.ProduceAsync(ControlTopic,
-                    new Message<byte[]?, byte[]?> { Value = BitConverter.GetBytes(n - 1) }, Ct);
-            }
-            ConsumeResult<byte[]?, byte[]?>? received = consumer.Consume(Deadline);
-            Assert.True(received is not null,
-                $"after {afterStep}: the real consumer received nothing within {Deadline}");
-            Assert.Equal(n - 1, BitConverter.ToInt32(received.Message.Value!));
+            await _producer.ProduceAsync(ControlTopic,
+                new Message<byte[]?, byte[]?> { Value = BitConverter.GetBytes(n - 1) }, Ct);
         }
+        ConsumeResult<byte[]?, byte[]?>? received = _consumer.Consume(Deadline);
+        Assert.True(received is not null,
+            $"after {afterStep}: the real consumer received nothing within {Deadline}");
+        Assert.Equal(n - 1, BitConverter.ToInt32(received.Message.Value!));
+    }
 
-        async Task BadCrcAsync(string step)
+    private async Task BadCrcAsync(string step)
+    {
+        foreach (short version in new short[] { 3, 9, 11 })
         {
-            foreach (short version in new short[] { 3, 9, 11 })
-            {
-                await using RawKafkaConnection raw = await RawKafkaConnection.ConnectAsync(cluster.BootstrapServers);
-                long before = HighWatermark(consumer, CrcTopic);
+            await using RawKafkaConnection raw = await RawKafkaConnection.ConnectAsync(_bootstrap);
+            long before = HighWatermark(_consumer, CrcTopic);
 
-                byte[] corrupt = BuildBatch();
-                int at = corrupt.AsSpan().IndexOf("payload-1"u8);
-                corrupt[at] ^= 0x01;
-                ProduceResponse.PartitionProduceResponse rejected =
-                    await ProduceRawAsync(raw, version, correlationId: 100 + version, corrupt, step);
-                Assert.True(rejected.ErrorCode == (short)ErrorCode.CorruptMessage,
-                    $"{step} (Produce v{version}): expected CORRUPT_MESSAGE (2), "
-                    + $"got {rejected.ErrorCode} {rejected.ErrorMessage}");
-                Assert.Equal(before, HighWatermark(consumer, CrcTopic));
+            byte[] corrupt = BuildBatch();
+            int at = corrupt.AsSpan().IndexOf("payload-1"u8);
+            corrupt[at] ^= 0x01;
+            ProduceResponse.PartitionProduceResponse rejected =
+                await ProduceRawAsync(raw, version, correlationId: 100 + version, corrupt, step);
+            Assert.True(rejected.ErrorCode == (short)ErrorCode.CorruptMessage,
+                $"{step} (Produce v{version}): expected CORRUPT_MESSAGE (2), "
+                + $"got {rejected.ErrorCode} {rejected.ErrorMessage}");
+            Assert.Equal(before, HighWatermark(_consumer, CrcTopic));
 
-                // The same connection still serves: the intact batch is stored where the corrupt one was not.
-                ProduceResponse.PartitionProduceResponse accepted =
-                    await ProduceRawAsync(raw, version, correlationId: 200 + version, BuildBatch(), step);
-                Assert.True(accepted.ErrorCode == 0,
-                    $"{step} (Produce v{version}): the intact batch got {accepted.ErrorCode} {accepted.ErrorMessage}");
-                Assert.Equal(before, accepted.BaseOffset);
-                Assert.Equal(before + 3, HighWatermark(consumer, CrcTopic));
-                output.WriteLine($"{step} (Produce v{version}): CORRUPT_MESSAGE \"{rejected.ErrorMessage}\"; "
-                    + $"the intact batch then stored at offset {accepted.BaseOffset}");
-            }
+            // The same connection still serves: the intact batch is stored where the corrupt one was not.
+            ProduceResponse.PartitionProduceResponse accepted =
+                await ProduceRawAsync(raw, version, correlationId: 200 + version, BuildBatch(), step);
+            Assert.True(accepted.ErrorCode == 0,
+                $"{step} (Produce v{version}): the intact batch got {accepted.ErrorCode} {accepted.ErrorMessage}");
+            Assert.Equal(before, accepted.BaseOffset);
+            Assert.Equal(before + 3, HighWatermark(_consumer, CrcTopic));
+            output.WriteLine($"{step} (Produce v{version}): CORRUPT_MESSAGE \"{rejected.ErrorMessage}\"; "
+                + $"the intact batch then stored at offset {accepted.BaseOffset}");
         }
+    }
 
-        async Task ProduceBelowServedVersionsAsync(string step)
-        {
-            await using RawKafkaConnection raw = await RawKafkaConnection.ConnectAsync(cluster.BootstrapServers);
-            const short version = 2;
-            await raw.SendAsync(
-                RawKafkaConnection.EncodeRequest(ApiKey.Produce, version, 7, ProduceRequestFor(BuildBatch())));
-            byte[]? frame = await raw.ReadFrameAsync(Deadline);
-            Assert.True(frame is not null, $"{step}: the broker closed the connection instead of answering");
-            (int correlationId, ProduceResponse response) =
-                RawKafkaConnection.DecodeResponse<ProduceResponse>(frame, ApiKey.Produce, version);
-            Assert.Equal(7, correlationId);
-            ProduceResponse.PartitionProduceResponse partition =
-                Assert.Single(Assert.Single(response.Responses).PartitionResponses);
-            Assert.Equal((short)ErrorCode.UnsupportedVersion, partition.ErrorCode);
-            output.WriteLine($"{step}: answered UNSUPPORTED_VERSION");
-        }
+    private async Task ProduceBelowServedVersionsAsync(string step)
+    {
+        await using RawKafkaConnection raw = await RawKafkaConnection.ConnectAsync(_bootstrap);
+        const short version = 2;
+        await raw.SendAsync(
+            RawKafkaConnection.EncodeRequest(ApiKey.Produce, version, 7, ProduceRequestFor(BuildBatch())));
+        byte[]? frame = await raw.ReadFrameAsync(Deadline);
+        Assert.True(frame is not null, $"{step}: the broker closed the connection instead of answering");
+        (int correlationId, ProduceResponse response) =
+            RawKafkaConnection.DecodeResponse<ProduceResponse>(frame, ApiKey.Produce, version);
+        Assert.Equal(7, correlationId);
+        ProduceResponse.PartitionProduceResponse partition =
+            Assert.Single(Assert.Single(response.Responses).PartitionResponses);
+        Assert.Equal((short)ErrorCode.UnsupportedVersion, partition.ErrorCode);
+        output.WriteLine($"{step}: answered UNSUPPORTED_VERSION");
+    }
 
-        async Task<ProduceResponse.PartitionProduceResponse> ProduceRawAsync(RawKafkaConnection raw, short version,
-            int correlationId, byte[] batch, string step)
-        {
-            Assert.True(await raw.SendAsync(RawKafkaConnection.EncodeRequest(ApiKey.Produce, version, correlationId,
-                ProduceRequestFor(batch))), $"{step}: the broker closed the connection before the request was sent");
-            byte[]? frame = await raw.ReadFrameAsync(Deadline);
-            Assert.True(frame is not null,
-                $"{step} (Produce v{version}): the broker closed the connection instead of answering");
-            (int answeredId, ProduceResponse response) =
-                RawKafkaConnection.DecodeResponse<ProduceResponse>(frame, ApiKey.Produce, version);
-            Assert.Equal(correlationId, answeredId);
-            ProduceResponse.TopicProduceResponse topic = Assert.Single(response.Responses);
-            Assert.Equal(CrcTopic, topic.Name);
-            return Assert.Single(topic.PartitionResponses);
-        }
+    private static async Task<ProduceResponse.PartitionProduceResponse> ProduceRawAsync(RawKafkaConnection raw,
+        short version, int correlationId, byte[] batch, string step)
+    {
+        Assert.True(await raw.SendAsync(RawKafkaConnection.EncodeRequest(ApiKey.Produce, version, correlationId,
+            ProduceRequestFor(batch))), $"{step}: the broker closed the connection before the request was sent");
+        byte[]? frame = await raw.ReadFrameAsync(Deadline);
+        Assert.True(frame is not null,
+            $"{step} (Produce v{version}): the broker closed the connection instead of answering");
+        (int answeredId, ProduceResponse response) =
+            RawKafkaConnection.DecodeResponse<ProduceResponse>(frame, ApiKey.Produce, version);
+        Assert.Equal(correlationId, answeredId);
+        ProduceResponse.TopicProduceResponse topic = Assert.Single(response.Responses);
+        Assert.Equal(CrcTopic, topic.Name);
+        return Assert.Single(topic.PartitionResponses);
     }
 
     private async Task OversizedFrameClosesTheConnectionAsync(string step)

@@ -17,7 +17,9 @@ public sealed class IdempotentProducerTests(ITestOutputHelper output)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static int Seed() =>
-        int.TryParse(Environment.GetEnvironmentVariable("SAMSA_PROXY_SEED"), out int seed) ? seed : Random.Shared.Next();
+        int.TryParse(Environment.GetEnvironmentVariable("SAMSA_PROXY_SEED"), out int seed)
+            ? seed
+            : Random.Shared.Next();
 
     [Fact]
     public async Task Retries_through_dropped_and_delayed_responses_write_each_value_once_in_order()
@@ -113,8 +115,8 @@ public sealed class IdempotentProducerTests(ITestOutputHelper output)
             .Build())
         {
             // Create the topic and learn the producer id before the faults start.
-            await producer.ProduceAsync(new TopicPartition(topic, 0), new Message<byte[]?, byte[]?> { Value = Value(-1) },
-                Ct);
+            await producer.ProduceAsync(new TopicPartition(topic, 0),
+                new Message<byte[]?, byte[]?> { Value = Value(-1) }, Ct);
             proxy.DropProbability = 0.08;
             proxy.DelayProbability = 0.15;
             proxy.MaxDelay = TimeSpan.FromMilliseconds(2500);
@@ -192,7 +194,8 @@ public sealed class IdempotentProducerTests(ITestOutputHelper output)
         int lost = outcome.Acked.Count(v => !consumed.Counts.ContainsKey(v));
         int duplicated = consumed.Counts.Where(kv => kv.Key >= 0).Sum(kv => kv.Value - 1);
         string figures = $"acked {outcome.Acked.Count}, lost {lost}, duplicated {duplicated}, " +
-            $"batches resent {proxy.BatchesResent} of {proxy.BatchesSent}, proxy drops {proxy.Drops}, delayed {proxy.Delays}, seed {proxy.Seed}";
+            $"batches resent {proxy.BatchesResent} of {proxy.BatchesSent}, proxy drops {proxy.Drops}, " +
+            $"delayed {proxy.Delays}, seed {proxy.Seed}";
         output.WriteLine(figures);
         // SAMSA_IDEMPOTENCE_REPORT names a file that collects the figures of each run (the output of a passing
         // test is not shown).

@@ -31,9 +31,15 @@ public sealed class KafkajsTests
 
         using JsonDocument output = JsonDocument.Parse(run.StandardOutput);
         JsonElement root = output.RootElement;
-        string because = "\n" + run.Describe();
+        AdminCreatedAndDescribedTheTopic(root, because: "\n" + run.Describe());
+        ProducerBatchesWereAcknowledgedInOrder(root);
+        AdminOffsetsSeeEveryMessage(root);
+        ConfluentConsumerReadsWhatKafkajsProduced(cluster);
+    }
 
-        // Admin: listTopics, createTopics (new, then already there), fetchTopicMetadata.
+    // Admin: listTopics, createTopics (new, then already there), fetchTopicMetadata.
+    private static void AdminCreatedAndDescribedTheTopic(JsonElement root, string because)
+    {
         Assert.DoesNotContain(Topic, Strings(root.GetProperty("topicsBefore")));
         Assert.True(root.GetProperty("created").GetBoolean(),
             "createTopics did not report the topic as created" + because);
@@ -52,8 +58,11 @@ public sealed class KafkajsTests
             Assert.Equal([1], partition.GetProperty("replicas").EnumerateArray().Select(r => r.GetInt32()));
             Assert.Equal([1], partition.GetProperty("isr").EnumerateArray().Select(r => r.GetInt32()));
         }
+    }
 
-        // Producer: every partition acknowledged, plain then gzip, each batch where the previous one ended.
+    // Producer: every partition acknowledged, plain then gzip, each batch where the previous one ended.
+    private static void ProducerBatchesWereAcknowledgedInOrder(JsonElement root)
+    {
         foreach ((string send, long expectedBase) in new[] { ("plain", 0L), ("gzip", PerPartition / 2) })
         {
             JsonElement[] results = [.. root.GetProperty(send).EnumerateArray()];
@@ -66,8 +75,11 @@ public sealed class KafkajsTests
                     result.GetProperty("baseOffset").GetString());
             }
         }
+    }
 
-        // Admin: fetchTopicOffsets sees every message.
+    // Admin: fetchTopicOffsets sees every message.
+    private static void AdminOffsetsSeeEveryMessage(JsonElement root)
+    {
         JsonElement[] offsets = [.. root.GetProperty("offsets").EnumerateArray()];
         Assert.Equal(Partitions, offsets.Length);
         foreach (JsonElement offset in offsets)
@@ -75,8 +87,11 @@ public sealed class KafkajsTests
             Assert.Equal(PerPartition.ToString(CultureInfo.InvariantCulture), offset.GetProperty("high").GetString());
             Assert.Equal("0", offset.GetProperty("low").GetString());
         }
+    }
 
-        // Confluent.Kafka with manual assignment reads exactly what kafkajs produced.
+    // Confluent.Kafka with manual assignment reads exactly what kafkajs produced.
+    private static void ConfluentConsumerReadsWhatKafkajsProduced(SamsaCluster cluster)
+    {
         using IConsumer<byte[]?, byte[]?> consumer = cluster.CreateConsumer();
         consumer.Assign(
             Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(Topic, p, Offset.Beginning)));

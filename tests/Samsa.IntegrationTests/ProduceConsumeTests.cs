@@ -54,10 +54,14 @@ public sealed class ProduceConsumeTests
     {
         await using SamsaCluster cluster = await SamsaCluster.StartAsync();
         string topic = "codec-" + codec.ToString().ToLowerInvariant();
-        using (IProducer<byte[]?, byte[]?> producer = cluster.CreateProducer(c => { c.CompressionType = codec; c.LingerMs = 20; }))
+        using (IProducer<byte[]?, byte[]?> producer =
+            cluster.CreateProducer(c => { c.CompressionType = codec; c.LingerMs = 20; }))
         {
             for (int i = 0; i < 200; i++)
-                producer.Produce(topic, new Message<byte[]?, byte[]?> { Value = Encoding.UTF8.GetBytes($"compressible value {i % 7} {i}") });
+            {
+                byte[] value = Encoding.UTF8.GetBytes($"compressible value {i % 7} {i}");
+                producer.Produce(topic, new Message<byte[]?, byte[]?> { Value = value });
+            }
             Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(20)));
         }
         using IConsumer<byte[]?, byte[]?> consumer = cluster.CreateConsumer();
@@ -83,8 +87,11 @@ public sealed class ProduceConsumeTests
         });
         byte[] value = new byte[mebibytes * 1024 * 1024];
         new Random(5).NextBytes(value);
-        using (IProducer<byte[]?, byte[]?> producer = cluster.CreateProducer(c => c.MessageMaxBytes = (mebibytes + 2) * 1024 * 1024))
+        using (IProducer<byte[]?, byte[]?> producer =
+            cluster.CreateProducer(c => c.MessageMaxBytes = (mebibytes + 2) * 1024 * 1024))
+        {
             await producer.ProduceAsync("large", new Message<byte[]?, byte[]?> { Value = value }, Ct);
+        }
         using IConsumer<byte[]?, byte[]?> consumer = cluster.CreateConsumer();
         consumer.Assign(new TopicPartitionOffset("large", 0, Offset.Beginning));
         ConsumeResult<byte[]?, byte[]?> received = consumer.Consume(TimeSpan.FromSeconds(10));
@@ -96,7 +103,8 @@ public sealed class ProduceConsumeTests
     {
         await using SamsaCluster cluster = await SamsaCluster.StartAsync(p => p["num.partitions"] = "4");
         const int count = 100_000;
-        using (IProducer<byte[]?, byte[]?> producer = cluster.CreateProducer(c => { c.LingerMs = 10; c.Acks = Acks.Leader; }))
+        using (IProducer<byte[]?, byte[]?> producer =
+            cluster.CreateProducer(c => { c.LingerMs = 10; c.Acks = Acks.Leader; }))
         {
             for (int i = 0; i < count; i++)
             {
@@ -152,7 +160,8 @@ public sealed class ProduceConsumeTests
             {
                 await producer.ProduceAsync("by-time", new Message<byte[]?, byte[]?>
                 {
-                    Value = [(byte)i], Timestamp = new Timestamp(1_700_000_000_000 + i * 1000, TimestampType.CreateTime),
+                    Value = [(byte)i],
+                    Timestamp = new Timestamp(1_700_000_000_000 + i * 1000, TimestampType.CreateTime),
                 }, Ct);
             }
         }
@@ -164,10 +173,16 @@ public sealed class ProduceConsumeTests
         using (IAdminClient admin = cluster.CreateAdmin())
         {
             ListOffsetsResult max = await admin.ListOffsetsAsync(
-                [new TopicPartitionOffsetSpec { TopicPartition = new TopicPartition("by-time", 0), OffsetSpec = OffsetSpec.MaxTimestamp() }]);
+                [
+                    new TopicPartitionOffsetSpec
+                    {
+                        TopicPartition = new TopicPartition("by-time", 0), OffsetSpec = OffsetSpec.MaxTimestamp(),
+                    },
+                ]);
             Assert.Equal(9, max.ResultInfos[0].TopicPartitionOffsetError.Offset.Value);
         }
-        WatermarkOffsets watermarks = consumer.QueryWatermarkOffsets(new TopicPartition("by-time", 0), TimeSpan.FromSeconds(10));
+        WatermarkOffsets watermarks =
+            consumer.QueryWatermarkOffsets(new TopicPartition("by-time", 0), TimeSpan.FromSeconds(10));
         Assert.Equal(0, watermarks.Low.Value);
         Assert.Equal(10, watermarks.High.Value);
     }
@@ -195,7 +210,8 @@ public sealed class ProduceConsumeTests
         await using SamsaCluster cluster = await SamsaCluster.StartAsync();
         using IProducer<byte[]?, byte[]?> producer = cluster.CreateProducer(c => c.LingerMs = 0);
         await producer.ProduceAsync("long-poll", new Message<byte[]?, byte[]?> { Value = [0] }, Ct);
-        using IConsumer<byte[]?, byte[]?> consumer = cluster.CreateConsumer(c => { c.FetchWaitMaxMs = 5000; c.FetchMinBytes = 1; });
+        using IConsumer<byte[]?, byte[]?> consumer =
+            cluster.CreateConsumer(c => { c.FetchWaitMaxMs = 5000; c.FetchMinBytes = 1; });
         consumer.Assign(new TopicPartitionOffset("long-poll", 0, Offset.Beginning));
         Assert.NotNull(consumer.Consume(TimeSpan.FromSeconds(10)));   // caught up; the next fetch waits
 
@@ -212,6 +228,7 @@ public sealed class ProduceConsumeTests
             Assert.Equal((byte)i, received.Message.Value![0]);
         }
         latencies.Sort();
-        Assert.True(latencies[2] < 100, $"median produce-to-consume latency {latencies[2]:F1} ms; all: {string.Join(", ", latencies)}");
+        Assert.True(latencies[2] < 100,
+            $"median produce-to-consume latency {latencies[2]:F1} ms; all: {string.Join(", ", latencies)}");
     }
 }

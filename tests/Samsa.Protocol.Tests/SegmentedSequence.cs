@@ -9,7 +9,8 @@ namespace Samsa.Protocol.Tests;
 internal static class SegmentedSequence
 {
     /// <summary>Splits into segments of <paramref name="segmentSize"/> bytes, the last one shorter.</summary>
-    public static ReadOnlySequence<byte> Split(ReadOnlyMemory<byte> data, int segmentSize) => Split(data, [segmentSize]);
+    public static ReadOnlySequence<byte> Split(ReadOnlyMemory<byte> data, int segmentSize) =>
+        Split(data, [segmentSize]);
 
     public static ReadOnlySequence<byte> Split(ReadOnlyMemory<byte> data, IReadOnlyList<int> segmentSizes)
     {

@@ -47,6 +47,7 @@ while (true)
         return 1;
     }
     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"append {result.FirstOffset} {result.LastOffset} {result.SegmentBaseOffset} {result.Position + batch.Length} {crc} ."));
+        $"append {result.FirstOffset} {result.LastOffset} {result.SegmentBaseOffset} " +
+        $"{result.Position + batch.Length} {crc} ."));
     output.Flush();
 }

@@ -60,125 +60,160 @@ public sealed class CompactionPropertyTests
 
     private static void Check(int segmentBytes, bool fsync, Op[] ops)
     {
-        LogOptions options = LogOptions.Default with
-        {
-            SegmentBytes = segmentBytes,
-            IndexIntervalBytes = 150,
-            CleanupPolicy = CleanupPolicy.Compact,
-            DeleteRetention = TimeSpan.FromMinutes(30),
-            MinCleanableDirtyRatio = 0.3,
-            FlushMode = fsync ? LogFlushMode.Fsync : LogFlushMode.Replicated,
-        };
-        using var test = new TestLog(options, time: new FakeTimeProvider(Start));
-        var cleaner = new LogCleaner(LogCleanerOptions.Default with { DedupeBufferBytes = 1 << 16 }, test.Time);
-        var written = new SortedDictionary<long, (string Key, string? Value)>();
-        long highWatermark = 0;
-        int sequence = 0;
+        using var run = new Run(segmentBytes, fsync);
         for (int step = 0; step < ops.Length; step++)
         {
             Op op = ops[step];
             try
             {
-                Apply(op);
-                Verify();
+                run.Apply(op);
+                run.Verify();
             }
             catch (Exception e) when (e is not StepFailedException)
             {
                 throw new StepFailedException($"step {step} ({Describe(op)}) failed: {e.Message}", e);
             }
         }
-
-        // Settle: once everything is replicated, rolled and cleaned, each key appears once; a pass after the delete
-        // horizon leaves no tombstone.
         try
         {
-            highWatermark = test.Log.LogEndOffset;
-            Assert.Equal(LogStatus.Ok, test.Log.Roll());
-            Assert.Equal(CleanStatus.Cleaned, cleaner.Clean(test.Log, highWatermark, force: true).Status);
-            Verify();
-            List<StoredRecord> settled = Keyed.Records(test);
-            Assert.Equal(settled.Count, settled.Select(r => r.Key).Distinct().Count());
-            test.Time.Advance(options.DeleteRetention + TimeSpan.FromMinutes(1));
-            Assert.Equal(CleanStatus.Cleaned, cleaner.Clean(test.Log, highWatermark, force: true).Status);
-            Verify();
-            Assert.DoesNotContain(Keyed.Records(test), r => r.Value is null);
+            run.Settle();
         }
         catch (Exception e) when (e is not StepFailedException)
         {
             throw new StepFailedException($"settling failed: {e.Message}", e);
         }
+    }
 
-        void Apply(Op op)
+    /// <summary>One run: the compacted log under test, its cleaner, what was written at each offset, and the high
+    /// watermark the cleaner may clean up to.</summary>
+    private sealed class Run : IDisposable
+    {
+        private readonly LogOptions _options;
+        private readonly TestLog _test;
+        private readonly LogCleaner _cleaner;
+        private readonly SortedDictionary<long, (string Key, string? Value)> _written = new();
+        private long _highWatermark;
+        private int _sequence;
+
+        public Run(int segmentBytes, bool fsync)
+        {
+            _options = LogOptions.Default with
+            {
+                SegmentBytes = segmentBytes,
+                IndexIntervalBytes = 150,
+                CleanupPolicy = CleanupPolicy.Compact,
+                DeleteRetention = TimeSpan.FromMinutes(30),
+                MinCleanableDirtyRatio = 0.3,
+                FlushMode = fsync ? LogFlushMode.Fsync : LogFlushMode.Replicated,
+            };
+            _test = new TestLog(_options, time: new FakeTimeProvider(Start));
+            _cleaner = new LogCleaner(LogCleanerOptions.Default with { DedupeBufferBytes = 1 << 16 }, _test.Time);
+        }
+
+        public void Dispose() => _test.Dispose();
+
+        public void Apply(Op op)
         {
             switch (op)
             {
                 case Append append:
-                    var records = append.Records
-                        .Select(r => ((string?)$"k{r.Key}", r.Tombstone ? null : $"v{sequence++}")).ToArray();
-                    AppendResult result = test.Append(Keyed.Batch(test.NowMs, append.Compression, records));
-                    Assert.Equal(AppendStatus.Ok, result.Status);
-                    for (int i = 0; i < records.Length; i++)
-                        written[result.FirstOffset + i] = (records[i].Item1!, records[i].Item2);
-                    test.Time.Advance(TimeSpan.FromSeconds(10));
+                    AppendRecords(append);
                     break;
                 case Roll:
-                    Assert.Equal(LogStatus.Ok, test.Log.Roll());
+                    Assert.Equal(LogStatus.Ok, _test.Log.Roll());
                     break;
                 case Clean clean:
-                    CleanStatus status = cleaner.Clean(test.Log, highWatermark, clean.Force).Status;
+                    CleanStatus status = _cleaner.Clean(_test.Log, _highWatermark, clean.Force).Status;
                     Assert.True(status is CleanStatus.Cleaned or CleanStatus.NotNeeded, status.ToString());
                     break;
                 case AdvanceTime advance:
-                    test.Time.Advance(TimeSpan.FromMinutes(advance.Minutes));
+                    _test.Time.Advance(TimeSpan.FromMinutes(advance.Minutes));
                     break;
                 case Replicate:
-                    highWatermark = test.Log.LogEndOffset;
+                    _highWatermark = _test.Log.LogEndOffset;
                     break;
                 case Truncate truncate:
                     // A follower truncates only above the high watermark, which is all the cleaner may use.
-                    long to = highWatermark + (long)((test.Log.LogEndOffset - highWatermark) * truncate.Fraction);
-                    Assert.Equal(LogStatus.Ok, test.Log.TruncateTo(to));
-                    foreach (long offset in written.Keys.Where(o => o >= test.Log.LogEndOffset).ToList())
-                        written.Remove(offset);
+                    long to = _highWatermark + (long)((_test.Log.LogEndOffset - _highWatermark) * truncate.Fraction);
+                    Assert.Equal(LogStatus.Ok, _test.Log.TruncateTo(to));
+                    foreach (long offset in _written.Keys.Where(o => o >= _test.Log.LogEndOffset).ToList())
+                        _written.Remove(offset);
                     break;
                 case ReopenClean:
-                    test.ReopenClean();
+                    _test.ReopenClean();
                     break;
                 case ReopenAfterCrash:
-                    test.ReopenAfterCrash();
+                    _test.ReopenAfterCrash();
                     break;
             }
         }
 
-        void Verify()
+        private void AppendRecords(Append append)
         {
-            List<StoredRecord> stored = Keyed.Records(test);
+            var records = append.Records
+                .Select(r => ((string?)$"k{r.Key}", r.Tombstone ? null : $"v{_sequence++}")).ToArray();
+            AppendResult result = _test.Append(Keyed.Batch(_test.NowMs, append.Compression, records));
+            Assert.Equal(AppendStatus.Ok, result.Status);
+            for (int i = 0; i < records.Length; i++)
+                _written[result.FirstOffset + i] = (records[i].Item1!, records[i].Item2);
+            _test.Time.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        // Settle: once everything is replicated, rolled and cleaned, each key appears once; a pass after the delete
+        // horizon leaves no tombstone.
+        public void Settle()
+        {
+            _highWatermark = _test.Log.LogEndOffset;
+            Assert.Equal(LogStatus.Ok, _test.Log.Roll());
+            Assert.Equal(CleanStatus.Cleaned, _cleaner.Clean(_test.Log, _highWatermark, force: true).Status);
+            Verify();
+            List<StoredRecord> settled = Keyed.Records(_test);
+            Assert.Equal(settled.Count, settled.Select(r => r.Key).Distinct().Count());
+            _test.Time.Advance(_options.DeleteRetention + TimeSpan.FromMinutes(1));
+            Assert.Equal(CleanStatus.Cleaned, _cleaner.Clean(_test.Log, _highWatermark, force: true).Status);
+            Verify();
+            Assert.DoesNotContain(Keyed.Records(_test), r => r.Value is null);
+        }
+
+        public void Verify()
+        {
+            List<StoredRecord> stored = Keyed.Records(_test);
             for (int i = 1; i < stored.Count; i++)
                 Assert.True(stored[i].Offset > stored[i - 1].Offset, $"offset {stored[i].Offset} follows itself");
             foreach (StoredRecord record in stored)
             {
-                Assert.True(written.TryGetValue(record.Offset, out (string Key, string? Value) original),
+                Assert.True(_written.TryGetValue(record.Offset, out (string Key, string? Value) original),
                     $"offset {record.Offset} was never written");
                 Assert.Equal(original, (record.Key!, record.Value));
             }
-            Assert.Equal(written.Count == 0 ? test.Log.LogStartOffset : written.Keys.Last() + 1,
-                test.Log.LogEndOffset);
+            Assert.Equal(_written.Count == 0 ? _test.Log.LogStartOffset : _written.Keys.Last() + 1,
+                _test.Log.LogEndOffset);
+            Assert.Equal(LatestByKey(_written).OrderBy(e => e.Key), Replay(stored).OrderBy(e => e.Key));
+        }
 
-            // Replaying the log as a consumer rebuilding a table does (a tombstone deletes) gives each key's latest
-            // value; the last record of a key is its latest one.
+        // Replaying the log as a consumer rebuilding a table does (a tombstone deletes) gives each key's latest
+        // value; the last record of a key is its latest one.
+        private static Dictionary<string, (long Offset, string Value)> LatestByKey(
+            SortedDictionary<long, (string Key, string? Value)> written)
+        {
             var expected = new Dictionary<string, (long Offset, string Value)>();
             foreach (KeyValuePair<long, (string Key, string? Value)> entry in written)
             {
                 if (entry.Value.Value is null) expected.Remove(entry.Value.Key);
                 else expected[entry.Value.Key] = (entry.Key, entry.Value.Value);
             }
+            return expected;
+        }
+
+        private static Dictionary<string, (long Offset, string Value)> Replay(List<StoredRecord> stored)
+        {
             var replayed = new Dictionary<string, (long Offset, string Value)>();
             foreach (StoredRecord record in stored)
             {
                 if (record.Value is null) replayed.Remove(record.Key!);
                 else replayed[record.Key!] = (record.Offset, record.Value);
             }
-            Assert.Equal(expected.OrderBy(e => e.Key), replayed.OrderBy(e => e.Key));
+            return replayed;
         }
     }
 

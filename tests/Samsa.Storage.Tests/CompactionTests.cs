@@ -452,7 +452,8 @@ public sealed class CompactionTests
     public async Task A_pass_over_a_deleted_log_is_aborted_and_takes_nothing_offline()
     {
         using var root = new TempDirectory();
-        using var manager = LogManager.Open(new LogManagerOptions { LogDirs = [root.Path], ClusterId = "c", NodeId = 1 });
+        using var manager =
+            LogManager.Open(new LogManagerOptions { LogDirs = [root.Path], ClusterId = "c", NodeId = 1 });
         var partition = new TopicPartition("gone", 0);
         Assert.Equal(LogStatus.Ok, manager.GetOrCreateLog(partition, Compacted, out PartitionLog? log));
         for (int i = 0; i < 20; i++)

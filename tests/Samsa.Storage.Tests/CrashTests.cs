@@ -107,7 +107,8 @@ public sealed class CrashTests
         bool closeCleanly, Dictionary<long, long> durable)
     {
         LogDirectory directory = LogDirectory.Open(logDir);
-        PartitionLog log = PartitionLog.Open(directory, Partition, LogOptions.Default with { SegmentBytes = 256 << 10 });
+        PartitionLog log =
+            PartitionLog.Open(directory, Partition, LogOptions.Default with { SegmentBytes = 256 << 10 });
         try
         {
             foreach (Reported append in reported.Values)
@@ -131,8 +132,10 @@ public sealed class CrashTests
                 while (reader.MoveNext())
                 {
                     ReadOnlySpan<byte> batch = reader.Current;
-                    Assert.Equal(RecordBatchValidation.Ok, RecordBatch.TryValidate(batch, out RecordBatchHeader header));
-                    Assert.True(header.BaseOffset >= nextOffset, $"{context}: {file} goes back to {header.BaseOffset}");
+                    Assert.Equal(RecordBatchValidation.Ok,
+                        RecordBatch.TryValidate(batch, out RecordBatchHeader header));
+                    Assert.True(header.BaseOffset >= nextOffset,
+                        $"{context}: {file} goes back to {header.BaseOffset}");
                     nextOffset = header.NextOffset;
                 }
                 Assert.True(reader.Tail == RecordsTail.None && reader.Consumed == bytes.Length,

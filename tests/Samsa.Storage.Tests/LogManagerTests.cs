@@ -162,7 +162,8 @@ public sealed class LogManagerTests
         Assert.Equal(6, manager.DeleteOldSegments());
 
         Assert.All(manager.Logs, l => Assert.Equal(1, l.SegmentCount));
-        Assert.Contains("r 1 4", File.ReadAllText(Path.Combine(root.Combine("data"), "recovery-point-offset-checkpoint")));
+        Assert.Contains("r 1 4",
+            File.ReadAllText(Path.Combine(root.Combine("data"), "recovery-point-offset-checkpoint")));
     }
 
     [Fact]

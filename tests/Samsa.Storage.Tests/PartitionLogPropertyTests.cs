@@ -59,91 +59,120 @@ public sealed class PartitionLogPropertyTests
 
     private static void Check(int segmentBytes, bool fsync, Op[] ops)
     {
-        var options = LogOptions.Default with
-        {
-            SegmentBytes = segmentBytes,
-            SegmentTime = TimeSpan.FromMinutes(10),
-            IndexIntervalBytes = 200,
-            RetentionTime = Timeout.InfiniteTimeSpan,
-            FlushMode = fsync ? LogFlushMode.Fsync : LogFlushMode.Replicated,
-        };
-        using var test = new TestLog(options, time: new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start));
-        var model = new Model(segmentBytes, (long)options.SegmentTime.TotalMilliseconds);
-        int epoch = 0;
-        byte fill = 0;
+        using var run = new Run(segmentBytes, fsync);
         for (int step = 0; step < ops.Length; step++)
         {
             Op op = ops[step];
             try
             {
-                Apply(op);
-                model.CheckAgainst(test);
+                run.Apply(op);
+                run.Model.CheckAgainst(run.Test);
             }
             catch (Exception e) when (e is not StepFailedException)
             {
                 throw new StepFailedException($"step {step} ({op}) failed: {e.Message}", e);
             }
         }
+    }
 
-        void Apply(Op op)
+    /// <summary>One run: the log under test, the model beside it, and the leader epoch and value fill of the next
+    /// append.</summary>
+    private sealed class Run : IDisposable
+    {
+        private readonly LogOptions _options;
+        private int _epoch;
+        private byte _fill;
+
+        public Run(int segmentBytes, bool fsync)
+        {
+            _options = LogOptions.Default with
+            {
+                SegmentBytes = segmentBytes,
+                SegmentTime = TimeSpan.FromMinutes(10),
+                IndexIntervalBytes = 200,
+                RetentionTime = Timeout.InfiniteTimeSpan,
+                FlushMode = fsync ? LogFlushMode.Fsync : LogFlushMode.Replicated,
+            };
+            Test = new TestLog(_options, time: new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start));
+            Model = new Model(segmentBytes, (long)_options.SegmentTime.TotalMilliseconds);
+        }
+
+        public TestLog Test { get; }
+
+        public Model Model { get; }
+
+        public void Dispose() => Test.Dispose();
+
+        public void Apply(Op op)
         {
             switch (op)
             {
                 case Append append:
-                    test.Time.Advance(TimeSpan.FromMilliseconds(append.AdvanceMs));
-                    byte[] batch = Batches.Create(append.Records, test.NowMs, append.ValueBytes, fill++, 1);
-                    byte[] expected = model.Append(batch, epoch, test.NowMs);
-                    AppendResult result = test.Append(batch, epoch);
-                    Assert.Equal(AppendStatus.Ok, result.Status);
-                    Assert.Equal(expected, batch);
+                    AppendBatch(append);
                     break;
                 case NewEpoch:
-                    epoch++;
+                    _epoch++;
                     break;
                 case Roll:
-                    Assert.Equal(LogStatus.Ok, test.Log.Roll());
-                    model.Roll();
+                    Assert.Equal(LogStatus.Ok, Test.Log.Roll());
+                    Model.Roll();
                     break;
                 case Truncate truncate:
-                    long to = (long)(model.NextOffset * truncate.Fraction);
-                    Assert.Equal(LogStatus.Ok, test.Log.TruncateTo(to));
-                    model.TruncateTo(to, test.NowMs);
+                    long to = (long)(Model.NextOffset * truncate.Fraction);
+                    Assert.Equal(LogStatus.Ok, Test.Log.TruncateTo(to));
+                    Model.TruncateTo(to, Test.NowMs);
                     break;
                 case DeleteRecords delete:
-                    long before = model.LogStart + (long)((model.NextOffset - model.LogStart) * delete.Fraction);
-                    Assert.Equal(LogStatus.Ok, test.Log.DeleteRecordsBefore(before));
-                    model.DeleteRecordsBefore(before);
+                    long before = Model.LogStart + (long)((Model.NextOffset - Model.LogStart) * delete.Fraction);
+                    Assert.Equal(LogStatus.Ok, Test.Log.DeleteRecordsBefore(before));
+                    Model.DeleteRecordsBefore(before);
                     break;
                 case Retention retention:
-                    TimeSpan time = retention.RetentionMinutes < 0
-                        ? Timeout.InfiniteTimeSpan
-                        : TimeSpan.FromMinutes(retention.RetentionMinutes);
-                    test.Log.UpdateOptions(options with { RetentionTime = time, RetentionBytes = retention.RetentionBytes });
-                    int deleted = test.Log.DeleteOldSegments();
-                    Assert.Equal(model.ApplyRetention(test.NowMs, (long)time.TotalMilliseconds,
-                        retention.RetentionBytes), deleted);
-                    test.Log.UpdateOptions(options);
+                    ApplyRetention(retention);
                     break;
                 case AdvanceTime advance:
-                    test.Time.Advance(TimeSpan.FromMinutes(advance.Minutes));
+                    Test.Time.Advance(TimeSpan.FromMinutes(advance.Minutes));
                     break;
                 case ReopenClean:
-                    test.ReopenClean();
-                    model.Reopened();
+                    Test.ReopenClean();
+                    Model.Reopened();
                     break;
                 case ReopenAfterCrash crash:
-                    test.ReopenAfterCrash(t => DamageTail(t, crash.Tail));
-                    model.Reopened();
+                    Test.ReopenAfterCrash(t => DamageTail(t, crash.Tail));
+                    Model.Reopened();
                     break;
                 case ReadAt read:
-                    CheckRead(test, model, read);
+                    CheckRead(Test, Model, read);
                     break;
                 case FindByTimestamp find:
-                    long target = test.NowMs - (find.MinutesBack * 60_000L);
-                    Assert.Equal(ReadStatus.Ok, test.Log.FindOffsetByTimestamp(target, out TimestampAndOffset? found));
-                    Assert.Equal(model.FindOffsetByTimestamp(target), found?.Offset);
+                    long target = Test.NowMs - (find.MinutesBack * 60_000L);
+                    Assert.Equal(ReadStatus.Ok, Test.Log.FindOffsetByTimestamp(target, out TimestampAndOffset? found));
+                    Assert.Equal(Model.FindOffsetByTimestamp(target), found?.Offset);
                     break;
             }
+        }
+
+        private void AppendBatch(Append append)
+        {
+            Test.Time.Advance(TimeSpan.FromMilliseconds(append.AdvanceMs));
+            byte[] batch = Batches.Create(append.Records, Test.NowMs, append.ValueBytes, _fill++, 1);
+            byte[] expected = Model.Append(batch, _epoch, Test.NowMs);
+            AppendResult result = Test.Append(batch, _epoch);
+            Assert.Equal(AppendStatus.Ok, result.Status);
+            Assert.Equal(expected, batch);
+        }
+
+        /// <summary>One retention pass under the given limits, then the run's own options again.</summary>
+        private void ApplyRetention(Retention retention)
+        {
+            TimeSpan time = retention.RetentionMinutes < 0
+                ? Timeout.InfiniteTimeSpan
+                : TimeSpan.FromMinutes(retention.RetentionMinutes);
+            Test.Log.UpdateOptions(_options with { RetentionTime = time, RetentionBytes = retention.RetentionBytes });
+            int deleted = Test.Log.DeleteOldSegments();
+            Assert.Equal(Model.ApplyRetention(Test.NowMs, (long)time.TotalMilliseconds,
+                retention.RetentionBytes), deleted);
+            Test.Log.UpdateOptions(_options);
         }
     }
 
@@ -188,7 +217,8 @@ public sealed class PartitionLogPropertyTests
 
         public byte[] Append(byte[] batch, int epoch, long now)
         {
-            if (Active.Batches.Count > 0 && (Active.Size + batch.Length > segmentBytes || now - Active.RollBase > segmentMs))
+            if (Active.Batches.Count > 0
+                && (Active.Size + batch.Length > segmentBytes || now - Active.RollBase > segmentMs))
                 _segments.Add(new Segment(NextOffset));
             byte[] stored = Batches.Stamped(batch, NextOffset, epoch);
             if (Active.Batches.Count == 0) Active.RollBase = now;
@@ -227,7 +257,9 @@ public sealed class PartitionLogPropertyTests
             _segments.RemoveAll(s => s.BaseOffset > offset);
             Active.Batches.RemoveAll(b => Batches.Header(b).LastOffset >= offset);
             NextOffset = Active.Batches.Count == 0 ? Active.BaseOffset : Batches.Header(Active.Batches[^1]).NextOffset;
-            Active.RollBase = Active.Batches.Count == 0 ? -1 : Math.Min(Batches.Header(Active.Batches[0]).MaxTimestamp, now);
+            Active.RollBase = Active.Batches.Count == 0
+                ? -1
+                : Math.Min(Batches.Header(Active.Batches[0]).MaxTimestamp, now);
             _epochs.RemoveAll(e => e.Start >= NextOffset);
             if (NextOffset < LogStart) RestartAt(LogStart);
         }
@@ -293,7 +325,8 @@ public sealed class PartitionLogPropertyTests
         public List<byte[]> ReadFrom(long offset, int maxBytes)
         {
             var result = new List<byte[]>();
-            Segment? segment = _segments.FirstOrDefault(s => s.Batches.Any(b => Batches.Header(b).LastOffset >= offset));
+            Segment? segment =
+                _segments.FirstOrDefault(s => s.Batches.Any(b => Batches.Header(b).LastOffset >= offset));
             if (segment is null) return result;
             int total = 0;
             foreach (byte[] batch in segment.Batches.Where(b => Batches.Header(b).LastOffset >= offset))

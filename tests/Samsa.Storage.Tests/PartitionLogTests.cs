@@ -314,7 +314,8 @@ public sealed class PartitionLogTests
         Assert.Equal(new OffsetAndEpoch(2, 1), test.Log.EndOffsetForEpoch(1));
         Assert.Equal(new OffsetAndEpoch(0, 0), test.Log.EndOffsetForEpoch(0));
         Assert.Equal(OffsetAndEpoch.Undefined, test.Log.EndOffsetForEpoch(9));
-        Assert.Equal("0\n3\n1 0\n3 2\n5 4\n", File.ReadAllText(Path.Combine(test.PartitionPath, "leader-epoch-checkpoint")));
+        Assert.Equal("0\n3\n1 0\n3 2\n5 4\n",
+            File.ReadAllText(Path.Combine(test.PartitionPath, "leader-epoch-checkpoint")));
     }
 
     [Fact]

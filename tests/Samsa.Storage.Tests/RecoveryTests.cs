@@ -27,7 +27,8 @@ public sealed class RecoveryTests
         using TestLog test = LogWithBatches(5, out List<byte[]> stored);
         long length = stored.Sum(b => (long)b.Length);
 
-        test.ReopenAfterCrash(t => AppendToFile(t.SegmentFile(0, ".log"), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]));
+        test.ReopenAfterCrash(t =>
+            AppendToFile(t.SegmentFile(0, ".log"), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]));
 
         Assert.Equal(stored, test.ReadAll());
         Assert.Equal(10, test.Log.LogEndOffset);

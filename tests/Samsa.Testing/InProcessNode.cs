@@ -56,7 +56,8 @@ public sealed class InProcessNode : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the node gracefully and starts it again on the same data (on new ports when they were 0).</summary>
+    /// <summary>Stops the node gracefully and starts it again on the same data (on new ports when they were
+    /// 0).</summary>
     public async Task RestartAsync()
     {
         await StopAsync().ConfigureAwait(false);

@@ -86,46 +86,40 @@ internal static class FrameParsers
             int partitions = cursor.ArrayLength(flexible);
             for (int p = 0; p < partitions; p++)
             {
-                int index = cursor.Int32();
-                cursor.Int16();                    // error_code
-                long highWatermark = cursor.Int64();
-                cursor.Int64();                    // last_stable_offset
-                if (version >= 5)
-                {
-                    cursor.Int64();                // log_start_offset
-                }
-                int aborted = cursor.ArrayLength(flexible);
-                for (int a = 0; a < aborted; a++)
-                {
-                    cursor.Int64();                // producer_id
-                    cursor.Int64();                // first_offset
-                    if (flexible)
-                    {
-                        cursor.SkipTaggedFields();
-                    }
-                }
-                if (version >= 11)
-                {
-                    cursor.Int32();                // preferred_read_replica
-                }
-                (int offset, int length) = cursor.Bytes(flexible);
-                slices.Add(new RecordsSlice(topic, index, offset, length, highWatermark));
-                if (flexible)
-                {
-                    cursor.SkipTaggedFields();
-                }
+                slices.Add(FetchPartition(ref cursor, topic, version, flexible));
             }
-            if (flexible)
-            {
-                cursor.SkipTaggedFields();
-            }
+            SkipTaggedFieldsIf(ref cursor, flexible);
         }
-        if (flexible)
-        {
-            cursor.SkipTaggedFields();
-        }
+        SkipTaggedFieldsIf(ref cursor, flexible);
         EnsureEnd(cursor, "Fetch response");
         return slices;
+    }
+
+    /// <summary>One partition of a Fetch response: where its records lie, and its high watermark.</summary>
+    private static RecordsSlice FetchPartition(ref WireCursor cursor, string topic, short version, bool flexible)
+    {
+        int index = cursor.Int32();
+        cursor.Int16();                    // error_code
+        long highWatermark = cursor.Int64();
+        cursor.Int64();                    // last_stable_offset
+        if (version >= 5)
+        {
+            cursor.Int64();                // log_start_offset
+        }
+        int aborted = cursor.ArrayLength(flexible);
+        for (int a = 0; a < aborted; a++)
+        {
+            cursor.Int64();                // producer_id
+            cursor.Int64();                // first_offset
+            SkipTaggedFieldsIf(ref cursor, flexible);
+        }
+        if (version >= 11)
+        {
+            cursor.Int32();                // preferred_read_replica
+        }
+        (int offset, int length) = cursor.Bytes(flexible);
+        SkipTaggedFieldsIf(ref cursor, flexible);
+        return new RecordsSlice(topic, index, offset, length, highWatermark);
     }
 
     /// <summary>The topics a Metadata response (v1 to v12) lists: name and, from v10, topic id as hex.</summary>
@@ -149,15 +143,7 @@ internal static class FrameParsers
         {
             cursor.Int32();               // throttle_time_ms
         }
-        int brokers = cursor.ArrayLength(flexible);
-        for (int b = 0; b < brokers; b++)
-        {
-            cursor.Int32();               // node_id
-            cursor.String(flexible);      // host
-            cursor.Int32();               // port
-            cursor.String(flexible);      // rack
-            SkipTaggedFieldsIf(ref cursor, flexible);
-        }
+        SkipMetadataBrokers(ref cursor, flexible);
         if (version >= 2)
         {
             cursor.String(flexible);      // cluster_id
@@ -167,39 +153,7 @@ internal static class FrameParsers
         int count = cursor.ArrayLength(flexible);
         for (int t = 0; t < count; t++)
         {
-            cursor.Int16();               // error_code
-            string? name = cursor.String(flexible);
-            string id = "";
-            if (version >= 10)
-            {
-                id = Convert.ToHexString(frame, cursor.Position, 16);
-                cursor.Skip(16);
-            }
-            cursor.Skip(1);               // is_internal
-            int partitions = cursor.ArrayLength(flexible);
-            for (int p = 0; p < partitions; p++)
-            {
-                cursor.Int16();           // error_code
-                cursor.Int32();           // partition_index
-                cursor.Int32();           // leader_id
-                if (version >= 7)
-                {
-                    cursor.Int32();       // leader_epoch
-                }
-                SkipInt32Array(ref cursor, flexible);          // replica_nodes
-                SkipInt32Array(ref cursor, flexible);          // isr_nodes
-                if (version >= 5)
-                {
-                    SkipInt32Array(ref cursor, flexible);      // offline_replicas
-                }
-                SkipTaggedFieldsIf(ref cursor, flexible);
-            }
-            if (version >= 8)
-            {
-                cursor.Int32();           // topic_authorized_operations
-            }
-            SkipTaggedFieldsIf(ref cursor, flexible);
-            topics.Add((name, id));
+            topics.Add(MetadataTopic(ref cursor, frame, version, flexible));
         }
         if (version >= 8 && version <= 10)
         {
@@ -208,6 +162,63 @@ internal static class FrameParsers
         SkipTaggedFieldsIf(ref cursor, flexible);
         trailingBytes = cursor.Remaining;
         return topics;
+    }
+
+    private static void SkipMetadataBrokers(ref WireCursor cursor, bool flexible)
+    {
+        int brokers = cursor.ArrayLength(flexible);
+        for (int b = 0; b < brokers; b++)
+        {
+            cursor.Int32();               // node_id
+            cursor.String(flexible);      // host
+            cursor.Int32();               // port
+            cursor.String(flexible);      // rack
+            SkipTaggedFieldsIf(ref cursor, flexible);
+        }
+    }
+
+    /// <summary>One topic of a Metadata response: its name and, from v10, its id as hex.</summary>
+    private static (string? Name, string Id) MetadataTopic(ref WireCursor cursor, byte[] frame, short version,
+        bool flexible)
+    {
+        cursor.Int16();               // error_code
+        string? name = cursor.String(flexible);
+        string id = "";
+        if (version >= 10)
+        {
+            id = Convert.ToHexString(frame, cursor.Position, 16);
+            cursor.Skip(16);
+        }
+        cursor.Skip(1);               // is_internal
+        int partitions = cursor.ArrayLength(flexible);
+        for (int p = 0; p < partitions; p++)
+        {
+            SkipMetadataPartition(ref cursor, version, flexible);
+        }
+        if (version >= 8)
+        {
+            cursor.Int32();           // topic_authorized_operations
+        }
+        SkipTaggedFieldsIf(ref cursor, flexible);
+        return (name, id);
+    }
+
+    private static void SkipMetadataPartition(ref WireCursor cursor, short version, bool flexible)
+    {
+        cursor.Int16();           // error_code
+        cursor.Int32();           // partition_index
+        cursor.Int32();           // leader_id
+        if (version >= 7)
+        {
+            cursor.Int32();       // leader_epoch
+        }
+        SkipInt32Array(ref cursor, flexible);          // replica_nodes
+        SkipInt32Array(ref cursor, flexible);          // isr_nodes
+        if (version >= 5)
+        {
+            SkipInt32Array(ref cursor, flexible);      // offline_replicas
+        }
+        SkipTaggedFieldsIf(ref cursor, flexible);
     }
 
     private static void SkipInt32Array(ref WireCursor cursor, bool flexible)

@@ -29,6 +29,21 @@ internal static class Program
             Environment.Exit(3);
         }, null, Budget, Timeout.InfiniteTimeSpan);
 
+        IReadOnlyList<FrameExchange>? exchanges = await CaptureAsync();
+        if (exchanges is null)
+        {
+            return 1;
+        }
+        Log.Info($"captured {exchanges.Count} requests, {exchanges.Count(e => e.Response is not null)} answered");
+        Publish(exchanges, Describe(exchanges), output);
+        Log.Info($"wrote {output}");
+        return 0;
+    }
+
+    /// <summary>Runs the client scenarios through the recording proxy; null when a client failed (said on
+    /// stderr).</summary>
+    private static async Task<IReadOnlyList<FrameExchange>?> CaptureAsync()
+    {
         using MockCluster mock = MockCluster.Start(TimeSpan.FromSeconds(10));
         Log.Info($"mock broker at {mock.Host}:{mock.Port}");
         await using var proxy = new RecordingProxy(mock.Host, mock.Port);
@@ -45,12 +60,15 @@ internal static class Program
         catch (Exception ex) when (ex is KafkaException or TimeoutException or InvalidOperationException)
         {
             await Console.Error.WriteLineAsync($"golden-capture: a client failed, nothing written: {ex}");
-            return 1;
+            return null;
         }
         await proxy.StopAsync(TimeSpan.FromSeconds(5));
+        return proxy.Exchanges;
+    }
 
-        IReadOnlyList<FrameExchange> exchanges = proxy.Exchanges;
-        Log.Info($"captured {exchanges.Count} requests, {exchanges.Count(e => e.Response is not null)} answered");
+    /// <summary>The README's account of the run: client versions, what the mock serves, topic names by id.</summary>
+    private static ReadmeWriter Describe(IReadOnlyList<FrameExchange> exchanges)
+    {
         var readme = new ReadmeWriter
         {
             ConfluentKafkaVersion = typeof(IProducer<,>).Assembly
@@ -69,6 +87,11 @@ internal static class Program
                 }
             }
         }
+        return readme;
+    }
+
+    private static void Publish(IReadOnlyList<FrameExchange> exchanges, ReadmeWriter readme, string output)
+    {
         // Staged beside the output (same file system, so the final moves are renames) and removed in any case.
         string staging = Path.Combine(output, $".capture-{Environment.ProcessId}");
         try
@@ -85,8 +108,6 @@ internal static class Program
                 Directory.Delete(staging, recursive: true);
             }
         }
-        Log.Info($"wrote {output}");
-        return 0;
     }
 
     private static string DescribeMockApis(IReadOnlyList<FrameExchange> exchanges)

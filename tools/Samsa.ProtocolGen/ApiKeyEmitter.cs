@@ -29,7 +29,8 @@ public static class ApiKeyEmitter
         return w.ToString();
     }
 
-    public static string EmitTable(IReadOnlyList<MessageSpec> requests, IReadOnlyDictionary<short, MessageSpec> responses)
+    public static string EmitTable(IReadOnlyList<MessageSpec> requests,
+        IReadOnlyDictionary<short, MessageSpec> responses)
     {
         var w = new CodeWriter();
         Header(w);
@@ -56,8 +57,11 @@ public static class ApiKeyEmitter
         foreach (MessageSpec r in requests)
         {
             MessageSpec resp = responses[r.ApiKey!.Value];
-            string flex = r.FlexibleVersions.IsEmpty ? "short.MaxValue" : r.FlexibleVersions.Lowest.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            w.Line($"table[{r.ApiKey}] = new ApiMessageInfo(ApiKey.{KeyName(r)}, \"{KeyName(r)}\", {r.ValidVersions.Lowest}, {r.ValidVersions.Highest}, {flex},");
+            string flex = r.FlexibleVersions.IsEmpty
+                ? "short.MaxValue"
+                : r.FlexibleVersions.Lowest.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            w.Line($"table[{r.ApiKey}] = new ApiMessageInfo(ApiKey.{KeyName(r)}, \"{KeyName(r)}\", "
+                + $"{r.ValidVersions.Lowest}, {r.ValidVersions.Highest}, {flex},");
             w.Line($"    {(r.LatestVersionUnstable ? "true" : "false")}, typeof({r.Name}), typeof({resp.Name}),");
             w.Line($"    static (ref KafkaReader reader, short version) => {r.Name}.Read(ref reader, version),");
             w.Line($"    static (ref KafkaReader reader, short version) => {resp.Name}.Read(ref reader, version));");

@@ -44,7 +44,8 @@ public sealed class CodeWriter
 
     public void Summary(string text)
     {
-        string escaped = text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+        string escaped = text.Replace("&", "&amp;", StringComparison.Ordinal)
+            .Replace("<", "&lt;", StringComparison.Ordinal)
             .Replace(">", "&gt;", StringComparison.Ordinal);
         Line($"/// <summary>{escaped}</summary>");
     }

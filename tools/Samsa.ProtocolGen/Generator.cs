@@ -1,6 +1,7 @@
 namespace Samsa.ProtocolGen;
 
-/// <summary>Reads every definition and produces the generated files, keyed by path relative to the output folder.</summary>
+/// <summary>Reads every definition and produces the generated files, keyed by path relative to the output
+/// folder.</summary>
 public static class Generator
 {
     public const string MessagesNamespace = "Samsa.Protocol.Messages";
@@ -15,11 +16,13 @@ public static class Generator
         Path.Combine(root, "protocol", "coordinator-records");
 
     /// <summary>Samsa's own metadata-log records, defined in the same JSON dialect as Kafka's messages.</summary>
-    public static string MetadataDefinitions(string root) => Path.Combine(root, "src", "Samsa.Metadata", "Records", "Definitions");
+    public static string MetadataDefinitions(string root) =>
+        Path.Combine(root, "src", "Samsa.Metadata", "Records", "Definitions");
 
     public static string MetadataOutput(string root) => Path.Combine(root, "src", "Samsa.Metadata", "Generated");
 
-    /// <summary>Generates one file per definition in <paramref name="folder"/>, in namespace <paramref name="ns"/>.</summary>
+    /// <summary>Generates one file per definition in <paramref name="folder"/>, in namespace
+    /// <paramref name="ns"/>.</summary>
     public static IReadOnlyDictionary<string, string> GenerateDataTypes(string folder, string ns)
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -45,7 +48,8 @@ public static class Generator
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         IReadOnlyList<MessageSpec> messages = ReadAll(messagesFolder);
-        Dictionary<short, MessageSpec> responses = messages.Where(m => m.Type == "response").ToDictionary(m => m.ApiKey!.Value);
+        Dictionary<short, MessageSpec> responses =
+            messages.Where(m => m.Type == "response").ToDictionary(m => m.ApiKey!.Value);
         foreach (MessageSpec spec in messages)
         {
             MessageSpec? response = spec.Type == "request" ? responses[spec.ApiKey!.Value] : null;
@@ -64,7 +68,10 @@ public static class Generator
 
     public static void Write(IReadOnlyDictionary<string, string> files, string output)
     {
-        foreach (string stale in Directory.Exists(output) ? Directory.GetFiles(output, "*.cs", SearchOption.AllDirectories) : [])
+        string[] existing = Directory.Exists(output)
+            ? Directory.GetFiles(output, "*.cs", SearchOption.AllDirectories)
+            : [];
+        foreach (string stale in existing)
         {
             string relative = Path.GetRelativePath(output, stale).Replace('\\', '/');
             if (!files.ContainsKey(relative)) File.Delete(stale);

@@ -13,8 +13,8 @@ public sealed partial class MessageEmitter
             string cond = Cond(f.MandatoryVersions, within);
             if (cond == "false") continue;
             body.If(cond);
-            EmitReadValue(body, f, $"result.{f.Name}", "reader", within.Intersect(f.MandatoryVersions), CompactExpr(f, within),
-                f.NullableVersions);
+            EmitReadValue(body, f, $"result.{f.Name}", "reader", within.Intersect(f.MandatoryVersions),
+                CompactExpr(f, within), f.NullableVersions);
             body.EndIf(cond);
         }
         EmitReadTagged(body, s, within);
@@ -40,70 +40,68 @@ public sealed partial class MessageEmitter
         string nullCond = Cond(nullable, within);
         string nullCheck = Guarded(Not(nullCond), $"ThrowHelper.NullNotAllowed(\"{f.Name}\", version);");
         if (t.IsArray)
+            EmitReadArray(b, t.Element!, target, reader, compact, nullCond, nullCheck);
+        else if (t.Name is "string" or "bytes" or "records")
+            EmitReadReference(b, t, target, reader, compact, nullCond, nullCheck);
+        else if (t.IsStruct)
+            EmitReadStruct(b, f, target, reader, nullCond);
+        else
+            b.Line($"{target} = {PrimitiveRead(t, reader)};");
+    }
+
+    private void EmitReadArray(CodeWriter b, FieldType e, string target, string reader, string compact, string nullCond,
+        string nullCheck)
+    {
+        string n = NewLocal("n");
+        string list = NewLocal("list");
+        string i = NewLocal("i");
+        b.Line($"int {n} = {reader}.ReadArrayLength({compact});");
+        b.Line($"if ({n} < 0)");
+        b.Open();
+        if (nullCond != "true") b.Line(nullCheck);
+        b.Line($"{target} = null!;");
+        b.Close();
+        b.Line("else");
+        b.Open();
+        b.Line($"var {list} = new List<{ElementType(e)}>({n});");
+        b.Line($"for (int {i} = 0; {i} < {n}; {i}++)");
+        b.Line($"    {list}.Add({ElementRead(e, reader, compact)});");
+        b.Line($"{target} = {list};");
+        b.Close();
+    }
+
+    /// <summary>A string, bytes or records field: read as nullable, then checked when null is not allowed.</summary>
+    private void EmitReadReference(CodeWriter b, FieldType t, string target, string reader, string compact,
+        string nullCond, string nullCheck)
+    {
+        string method = t.Name switch { "string" => "ReadString", "bytes" => "ReadBytes", _ => "ReadRecords" };
+        if (nullCond == "true")
         {
-            string n = NewLocal("n");
-            string list = NewLocal("list");
-            string i = NewLocal("i");
-            FieldType e = t.Element!;
-            b.Line($"int {n} = {reader}.ReadArrayLength({compact});");
-            b.Line($"if ({n} < 0)");
-            b.Open();
-            if (nullCond != "true") b.Line(nullCheck);
-            b.Line($"{target} = null!;");
-            b.Close();
-            b.Line("else");
-            b.Open();
-            b.Line($"var {list} = new List<{ElementType(e)}>({n});");
-            b.Line($"for (int {i} = 0; {i} < {n}; {i}++)");
-            b.Line($"    {list}.Add({ElementRead(e, reader, compact)});");
-            b.Line($"{target} = {list};");
-            b.Close();
+            b.Line($"{target} = {reader}.{method}({compact});");
             return;
         }
-        switch (t.Name)
+        string v = NewLocal("v");
+        b.Line($"var {v} = {reader}.{method}({compact});");
+        b.Line($"if ({v} is null) {{ {nullCheck} }}");
+        b.Line($"{target} = {v}!;");
+    }
+
+    private void EmitReadStruct(CodeWriter b, FieldSpec f, string target, string reader, string nullCond)
+    {
+        string type = Qualified(StructOf(f.Type));
+        if (nullCond == "false")
         {
-            case "string":
-            case "bytes":
-            case "records":
-            {
-                string method = t.Name switch { "string" => "ReadString", "bytes" => "ReadBytes", _ => "ReadRecords" };
-                if (nullCond == "true")
-                {
-                    b.Line($"{target} = {reader}.{method}({compact});");
-                }
-                else
-                {
-                    string v = NewLocal("v");
-                    b.Line($"var {v} = {reader}.{method}({compact});");
-                    b.Line($"if ({v} is null) {{ {nullCheck} }}");
-                    b.Line($"{target} = {v}!;");
-                }
-                return;
-            }
-            default:
-                if (t.IsStruct)
-                {
-                    string type = Qualified(StructOf(t));
-                    if (nullCond == "false")
-                    {
-                        b.Line($"{target} = {type}.Read(ref {reader}, version);");
-                    }
-                    else
-                    {
-                        b.If(nullCond);
-                        string marker = f.IsTagged ? $"{reader}.ReadUnsignedVarInt() == 0" : $"{reader}.ReadInt8() < 0";
-                        b.Line($"{target} = {marker} ? null! : {type}.Read(ref {reader}, version);");
-                        b.EndIf(nullCond);
-                        if (nullCond != "true")
-                        {
-                            b.Line("else");
-                            b.Line($"    {target} = {type}.Read(ref {reader}, version);");
-                        }
-                    }
-                    return;
-                }
-                b.Line($"{target} = {PrimitiveRead(t, reader)};");
-                return;
+            b.Line($"{target} = {type}.Read(ref {reader}, version);");
+            return;
+        }
+        b.If(nullCond);
+        string marker = f.IsTagged ? $"{reader}.ReadUnsignedVarInt() == 0" : $"{reader}.ReadInt8() < 0";
+        b.Line($"{target} = {marker} ? null! : {type}.Read(ref {reader}, version);");
+        b.EndIf(nullCond);
+        if (nullCond != "true")
+        {
+            b.Line("else");
+            b.Line($"    {target} = {type}.Read(ref {reader}, version);");
         }
     }
 
@@ -156,7 +154,8 @@ public sealed partial class MessageEmitter
             any = true;
         }
         if (any) b.Line("else");
-        b.Line($"{(any ? "    " : "")}(result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag, tagSize));");
+        b.Line($"{(any ? "    " : "")}(result.UnknownTaggedFields ??= [])"
+            + ".Add(reader.ReadUnknownTaggedField(tag, tagSize));");
         b.Close();
         b.EndIf(flexCond);
     }

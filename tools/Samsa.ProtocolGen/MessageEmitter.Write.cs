@@ -25,7 +25,8 @@ public sealed partial class MessageEmitter
                     body.Line($"if ({check})");
                 else
                     body.Line($"if ({Not(present)} && ({check}))");
-                body.Line($"    ThrowHelper.CannotWrite($\"a non-default {f.Name} cannot be written at version {{version}}\");");
+                body.Line($"    ThrowHelper.CannotWrite($\"a non-default {f.Name} cannot be written at version "
+                    + "{version}\");");
             }
         }
         EmitWriteTagged(body, s, within);
@@ -37,70 +38,81 @@ public sealed partial class MessageEmitter
         _w.Line();
     }
 
-    private void EmitWriteValue(CodeWriter b, FieldSpec f, string value, Versions within, string compact, Versions nullable)
+    private void EmitWriteValue(CodeWriter b, FieldSpec f, string value, Versions within, string compact,
+        Versions nullable)
     {
         FieldType t = f.Type;
         string nullCond = Cond(nullable, within);
         string cannotNull = $"ThrowHelper.CannotWrite($\"{f.Name} is null but not nullable at version {{version}}\");";
+        string nullGuard = Guarded(Not(nullCond), cannotNull);
         if (t.IsArray)
+            EmitWriteArray(b, t.Element!, value, compact, nullCond, nullGuard);
+        else if (t.Name is "string" or "records")
+            EmitWriteStringOrRecords(b, t, value, compact, nullCond, nullGuard);
+        else if (t.Name == "bytes")
+            EmitWriteBytes(b, value, compact, nullCond, nullGuard);
+        else if (t.IsStruct)
+            EmitWriteStruct(b, f, value, nullCond, nullGuard);
+        else
+            b.Line($"{PrimitiveWrite(t, value)};");
+    }
+
+    private void EmitWriteArray(CodeWriter b, FieldType e, string value, string compact, string nullCond,
+        string nullGuard)
+    {
+        string i = NewLocal("i");
+        b.Line($"if ({value} is null)");
+        b.Open();
+        if (nullCond != "true") b.Line(nullGuard);
+        b.Line($"writer.WriteArrayLength(-1, {compact});");
+        b.Close();
+        b.Line("else");
+        b.Open();
+        b.Line($"writer.WriteArrayLength({value}.Count, {compact});");
+        b.Line($"for (int {i} = 0; {i} < {value}.Count; {i}++)");
+        b.Line($"    {ElementWrite(e, $"{value}[{i}]", compact)};");
+        b.Close();
+    }
+
+    /// <summary>WriteString and WriteRecords take null themselves; only a non-nullable version refuses it.</summary>
+    private static void EmitWriteStringOrRecords(CodeWriter b, FieldType t, string value, string compact,
+        string nullCond, string nullGuard)
+    {
+        if (nullCond != "true") b.Line($"if ({value} is null) {{ {nullGuard} }}");
+        string method = t.Name == "string" ? "WriteString" : "WriteRecords";
+        b.Line($"writer.{method}({value}, {compact});");
+    }
+
+    private static void EmitWriteBytes(CodeWriter b, string value, string compact, string nullCond, string nullGuard)
+    {
+        b.Line($"if ({value} is null)");
+        b.Open();
+        if (nullCond != "true") b.Line(nullGuard);
+        b.Line($"writer.WriteNullBytes({compact});");
+        b.Close();
+        b.Line("else");
+        b.Line($"    writer.WriteBytes({value}, {compact});");
+    }
+
+    /// <summary>A nullable struct is preceded by a marker: -1/1 as int8, or 0/1 as a varint when tagged.</summary>
+    private static void EmitWriteStruct(CodeWriter b, FieldSpec f, string value, string nullCond, string nullGuard)
+    {
+        b.Line($"if ({value} is null)");
+        b.Open();
+        if (nullCond != "true") b.Line(nullGuard);
+        if (nullCond != "false")
+            b.Line(f.IsTagged ? "writer.WriteUnsignedVarInt(0);" : "writer.WriteInt8(-1);");
+        b.Close();
+        b.Line("else");
+        b.Open();
+        if (nullCond != "false")
         {
-            FieldType e = t.Element!;
-            string i = NewLocal("i");
-            b.Line($"if ({value} is null)");
-            b.Open();
-            if (nullCond != "true") b.Line(Guarded(Not(nullCond), cannotNull));
-            b.Line($"writer.WriteArrayLength(-1, {compact});");
-            b.Close();
-            b.Line("else");
-            b.Open();
-            b.Line($"writer.WriteArrayLength({value}.Count, {compact});");
-            b.Line($"for (int {i} = 0; {i} < {value}.Count; {i}++)");
-            b.Line($"    {ElementWrite(e, $"{value}[{i}]", compact)};");
-            b.Close();
-            return;
+            b.If(nullCond);
+            b.Line(f.IsTagged ? "writer.WriteUnsignedVarInt(1);" : "writer.WriteInt8(1);");
+            b.EndIf(nullCond);
         }
-        switch (t.Name)
-        {
-            case "string":
-                if (nullCond != "true") b.Line($"if ({value} is null) {{ {Guarded(Not(nullCond), cannotNull)} }}");
-                b.Line($"writer.WriteString({value}, {compact});");
-                return;
-            case "bytes":
-                b.Line($"if ({value} is null)");
-                b.Open();
-                if (nullCond != "true") b.Line(Guarded(Not(nullCond), cannotNull));
-                b.Line($"writer.WriteNullBytes({compact});");
-                b.Close();
-                b.Line("else");
-                b.Line($"    writer.WriteBytes({value}, {compact});");
-                return;
-            case "records":
-                if (nullCond != "true") b.Line($"if ({value} is null) {{ {Guarded(Not(nullCond), cannotNull)} }}");
-                b.Line($"writer.WriteRecords({value}, {compact});");
-                return;
-            default:
-                if (t.IsStruct)
-                {
-                    b.Line($"if ({value} is null)");
-                    b.Open();
-                    if (nullCond != "true") b.Line(Guarded(Not(nullCond), cannotNull));
-                    if (nullCond != "false") b.Line(f.IsTagged ? "writer.WriteUnsignedVarInt(0);" : "writer.WriteInt8(-1);");
-                    b.Close();
-                    b.Line("else");
-                    b.Open();
-                    if (nullCond != "false")
-                    {
-                        b.If(nullCond);
-                        b.Line(f.IsTagged ? "writer.WriteUnsignedVarInt(1);" : "writer.WriteInt8(1);");
-                        b.EndIf(nullCond);
-                    }
-                    b.Line($"{value}.Write(ref writer, version);");
-                    b.Close();
-                    return;
-                }
-                b.Line($"{PrimitiveWrite(t, value)};");
-                return;
-        }
+        b.Line($"{value}.Write(ref writer, version);");
+        b.Close();
     }
 
     private static string ElementWrite(FieldType e, string value, string compact) => e.Name switch
@@ -125,7 +137,8 @@ public sealed partial class MessageEmitter
         _ => throw new InvalidDataException($"not a primitive: {t.Name}"),
     };
 
-    /// <summary>True when the field holds something other than its default (used for absent and tagged fields).</summary>
+    /// <summary>True when the field holds something other than its default (used for absent and tagged
+    /// fields).</summary>
     private string NonDefaultCheck(FieldSpec f, string value)
     {
         FieldType t = f.Type;

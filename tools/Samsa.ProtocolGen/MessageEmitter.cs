@@ -53,7 +53,10 @@ public sealed partial class MessageEmitter
             foreach (FieldSpec f in s.Fields)
             {
                 if (ReservedMembers.Contains(f.Name))
-                    throw new InvalidDataException($"{spec.SourceFile}: field {f.Name} clashes with a generated member");
+                {
+                    throw new InvalidDataException(
+                        $"{spec.SourceFile}: field {f.Name} clashes with a generated member");
+                }
             }
             bool clashes = topMembers.Contains(s.Name) || s.Name == spec.Name || s.Fields.Any(f => f.Name == s.Name)
                 || ReservedMembers.Contains(s.Name) || ReservedTopMembers.Contains(s.Name);
@@ -82,7 +85,9 @@ public sealed partial class MessageEmitter
     }
 
     private string Qualified(StructSpec s) =>
-        s.TypeName == _spec.Name ? $"global::{_namespace}.{_spec.Name}" : $"global::{_namespace}.{_spec.Name}.{s.TypeName}";
+        s.TypeName == _spec.Name
+            ? $"global::{_namespace}.{_spec.Name}"
+            : $"global::{_namespace}.{_spec.Name}.{s.TypeName}";
 
     private StructSpec StructOf(FieldType t)
     {
@@ -96,7 +101,9 @@ public sealed partial class MessageEmitter
     {
         Versions within = _spec.ValidVersions.Intersect(s.Versions);
         string name = s.TypeName;
-        _w.Summary(isTop ? $"{_spec.Name}, versions {_spec.ValidVersions}; flexible {_spec.FlexibleVersions}." : $"{s.Name}.");
+        _w.Summary(isTop
+            ? $"{_spec.Name}, versions {_spec.ValidVersions}; flexible {_spec.FlexibleVersions}."
+            : $"{s.Name}.");
         string iface = isTop && _spec.Type is "request" or "response" or "header" or "data"
             ? $"IEquatable<{name}>, IKafkaMessage<{name}>"
             : $"IEquatable<{name}>";
@@ -153,7 +160,8 @@ public sealed partial class MessageEmitter
         f.Type.Name == "records" || ((f.IsNullableAnywhere || f.DefaultIsNull) && !IsValueType(f.Type));
 
     private static bool IsValueType(FieldType t) =>
-        !t.IsArray && t.Name is "bool" or "int8" or "int16" or "uint16" or "int32" or "uint32" or "int64" or "float64" or "uuid";
+        !t.IsArray
+        && t.Name is "bool" or "int8" or "int16" or "uint16" or "int32" or "uint32" or "int64" or "float64" or "uuid";
 
     private string ElementType(FieldType t) => t.Name switch
     {
@@ -194,7 +202,8 @@ public sealed partial class MessageEmitter
             case "int64":
                 return IntegerLiteral(f.Default ?? "0");
             case "float64":
-                return double.Parse(f.Default ?? "0", CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture) + "d";
+                return double.Parse(f.Default ?? "0", CultureInfo.InvariantCulture)
+                    .ToString("R", CultureInfo.InvariantCulture) + "d";
             case "uuid":
                 return "Guid.Empty";
             case "string":
@@ -233,14 +242,18 @@ public sealed partial class MessageEmitter
         doc.Append('.');
         _w.Summary(doc.ToString());
         string def = DefaultLiteral(f);
-        bool needsInit = !(def is "null" or "0" or "false" or "Guid.Empty" || (f.Type.Name == "float64" && def == "0d"));
-        _w.Line(needsInit ? $"public {CsType(f)} {f.Name} {{ get; set; }} = {def};" : $"public {CsType(f)} {f.Name} {{ get; set; }}");
+        bool needsInit = !(def is "null" or "0" or "false" or "Guid.Empty"
+            || (f.Type.Name == "float64" && def == "0d"));
+        _w.Line(needsInit
+            ? $"public {CsType(f)} {f.Name} {{ get; set; }} = {def};"
+            : $"public {CsType(f)} {f.Name} {{ get; set; }}");
         _w.Line();
     }
 
     // ---- version conditions ------------------------------------------------------------------------------------
 
-    /// <summary>A C# condition on <c>version</c> that holds exactly for <paramref name="v"/> within <paramref name="within"/>.</summary>
+    /// <summary>A C# condition on <c>version</c> that holds exactly for <paramref name="v"/> within
+    /// <paramref name="within"/>.</summary>
     internal static string Cond(Versions v, Versions within)
     {
         Versions inter = v.Intersect(within);
@@ -269,7 +282,8 @@ public sealed partial class MessageEmitter
         _ => $"!({cond})",
     };
 
-    private static string Guarded(string cond, string statement) => cond == "true" ? statement : $"if ({cond}) {statement}";
+    private static string Guarded(string cond, string statement) =>
+        cond == "true" ? statement : $"if ({cond}) {statement}";
 
     private string NewLocal(string prefix) => prefix + (_local++).ToString(CultureInfo.InvariantCulture);
 }

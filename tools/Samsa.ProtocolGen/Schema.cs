@@ -91,7 +91,9 @@ public static class SchemaReader
         {
             Name = root.GetProperty("name").GetString()!,
             Type = root.GetProperty("type").GetString()!,
-            ApiKey = Str(root, "apiKey") is { } key ? short.Parse(key, System.Globalization.CultureInfo.InvariantCulture) : null,
+            ApiKey = Str(root, "apiKey") is { } key
+                ? short.Parse(key, System.Globalization.CultureInfo.InvariantCulture)
+                : null,
             ValidVersions = Versions.Parse(root.GetProperty("validVersions").GetString(), Versions.None),
             FlexibleVersions = Versions.Parse(Str(root, "flexibleVersions"), Versions.None),
             Fields = ReadFields(root),
@@ -125,7 +127,8 @@ public static class SchemaReader
             FieldType t = f.Type.IsArray ? f.Type.Element! : f.Type;
             if (t.IsStruct && f.Fields is not null)
             {
-                if (!spec.Structs.TryAdd(t.Name, new StructSpec { Name = t.Name, Versions = f.Versions, Fields = f.Fields }))
+                var declared = new StructSpec { Name = t.Name, Versions = f.Versions, Fields = f.Fields };
+                if (!spec.Structs.TryAdd(t.Name, declared))
                     throw new InvalidDataException($"{spec.SourceFile}: struct {t.Name} is declared twice");
                 CollectInlineStructs(spec, f.Fields);
             }
@@ -147,7 +150,9 @@ public static class SchemaReader
                 Versions = Versions.Parse(Str(f, "versions"), tagged.IsEmpty ? Versions.None : tagged),
                 NullableVersions = Versions.Parse(Str(f, "nullableVersions"), Versions.None),
                 TaggedVersions = tagged,
-                Tag = Str(f, "tag") is { } tag ? int.Parse(tag, System.Globalization.CultureInfo.InvariantCulture) : null,
+                Tag = Str(f, "tag") is { } tag
+                    ? int.Parse(tag, System.Globalization.CultureInfo.InvariantCulture)
+                    : null,
                 Default = f.TryGetProperty("default", out JsonElement d) ? DefaultText(d) : null,
                 Ignorable = Str(f, "ignorable") is { } ig && bool.Parse(ig),
                 FlexibleVersionsOverride = flexible is null ? null : Versions.Parse(flexible, Versions.None),
@@ -168,5 +173,7 @@ public static class SchemaReader
     };
 
     private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out JsonElement v) ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText() : null;
+        e.TryGetProperty(name, out JsonElement v)
+            ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText()
+            : null;
 }

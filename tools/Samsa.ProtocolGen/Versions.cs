@@ -35,5 +35,8 @@ public readonly record struct Versions(short Lowest, short Highest)
     }
 
     public override string ToString() =>
-        IsEmpty ? "none" : Highest == short.MaxValue ? $"{Lowest}+" : Lowest == Highest ? $"{Lowest}" : $"{Lowest}-{Highest}";
+        IsEmpty ? "none"
+        : Highest == short.MaxValue ? $"{Lowest}+"
+        : Lowest == Highest ? $"{Lowest}"
+        : $"{Lowest}-{Highest}";
 }

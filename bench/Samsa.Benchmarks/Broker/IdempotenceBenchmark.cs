@@ -58,7 +58,8 @@ internal static class IdempotenceBenchmark
             Console.WriteLine("|---|---|---|---|---|");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| produce, Confluent.Kafka, {ValueBytes} B values, acks=all, max.in.flight=5 | " +
-                $"{medianOn:N0} msg/s ({medianOn * mib:N1} MiB/s) | {medianOff:N0} msg/s ({medianOff * mib:N1} MiB/s) | " +
+                $"{medianOn:N0} msg/s ({medianOn * mib:N1} MiB/s) | " +
+                $"{medianOff:N0} msg/s ({medianOff * mib:N1} MiB/s) | " +
                 $"**{medianOn / medianOff:F2}** | >= 0.95 |"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| the log alone: `PartitionLog.AppendAsync` of 1-record {ValueBytes} B batches, with a producer id " +
@@ -80,8 +81,10 @@ internal static class IdempotenceBenchmark
         {
             Flags =
             [
-                new ConfigFlag("node.id", "1", "bench"), new ConfigFlag("listeners", "PLAINTEXT://127.0.0.1:0", "bench"),
-                new ConfigFlag("log.dirs", root, "bench"), new ConfigFlag("http.listeners", "http://127.0.0.1:0", "bench"),
+                new ConfigFlag("node.id", "1", "bench"),
+                new ConfigFlag("listeners", "PLAINTEXT://127.0.0.1:0", "bench"),
+                new ConfigFlag("log.dirs", root, "bench"),
+                new ConfigFlag("http.listeners", "http://127.0.0.1:0", "bench"),
                 new ConfigFlag("num.partitions", "3", "bench"),
             ],
         };
@@ -168,7 +171,8 @@ internal static class IdempotenceBenchmark
             string dir = Path.Combine(root, name);
             Directory.CreateDirectory(dir);
             LogDirectory directory = LogDirectory.Open(dir);
-            PartitionLog log = PartitionLog.Open(directory, new Samsa.Storage.TopicPartition("bench", 0), LogOptions.Default);
+            PartitionLog log = PartitionLog.Open(directory, new Samsa.Storage.TopicPartition("bench", 0),
+                LogOptions.Default);
             var stopwatch = Stopwatch.StartNew();
             foreach (byte[] batch in batches)
             {

@@ -59,7 +59,8 @@ internal static class StorageBenchmark
 
     private sealed record Row(string Case, string Subject, string Baseline, string Ratio, string Target);
 
-    /// <summary>Appends against a plain write of the same batches: pwrite each, and fdatasync every 16 MiB for fsync.</summary>
+    /// <summary>Appends against a plain write of the same batches: pwrite each, and fdatasync every 16 MiB for
+    /// fsync.</summary>
     private static Row Append(string root, LogFlushMode mode, byte[] batch, int count, int repeats,
         int inFlightBytes)
     {
@@ -98,33 +99,37 @@ internal static class StorageBenchmark
             return elapsed;
         }
 
-        TimeSpan Plain()
+        TimeSpan Plain() => PlainWrite(root, batch, count, fsync);
+    }
+
+    /// <summary>The baseline of <see cref="Append"/>: pwrite each batch to a new file, with an fdatasync every
+    /// 16 MiB when <paramref name="fsync"/>.</summary>
+    private static TimeSpan PlainWrite(string root, byte[] batch, int count, bool fsync)
+    {
+        string dir = Fresh(root);
+        string path = Path.Combine(dir, "plain.log");
+        TimeSpan elapsed;
+        using (var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite))
         {
-            string dir = Fresh(root);
-            string path = Path.Combine(dir, "plain.log");
-            TimeSpan elapsed;
-            using (var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite))
+            elapsed = Measure.Time(() =>
             {
-                elapsed = Measure.Time(() =>
+                long position = 0;
+                long synced = 0;
+                for (int i = 0; i < count; i++)
                 {
-                    long position = 0;
-                    long synced = 0;
-                    for (int i = 0; i < count; i++)
+                    RandomAccess.Write(handle, batch, position);
+                    position += batch.Length;
+                    if (fsync && position - synced >= 16 * MiB)
                     {
-                        RandomAccess.Write(handle, batch, position);
-                        position += batch.Length;
-                        if (fsync && position - synced >= 16 * MiB)
-                        {
-                            FileSync.DataSync(handle, path);
-                            synced = position;
-                        }
+                        FileSync.DataSync(handle, path);
+                        synced = position;
                     }
-                    if (fsync && synced < position) FileSync.DataSync(handle, path);
-                });
-            }
-            Directory.Delete(dir, recursive: true);
-            return elapsed;
+                }
+                if (fsync && synced < position) FileSync.DataSync(handle, path);
+            });
         }
+        Directory.Delete(dir, recursive: true);
+        return elapsed;
     }
 
     /// <summary>
@@ -156,7 +161,8 @@ internal static class StorageBenchmark
         }
     }
 
-    /// <summary>Fetch-sized reads (1 MiB, whole batches) through the log against plain 1 MiB reads of its file.</summary>
+    /// <summary>Fetch-sized reads (1 MiB, whole batches) through the log against plain 1 MiB reads of its
+    /// file.</summary>
     private static Row Read(string root, byte[] batch, long totalBytes, int repeats)
     {
         string dir = Fresh(root);
@@ -219,23 +225,18 @@ internal static class StorageBenchmark
             NodeId = 1,
             DefaultLogOptions = LogOptions.Default with { SegmentBytes = 32 * KiB },
         };
-        byte[] batch = BuildBatch(4 * KiB);
-        using (LogManager manager = LogManager.Open(options))
-        {
-            for (int p = 0; p < partitions; p++)
-            {
-                manager.GetOrCreateLog(new TopicPartition("bench", p), options.DefaultLogOptions, out PartitionLog? log);
-                for (int i = 0; i < 24; i++)
-                    AppendNow(log!, batch);
-            }
-        }
+        FillPartitions(options, partitions);
         int files = Directory.GetDirectories(dir).Sum(d => Directory.GetFiles(d).Length);
-        long bytes = Directory.GetDirectories(dir).Sum(d => Directory.GetFiles(d, "*.log").Sum(f => new FileInfo(f).Length));
+        long bytes = Directory.GetDirectories(dir)
+            .Sum(d => Directory.GetFiles(d, "*.log").Sum(f => new FileInfo(f).Length));
         try
         {
-            (TimeSpan clean, TimeSpan baseline) = Measure.Pair(repeats, Clean, OpenFiles);
-            (TimeSpan crash, _) = Measure.Pair(repeats, () => Crash(deleteCheckpoint: false), () => TimeSpan.Zero);
-            (TimeSpan scan, _) = Measure.Pair(repeats, () => Crash(deleteCheckpoint: true), () => TimeSpan.Zero);
+            (TimeSpan clean, TimeSpan baseline) = Measure.Pair(repeats, () => TimeOpen(options),
+                () => TimeOpenEveryFile(dir));
+            (TimeSpan crash, _) = Measure.Pair(repeats, () => TimeOpenAfterCrash(options, dir, deleteCheckpoint: false),
+                () => TimeSpan.Zero);
+            (TimeSpan scan, _) = Measure.Pair(repeats, () => TimeOpenAfterCrash(options, dir, deleteCheckpoint: true),
+                () => TimeSpan.Zero);
             string what = $"{partitions:N0} partitions ({files:N0} files, {bytes / MiB} MiB)";
             string open = $"{baseline.TotalMilliseconds:F0} ms (open every file)";
             yield return new Row($"start-up after a clean shutdown, {what}", $"{clean.TotalMilliseconds:F0} ms", open,
@@ -249,40 +250,53 @@ internal static class StorageBenchmark
         {
             Directory.Delete(dir, recursive: true);
         }
-
-        TimeSpan Clean()
-        {
-            LogManager? manager = null;
-            TimeSpan elapsed = Measure.Time(() => manager = LogManager.Open(options));
-            manager!.Close();
-            return elapsed;
-        }
-
-        TimeSpan Crash(bool deleteCheckpoint)
-        {
-            // As a killed process leaves it: no clean-shutdown marker, the checkpoints of the last flush.
-            LogManager crashed = LogManager.Open(options);
-            foreach (PartitionLog log in crashed.Logs)
-                log.Abandon();
-            if (deleteCheckpoint) File.Delete(Path.Combine(dir, "recovery-point-offset-checkpoint"));
-            LogManager? manager = null;
-            TimeSpan elapsed = Measure.Time(() => manager = LogManager.Open(options));
-            manager!.Close();
-            return elapsed;
-        }
-
-        TimeSpan OpenFiles() => Measure.Time(() =>
-            Parallel.ForEach(Directory.GetDirectories(dir), new ParallelOptions { MaxDegreeOfParallelism = 2 },
-                partition =>
-                {
-                    foreach (string file in Directory.GetFiles(partition))
-                    {
-                        using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite,
-                            FileShare.ReadWrite | FileShare.Delete);
-                        _ = RandomAccess.GetLength(handle);
-                    }
-                }));
     }
+
+    /// <summary>Creates <paramref name="partitions"/> logs of 24 batches of 4 KiB each (three segments), closed
+    /// cleanly.</summary>
+    private static void FillPartitions(LogManagerOptions options, int partitions)
+    {
+        byte[] batch = BuildBatch(4 * KiB);
+        using LogManager manager = LogManager.Open(options);
+        for (int p = 0; p < partitions; p++)
+        {
+            manager.GetOrCreateLog(new TopicPartition("bench", p), options.DefaultLogOptions, out PartitionLog? log);
+            for (int i = 0; i < 24; i++)
+                AppendNow(log!, batch);
+        }
+    }
+
+    private static TimeSpan TimeOpen(LogManagerOptions options)
+    {
+        LogManager? manager = null;
+        TimeSpan elapsed = Measure.Time(() => manager = LogManager.Open(options));
+        manager!.Close();
+        return elapsed;
+    }
+
+    private static TimeSpan TimeOpenAfterCrash(LogManagerOptions options, string dir, bool deleteCheckpoint)
+    {
+        // As a killed process leaves it: no clean-shutdown marker, the checkpoints of the last flush.
+        LogManager crashed = LogManager.Open(options);
+        foreach (PartitionLog log in crashed.Logs)
+            log.Abandon();
+        if (deleteCheckpoint) File.Delete(Path.Combine(dir, "recovery-point-offset-checkpoint"));
+        return TimeOpen(options);
+    }
+
+    /// <summary>The start-up baseline: open every file of every partition (two at a time) and read its
+    /// length.</summary>
+    private static TimeSpan TimeOpenEveryFile(string dir) => Measure.Time(() =>
+        Parallel.ForEach(Directory.GetDirectories(dir), new ParallelOptions { MaxDegreeOfParallelism = 2 },
+            partition =>
+            {
+                foreach (string file in Directory.GetFiles(partition))
+                {
+                    using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite,
+                        FileShare.ReadWrite | FileShare.Delete);
+                    _ = RandomAccess.GetLength(handle);
+                }
+            }));
 
     /// <summary>A replicated-mode append, which completes before it returns.</summary>
     private static void AppendNow(PartitionLog log, byte[] batch)

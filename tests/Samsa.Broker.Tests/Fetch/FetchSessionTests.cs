@@ -70,7 +70,10 @@ public sealed class FetchSessionTests
         Assert.Equal([1], WithRecords(next));
 
         static int[] WithRecords(FetchResponse response) =>
-            [.. response.Responses.SelectMany(t => t.Partitions).Where(p => p.Records is { Length: > 0 }).Select(p => p.PartitionIndex)];
+            [
+                .. response.Responses.SelectMany(t => t.Partitions).Where(p => p.Records is { Length: > 0 })
+                    .Select(p => p.PartitionIndex),
+            ];
     }
 
     [Fact]
@@ -80,12 +83,15 @@ public sealed class FetchSessionTests
         await using var client = new ConnectionHarness(broker.Handlers(), time: broker.Time);
         FetchResponse opened = await FetchAsync(client, Request(0, 0, ("t", 0, 0)));
 
-        Assert.Equal((short)ErrorCode.InvalidFetchSessionEpoch, (await FetchAsync(client, Request(opened.SessionId, 5))).ErrorCode);
-        Assert.Equal((short)ErrorCode.FetchSessionIdNotFound, (await FetchAsync(client, Request(opened.SessionId + 1, 1))).ErrorCode);
+        Assert.Equal((short)ErrorCode.InvalidFetchSessionEpoch,
+            (await FetchAsync(client, Request(opened.SessionId, 5))).ErrorCode);
+        Assert.Equal((short)ErrorCode.FetchSessionIdNotFound,
+            (await FetchAsync(client, Request(opened.SessionId + 1, 1))).ErrorCode);
 
         FetchResponse closed = await FetchAsync(client, Request(opened.SessionId, -1, ("t", 0, 0)));
         Assert.Equal(0, closed.SessionId);
-        Assert.Equal((short)ErrorCode.FetchSessionIdNotFound, (await FetchAsync(client, Request(opened.SessionId, 1))).ErrorCode);
+        Assert.Equal((short)ErrorCode.FetchSessionIdNotFound,
+            (await FetchAsync(client, Request(opened.SessionId, 1))).ErrorCode);
     }
 
     [Fact]
@@ -130,15 +136,27 @@ public sealed class FetchSessionTests
             $"a fetch to wait on {topic}-{partition}");
     }
 
-    private static FetchRequest Request(int sessionId, int epoch, params (string Topic, int Partition, long Offset)[] partitions)
+    private static FetchRequest Request(int sessionId, int epoch,
+        params (string Topic, int Partition, long Offset)[] partitions)
     {
-        var request = new FetchRequest { MaxWaitMs = 0, MinBytes = 0, MaxBytes = 1 << 20, SessionId = sessionId, SessionEpoch = epoch };
-        foreach (IGrouping<string, (string Topic, int Partition, long Offset)> topic in partitions.GroupBy(p => p.Topic))
+        var request = new FetchRequest
+        {
+            MaxWaitMs = 0, MinBytes = 0, MaxBytes = 1 << 20, SessionId = sessionId, SessionEpoch = epoch,
+        };
+        IEnumerable<IGrouping<string, (string Topic, int Partition, long Offset)>> topics =
+            partitions.GroupBy(p => p.Topic);
+        foreach (IGrouping<string, (string Topic, int Partition, long Offset)> topic in topics)
         {
             request.Topics.Add(new FetchRequest.FetchTopic
             {
                 Topic = topic.Key,
-                Partitions = [.. topic.Select(p => new FetchRequest.FetchPartition { Partition = p.Partition, FetchOffset = p.Offset, PartitionMaxBytes = 1 << 20 })],
+                Partitions =
+                [
+                    .. topic.Select(p => new FetchRequest.FetchPartition
+                    {
+                        Partition = p.Partition, FetchOffset = p.Offset, PartitionMaxBytes = 1 << 20,
+                    }),
+                ],
             });
         }
         return request;
@@ -166,7 +184,13 @@ public sealed class FetchSessionTests
                 new ProduceRequest.TopicProduceData
                 {
                     Name = topic,
-                    PartitionData = [new ProduceRequest.PartitionProduceData { Index = partition, Records = new ReadOnlySequence<byte>(builder.Build()) }],
+                    PartitionData =
+                    [
+                        new ProduceRequest.PartitionProduceData
+                        {
+                            Index = partition, Records = new ReadOnlySequence<byte>(builder.Build()),
+                        },
+                    ],
                 },
             ],
         };

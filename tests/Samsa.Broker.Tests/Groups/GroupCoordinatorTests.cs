@@ -11,7 +11,7 @@ namespace Samsa.Broker.Tests.Groups;
 /// The group coordinator over a one-node cluster in memory with a fake clock: timers (session, rebalance, initial
 /// delay, offset expiry) fire only when the test advances time, and loading replays what was written.
 /// </summary>
-public sealed class GroupCoordinatorTests
+public sealed partial class GroupCoordinatorTests
 {
     private static readonly GroupCoordinatorOptions Defaults = new()
     {
@@ -58,7 +58,8 @@ public sealed class GroupCoordinatorTests
 
         public IApiHandler Fetch { get; }
 
-        public static async Task<Groups> StartAsync(GroupCoordinatorOptions? options = null, HandlerFixture? fixture = null)
+        public static async Task<Groups> StartAsync(GroupCoordinatorOptions? options = null,
+            HandlerFixture? fixture = null)
         {
             bool owns = fixture is null;
             fixture ??= await HandlerFixture.StartAsync();
@@ -66,8 +67,9 @@ public sealed class GroupCoordinatorTests
                 options ?? Defaults, fixture.Time, NullLogger.Instance);
             fixture.Loader.AddPublisher(coordinator);
             var groups = new Groups(fixture, coordinator, owns);
-            FindCoordinatorResponse found = await HandlerFixture.SendAsync<FindCoordinatorRequest, FindCoordinatorResponse>(
-                groups.Find, new FindCoordinatorRequest { Key = "any" }, 3);
+            FindCoordinatorResponse found =
+                await HandlerFixture.SendAsync<FindCoordinatorRequest, FindCoordinatorResponse>(
+                    groups.Find, new FindCoordinatorRequest { Key = "any" }, 3);
             Assert.Equal(0, found.ErrorCode);
             await groups.LoadedAsync();
             return groups;
@@ -87,7 +89,8 @@ public sealed class GroupCoordinatorTests
             }, 5);
 
         /// <summary>Joins a new dynamic member through the member-id-required round trip.</summary>
-        public async Task<JoinGroupResponse> JoinNewAsync(string group, int sessionMs = 10_000, int rebalanceMs = 20_000)
+        public async Task<JoinGroupResponse> JoinNewAsync(string group, int sessionMs = 10_000,
+            int rebalanceMs = 20_000)
         {
             JoinGroupResponse required = await JoinAsync(group, "", sessionMs, rebalanceMs);
             Assert.Equal((short)ErrorCode.MemberIdRequired, required.ErrorCode);
@@ -116,7 +119,13 @@ public sealed class GroupCoordinatorTests
                     Topics = [new OffsetCommitRequest.OffsetCommitRequestTopic
                     {
                         Name = "t",
-                        Partitions = [new OffsetCommitRequest.OffsetCommitRequestPartition { PartitionIndex = 0, CommittedOffset = offset }],
+                        Partitions =
+                        [
+                            new OffsetCommitRequest.OffsetCommitRequestPartition
+                            {
+                                PartitionIndex = 0, CommittedOffset = offset,
+                            },
+                        ],
                     }],
                 }, 8);
             return Assert.Single(Assert.Single(response.Topics).Partitions).ErrorCode;
@@ -130,12 +139,15 @@ public sealed class GroupCoordinatorTests
                 Commit, new OffsetCommitRequest
                 {
                     GroupId = group, MemberId = memberId, GenerationIdOrMemberEpoch = generation,
-                    Topics = [.. offsets.GroupBy(o => o.Topic).Select(t => new OffsetCommitRequest.OffsetCommitRequestTopic
-                    {
-                        Name = t.Key,
-                        Partitions = [.. t.Select(o => new OffsetCommitRequest.OffsetCommitRequestPartition
-                            { PartitionIndex = o.Partition, CommittedOffset = o.Offset })],
-                    })],
+                    Topics =
+                    [
+                        .. offsets.GroupBy(o => o.Topic).Select(t => new OffsetCommitRequest.OffsetCommitRequestTopic
+                        {
+                            Name = t.Key,
+                            Partitions = [.. t.Select(o => new OffsetCommitRequest.OffsetCommitRequestPartition
+                                { PartitionIndex = o.Partition, CommittedOffset = o.Offset })],
+                        }),
+                    ],
                 }, 9);
             Assert.Equal(offsets.Length, response.Topics.Sum(t => t.Partitions.Count));
             return response.Topics
@@ -145,13 +157,19 @@ public sealed class GroupCoordinatorTests
 
         public async Task<long> CommittedAsync(string group, string topic = "t", int partition = 0)
         {
-            OffsetFetchResponse response = await HandlerFixture.SendAsync<OffsetFetchRequest, OffsetFetchResponse>(Fetch,
-                new OffsetFetchRequest
+            OffsetFetchResponse response = await HandlerFixture.SendAsync<OffsetFetchRequest, OffsetFetchResponse>(
+                Fetch, new OffsetFetchRequest
                 {
                     Groups = [new OffsetFetchRequest.OffsetFetchRequestGroup
                     {
                         GroupId = group,
-                        Topics = [new OffsetFetchRequest.OffsetFetchRequestTopics { Name = topic, PartitionIndexes = [partition] }],
+                        Topics =
+                        [
+                            new OffsetFetchRequest.OffsetFetchRequestTopics
+                            {
+                                Name = topic, PartitionIndexes = [partition],
+                            },
+                        ],
                     }],
                 }, 8);
             OffsetFetchResponse.OffsetFetchResponseGroup result = Assert.Single(response.Groups);
@@ -210,7 +228,8 @@ public sealed class GroupCoordinatorTests
     [Fact]
     public async Task The_first_rebalance_of_a_new_group_waits_for_the_initial_delay()
     {
-        await using Groups groups = await Groups.StartAsync(Defaults with { InitialRebalanceDelay = TimeSpan.FromSeconds(3) });
+        await using Groups groups =
+            await Groups.StartAsync(Defaults with { InitialRebalanceDelay = TimeSpan.FromSeconds(3) });
         JoinGroupResponse required = await groups.JoinAsync("g", "");
         Task<JoinGroupResponse> join = groups.JoinAsync("g", required.MemberId);
         groups.Fixture.Time.Advance(TimeSpan.FromSeconds(2));
@@ -277,92 +296,14 @@ public sealed class GroupCoordinatorTests
     }
 
     [Fact]
-    public async Task Consumer_group_members_get_partitions_and_keep_their_epoch_across_a_reload()
-    {
-        await using Groups groups = await Groups.StartAsync(Defaults with { ConsumerSessionTimeout = TimeSpan.FromSeconds(30) });
-        await groups.Fixture.CreateTopicAsync("t", partitions: 4);
-        Guid topicId = groups.Fixture.Topic("t").TopicId;
-        var heartbeat = new ConsumerGroupHeartbeatHandler(groups.Coordinator, groups.Fixture.Loader);
-
-        Task<ConsumerGroupHeartbeatResponse> BeatAsync(string member, int epoch, List<int>? owned = null, bool join = false) =>
-            HandlerFixture.SendAsync<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse>(heartbeat,
-                new ConsumerGroupHeartbeatRequest
-                {
-                    GroupId = "kip848", MemberId = member, MemberEpoch = epoch,
-                    RebalanceTimeoutMs = join ? 10_000 : -1,
-                    SubscribedTopicNames = join ? ["t"] : null,
-                    TopicPartitions = owned is null ? (join ? [] : null)
-                        : [new ConsumerGroupHeartbeatRequest.TopicPartitionsData { TopicId = topicId, Partitions = owned }],
-                }, 1);
-
-        ConsumerGroupHeartbeatResponse a = await BeatAsync("member-a", 0, join: true);
-        Assert.Equal(0, a.ErrorCode);
-        Assert.Equal(1, a.MemberEpoch);
-        Assert.Equal([0, 1, 2, 3], Assert.Single(a.Assignment!.TopicPartitions).Partitions);
-
-        // b joins: a must give up two partitions before b gets them.
-        ConsumerGroupHeartbeatResponse b = await BeatAsync("member-b", 0, join: true);
-        Assert.Equal(2, b.MemberEpoch);
-        Assert.Empty(b.Assignment!.TopicPartitions);
-        ConsumerGroupHeartbeatResponse revoke = await BeatAsync("member-a", 1);
-        Assert.Equal(1, revoke.MemberEpoch);
-        List<int> kept = Assert.Single(revoke.Assignment!.TopicPartitions).Partitions;
-        Assert.Equal(2, kept.Count);
-        ConsumerGroupHeartbeatResponse stillWaiting = await BeatAsync("member-b", 2);
-        Assert.True(stillWaiting.Assignment is null || stillWaiting.Assignment.TopicPartitions.Count == 0);
-        ConsumerGroupHeartbeatResponse revoked = await BeatAsync("member-a", 1, owned: kept);
-        Assert.Equal(2, revoked.MemberEpoch);
-        ConsumerGroupHeartbeatResponse got = await BeatAsync("member-b", 2);
-        Assert.Equal([0, 1, 2, 3], kept.Concat(Assert.Single(got.Assignment!.TopicPartitions).Partitions).Order());
-
-        // A stale epoch is fenced; an unknown member is unknown.
-        Assert.Equal((short)ErrorCode.FencedMemberEpoch, (await BeatAsync("member-a", 7)).ErrorCode);
-        Assert.Equal((short)ErrorCode.UnknownMemberId, (await BeatAsync("member-z", 3)).ErrorCode);
-
-        // A new coordinator loads the group from the partition: both members carry on at epoch 2.
-        groups.Coordinator.Shutdown();
-        await using Groups reloaded = await Groups.StartAsync(groups.Coordinator.Options, groups.Fixture);
-        heartbeat = new ConsumerGroupHeartbeatHandler(reloaded.Coordinator, reloaded.Fixture.Loader);
-        ConsumerGroupHeartbeatResponse afterA = await BeatAsync("member-a", 2);
-        Assert.Equal(0, afterA.ErrorCode);
-        Assert.Equal(2, afterA.MemberEpoch);
-        ConsumerGroupHeartbeatResponse afterB = await BeatAsync("member-b", 2);
-        Assert.Equal(0, afterB.ErrorCode);
-        Assert.Equal(2, afterB.MemberEpoch);
-        var describe = new ConsumerGroupDescribeHandler(reloaded.Coordinator, reloaded.Fixture.Loader);
-        ConsumerGroupDescribeResponse described = await HandlerFixture.SendAsync<ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse>(
-            describe, new ConsumerGroupDescribeRequest { GroupIds = ["kip848"] }, 0);
-        ConsumerGroupDescribeResponse.DescribedGroup group = Assert.Single(described.Groups);
-        Assert.Equal("Stable", group.GroupState);
-        Assert.Equal(2, group.Members.Count);
-        Assert.All(group.Members, m => Assert.Equal(2, Assert.Single(m.Assignment.TopicPartitions).Partitions.Count));
-
-        // DescribeGroups describes it too, each member's assignment in the classic consumer protocol's format.
-        DescribeGroupsResponse classicView = await HandlerFixture.SendAsync<DescribeGroupsRequest, DescribeGroupsResponse>(
-            new DescribeGroupsHandler(reloaded.Coordinator), new DescribeGroupsRequest { Groups = ["kip848"] }, 5);
-        DescribeGroupsResponse.DescribedGroup viewed = Assert.Single(classicView.Groups);
-        Assert.Equal("consumer", viewed.ProtocolType);
-        Assert.Equal("uniform", viewed.ProtocolData);
-        Assert.Equal(2, viewed.Members.Count);
-        Assert.All(viewed.Members, m => Assert.Equal(["t"], ConsumerProtocol.Topics(m.MemberMetadata)));
-        Assert.All(viewed.Members, m => Assert.Equal(2 + 4 + 2 + 1 + 4 + 8 + 4, m.MemberAssignment.Length));
-
-        // Leaving, then the session of the other lapsing, empties the group.
-        Assert.Equal(-1, (await BeatAsync("member-a", -1)).MemberEpoch);
-        reloaded.Fixture.Time.Advance(TimeSpan.FromSeconds(31));
-        described = await HandlerFixture.SendAsync<ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse>(
-            describe, new ConsumerGroupDescribeRequest { GroupIds = ["kip848"] }, 0);
-        Assert.Equal("Empty", Assert.Single(described.Groups).GroupState);
-    }
-
-    [Fact]
     public async Task Deleting_a_topic_deletes_the_offsets_committed_for_it()
     {
         await using Groups groups = await Groups.StartAsync();
         await groups.Fixture.CreateTopicAsync("t");
         Assert.Equal(0, await groups.CommitAsync("g", "", -1, 12));
         Assert.Equal(12, await groups.CommittedAsync("g"));
-        await groups.Fixture.Controller.DeleteTopicsAsync([new Samsa.Metadata.Controller.TopicToDelete("t", Guid.Empty)], Ct);
+        await groups.Fixture.Controller.DeleteTopicsAsync(
+            [new Samsa.Metadata.Controller.TopicToDelete("t", Guid.Empty)], Ct);
         Assert.Equal(-1, await groups.CommittedAsync("g"));
 
         groups.Coordinator.Shutdown();
@@ -425,35 +366,5 @@ public sealed class GroupCoordinatorTests
         Assert.Equal((short)ErrorCode.StaleMemberEpoch, errors[("t", 1)]);
         Assert.Equal(unknown, errors[("missing", 0)]);
         Assert.Equal(30, await groups.CommittedAsync("kip848", "t", 1));
-    }
-
-    [Fact]
-    public async Task A_consumer_group_member_that_keeps_revoked_partitions_past_its_rebalance_timeout_is_removed()
-    {
-        await using Groups groups = await Groups.StartAsync(Defaults with { ConsumerSessionTimeout = TimeSpan.FromMinutes(5) });
-        await groups.Fixture.CreateTopicAsync("t", partitions: 2);
-        var heartbeat = new ConsumerGroupHeartbeatHandler(groups.Coordinator, groups.Fixture.Loader);
-
-        Task<ConsumerGroupHeartbeatResponse> BeatAsync(string member, int epoch, bool join = false) =>
-            HandlerFixture.SendAsync<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse>(heartbeat,
-                new ConsumerGroupHeartbeatRequest
-                {
-                    GroupId = "slow", MemberId = member, MemberEpoch = epoch, RebalanceTimeoutMs = join ? 10_000 : -1,
-                    SubscribedTopicNames = join ? ["t"] : null, TopicPartitions = join ? [] : null,
-                }, 1);
-
-        Assert.Equal(1, (await BeatAsync("a", 0, join: true)).MemberEpoch);
-        Assert.Equal(2, (await BeatAsync("b", 0, join: true)).MemberEpoch);
-        ConsumerGroupHeartbeatResponse revoke = await BeatAsync("a", 1);
-        Assert.Single(Assert.Single(revoke.Assignment!.TopicPartitions).Partitions);
-
-        // a never reports the partition gone; after its 10 s rebalance timeout it is out, and b gets both.
-        groups.Fixture.Time.Advance(TimeSpan.FromSeconds(9));
-        Assert.Equal(0, (await BeatAsync("a", 1)).ErrorCode);
-        groups.Fixture.Time.Advance(TimeSpan.FromSeconds(2));
-        Assert.Equal((short)ErrorCode.UnknownMemberId, (await BeatAsync("a", 1)).ErrorCode);
-        ConsumerGroupHeartbeatResponse b = await BeatAsync("b", 2);
-        Assert.Equal(3, b.MemberEpoch);
-        Assert.Equal([0, 1], Assert.Single(b.Assignment!.TopicPartitions).Partitions);
     }
 }

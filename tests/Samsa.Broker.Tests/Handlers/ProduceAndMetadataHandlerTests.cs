@@ -94,7 +94,10 @@ public sealed class ProduceAndMetadataHandlerTests
         request.TopicData.Add(new ProduceRequest.TopicProduceData
         {
             Name = topic,
-            PartitionData = [new ProduceRequest.PartitionProduceData { Index = 0, Records = new ReadOnlySequence<byte>(batch) }],
+            PartitionData =
+            [
+                new ProduceRequest.PartitionProduceData { Index = 0, Records = new ReadOnlySequence<byte>(batch) },
+            ],
         });
         ProduceResponse response = await HandlerFixture.SendAsync<ProduceRequest, ProduceResponse>(
             new ProduceHandler(f.Replicas, f.Loader, f.Time), request, 11);

@@ -24,7 +24,8 @@ public sealed class LogMaintenanceTests
         f.Time.Advance(TimeSpan.FromSeconds(2));
         await f.AppendAsync("aging", 1);
         var options = f.Options with { LogRetentionCheckInterval = TimeSpan.FromMinutes(5), LogCleaner = null };
-        await using var maintenance = new LogMaintenance(f.Logs, f.Replicas, options, f.Time, NullLoggerFactory.Instance);
+        await using var maintenance =
+            new LogMaintenance(f.Logs, f.Replicas, options, f.Time, NullLoggerFactory.Instance);
 
         f.Time.Advance(TimeSpan.FromMinutes(4));
         Assert.Equal(0, partition.Log.LogStartOffset);
@@ -50,7 +51,8 @@ public sealed class LogMaintenanceTests
         Assert.Equal(4, Keys(partition).Count);
 
         var options = f.Options with { LogCleaner = new LogCleanerOptions() };
-        await using var maintenance = new LogMaintenance(f.Logs, f.Replicas, options, f.Time, NullLoggerFactory.Instance);
+        await using var maintenance =
+            new LogMaintenance(f.Logs, f.Replicas, options, f.Time, NullLoggerFactory.Instance);
 
         await Eventually.TrueAsync(() => Keys(partition).Count == 3, Deadline, "the cleaner to compact user-1");
         Assert.Equal(["user-2:v1", "user-1:v2", "user-3:v1"], Keys(partition));

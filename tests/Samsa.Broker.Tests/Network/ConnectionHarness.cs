@@ -76,7 +76,10 @@ internal sealed class ConnectionHarness : IAsyncDisposable
     public async Task SendRawAsync(byte[] bytes)
     {
         for (int at = 0; at < bytes.Length; at += TransportBlocks.BlockSize)
-            await _toBroker.Writer.WriteAsync(bytes.AsMemory(at, Math.Min(TransportBlocks.BlockSize, bytes.Length - at)));
+        {
+            await _toBroker.Writer.WriteAsync(
+                bytes.AsMemory(at, Math.Min(TransportBlocks.BlockSize, bytes.Length - at)));
+        }
     }
 
     public Task SendAsync(IKafkaMessage body, ApiKey key, short version, int correlationId) =>
@@ -98,7 +101,8 @@ internal sealed class ConnectionHarness : IAsyncDisposable
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Reads one response frame: its correlation id and the body after a header of the given version.</summary>
+    /// <summary>Reads one response frame: its correlation id and the body after a header of the given
+    /// version.</summary>
     public async Task<(int CorrelationId, byte[] Body)> ReceiveAsync(short headerVersion, CancellationToken ct)
     {
         while (true)

@@ -104,11 +104,15 @@ public sealed class KafkaConnectionCloseTests
         TopicData = [new ProduceRequest.TopicProduceData
         {
             Name = "t",
-            PartitionData = [new ProduceRequest.PartitionProduceData { Index = 0, Records = new ReadOnlySequence<byte>([1, 2, 3]) }],
+            PartitionData =
+            [
+                new ProduceRequest.PartitionProduceData { Index = 0, Records = new ReadOnlySequence<byte>([1, 2, 3]) },
+            ],
         }],
     };
 
-    private static DescribeClusterRequest Describe(bool gated = false) => new() { IncludeClusterAuthorizedOperations = gated };
+    private static DescribeClusterRequest Describe(bool gated = false) =>
+        new() { IncludeClusterAuthorizedOperations = gated };
 
     /// <summary>Sends no response, as an acks=0 Produce; the first request blocks the read loop until the gate opens.
     /// With <see cref="CloseOnAcks"/>, a request of those acks asks the connection to close instead.</summary>
@@ -131,7 +135,8 @@ public sealed class KafkaConnectionCloseTests
             if (Interlocked.Increment(ref _handled) == 1 && CloseOnAcks is null)
             {
                 Started.Set();
-                if (!Gate.Wait(Deadline, cancellationToken)) throw new TimeoutException("the test never opened the gate");
+                if (!Gate.Wait(Deadline, cancellationToken))
+                    throw new TimeoutException("the test never opened the gate");
             }
             return ValueTask.FromResult<ProduceResponse?>(new ProduceResponse());
         }
@@ -139,7 +144,8 @@ public sealed class KafkaConnectionCloseTests
         protected override IKafkaMessage? Reply(ProduceRequest request, ProduceResponse? response) =>
             request.Acks == CloseOnAcks ? CloseConnection.Instance : null;
 
-        protected override ProduceResponse ErrorResponse(RequestContext context, ProduceRequest request, ErrorCode error) => new();
+        protected override ProduceResponse ErrorResponse(RequestContext context, ProduceRequest request,
+            ErrorCode error) => new();
     }
 
     /// <summary>Answers DescribeCluster with a response holding a buffer from the pool; a request asking for
@@ -173,7 +179,8 @@ public sealed class KafkaConnectionCloseTests
         }
     }
 
-    /// <summary>A response holding a pooled buffer until the connection disposes it, as a Fetch response does.</summary>
+    /// <summary>A response holding a pooled buffer until the connection disposes it, as a Fetch response
+    /// does.</summary>
     private sealed class LeasedResponse(DiagnosticPool pool, bool fail) : IKafkaMessage, IDisposable
     {
         private readonly byte[] _buffer = pool.Rent();

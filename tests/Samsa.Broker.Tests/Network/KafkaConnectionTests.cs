@@ -120,7 +120,8 @@ public sealed class KafkaConnectionTests
     public async Task Requests_arriving_one_byte_at_a_time_are_served()
     {
         await using var harness = new ConnectionHarness([]);
-        byte[] frame = ConnectionHarness.Frame(new ApiVersionsRequest { ClientSoftwareName = "a", ClientSoftwareVersion = "b" },
+        byte[] frame = ConnectionHarness.Frame(
+            new ApiVersionsRequest { ClientSoftwareName = "a", ClientSoftwareVersion = "b" },
             ApiKey.ApiVersions, 3, 77);
         foreach (byte b in frame) await harness.SendRawAsync([b]);
         Assert.Equal(77, (await harness.ReceiveAsync(0, Deadline)).CorrelationId);
@@ -142,21 +143,27 @@ public sealed class KafkaConnectionTests
         {
             (int correlationId, byte[] body) = await harness.ReceiveAsync(1, Deadline);
             Assert.Equal(i + 1, correlationId);
-            ProduceResponse.PartitionProduceResponse partition = Decode<ProduceResponse>(body, 9).Responses[0].PartitionResponses[0];
+            ProduceResponse.PartitionProduceResponse partition =
+                Decode<ProduceResponse>(body, 9).Responses[0].PartitionResponses[0];
             Assert.Equal(records[i].Length, partition.BaseOffset);
             Assert.Equal(Digest(records[i]), partition.LogStartOffset);
         }
         await sending.WaitAsync(Deadline);
     }
 
-    private static long Digest(byte[] bytes) => BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(bytes));
+    private static long Digest(byte[] bytes) =>
+        BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(bytes));
 
     private static ProduceRequest ProduceOf(byte[] records) => new()
     {
         Acks = 1, TimeoutMs = 1000,
         TopicData = [new ProduceRequest.TopicProduceData
         {
-            Name = "t", PartitionData = [new ProduceRequest.PartitionProduceData { Index = 0, Records = new ReadOnlySequence<byte>(records) }],
+            Name = "t",
+            PartitionData =
+            [
+                new ProduceRequest.PartitionProduceData { Index = 0, Records = new ReadOnlySequence<byte>(records) },
+            ],
         }],
     };
 
@@ -164,7 +171,8 @@ public sealed class KafkaConnectionTests
     public async Task Idle_connection_is_closed_after_connections_max_idle_ms_but_not_while_a_request_is_pending()
     {
         var handler = new GatedHandler();
-        await using var harness = new ConnectionHarness([handler], new ConnectionOptions(IdleTimeout: TimeSpan.FromSeconds(30)));
+        await using var harness =
+            new ConnectionHarness([handler], new ConnectionOptions(IdleTimeout: TimeSpan.FromSeconds(30)));
         await harness.SendAsync(new DescribeClusterRequest { IncludeClusterAuthorizedOperations = true },
             ApiKey.DescribeCluster, 1, correlationId: 1);
         await handler.Started.Task.WaitAsync(Deadline);
@@ -255,7 +263,8 @@ public sealed class KafkaConnectionTests
             });
         }
 
-        protected override ProduceResponse ErrorResponse(RequestContext context, ProduceRequest request, ErrorCode error) => new();
+        protected override ProduceResponse ErrorResponse(RequestContext context, ProduceRequest request,
+            ErrorCode error) => new();
     }
 
     [ApiHandler(ApiKey.DescribeCluster, MinVersion = 0, MaxVersion = 0)]

@@ -46,7 +46,8 @@ public sealed class DelayedOperationTests
     {
         var time = new FakeTimeProvider();
         var watchers = new WatcherList();
-        var operations = Enumerable.Range(0, 200).Select(_ => new CountingOperation(time, TimeSpan.FromMinutes(1))).ToList();
+        var operations =
+            Enumerable.Range(0, 200).Select(_ => new CountingOperation(time, TimeSpan.FromMinutes(1))).ToList();
         foreach (CountingOperation op in operations) watchers.Watch(op);
         foreach (CountingOperation op in operations) op.Ready = true;
         Parallel.For(0, 8, _ => watchers.Notify());

@@ -58,7 +58,8 @@ public sealed class ClassicGroupTests
     internal static async Task CreateTopicAsync(SamsaCluster cluster, string topic)
     {
         using IAdminClient admin = cluster.CreateAdmin();
-        await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = Partitions, ReplicationFactor = 1 }]);
+        await admin.CreateTopicsAsync(
+            [new TopicSpecification { Name = topic, NumPartitions = Partitions, ReplicationFactor = 1 }]);
     }
 
     internal static void Fill(SamsaCluster cluster, string topic, int perPartition = PerPartition)
@@ -67,7 +68,10 @@ public sealed class ClassicGroupTests
         for (int p = 0; p < Partitions; p++)
         {
             for (int i = 0; i < perPartition; i++)
-                producer.Produce(new TopicPartition(topic, p), new Message<byte[]?, byte[]?> { Value = [(byte)p, (byte)i] });
+            {
+                producer.Produce(new TopicPartition(topic, p),
+                    new Message<byte[]?, byte[]?> { Value = [(byte)p, (byte)i] });
+            }
         }
         Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
     }
@@ -80,7 +84,8 @@ public sealed class ClassicGroupTests
     }
 
     [Fact]
-    public async Task A_member_that_vanishes_loses_its_partitions_after_its_session_timeout_and_only_uncommitted_messages_come_again()
+    public async Task
+        A_member_that_vanishes_loses_its_partitions_after_its_session_timeout_and_only_uncommitted_messages_come_again()
     {
         await using SamsaCluster cluster = await StartAsync();
         await SplitThenOneLeavesAsync(cluster, "classic", vanish: true);
@@ -165,7 +170,8 @@ public sealed class ClassicGroupTests
         using (IConsumer<byte[]?, byte[]?> probe = cluster.CreateConsumer(c => c.GroupId = "restart-group"))
         {
             List<TopicPartitionOffset> stored = probe.Committed(
-                [.. Enumerable.Range(0, Partitions).Select(p => new TopicPartition(topic, p))], TimeSpan.FromSeconds(30));
+                [.. Enumerable.Range(0, Partitions).Select(p => new TopicPartition(topic, p))],
+                TimeSpan.FromSeconds(30));
             foreach (TopicPartitionOffset offset in stored)
             {
                 long expected = committed[offset.Partition.Value];

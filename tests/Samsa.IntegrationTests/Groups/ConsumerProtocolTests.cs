@@ -25,14 +25,16 @@ public sealed class ConsumerProtocolTests
     }
 
     [Fact]
-    public async Task A_member_that_vanishes_loses_its_partitions_after_its_session_timeout_and_only_uncommitted_messages_come_again()
+    public async Task
+        A_member_that_vanishes_loses_its_partitions_after_its_session_timeout_and_only_uncommitted_messages_come_again()
     {
         await using SamsaCluster cluster = await StartAsync();
         await ClassicGroupTests.SplitThenOneLeavesAsync(cluster, "consumer", vanish: true);
     }
 
     [Fact]
-    public async Task A_static_member_that_restarts_within_its_session_timeout_gets_its_partitions_back_without_a_rebalance()
+    public async Task
+        A_static_member_that_restarts_within_its_session_timeout_gets_its_partitions_back_without_a_rebalance()
     {
         await using SamsaCluster cluster = await SamsaCluster.StartAsync(props =>
         {

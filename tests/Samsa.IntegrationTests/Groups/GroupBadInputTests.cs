@@ -30,14 +30,37 @@ public sealed class GroupBadInputTests
             new FindCoordinatorRequest { Key = Group });
         Assert.Equal(0, coordinator.ErrorCode);
 
-        // Session timeouts outside group.min/max.session.timeout.ms.
+        await SessionTimeoutsOutOfBoundsAreRefusedAsync(raw);
+        await OddRebalanceTimeoutsHarmNothingAsync(raw);
+        await MalformedJoinsAreRefusedAsync(raw);
+        string memberId = await JoinAsTheLeaderAsync(raw);
+        // A member of another protocol type cannot join it.
+        Assert.Equal((short)ErrorCode.InconsistentGroupProtocol,
+            (await JoinAsync(raw, "", 10_000, protocolType: "connect")).ErrorCode);
+        await StaleGenerationsAndStrangersAreRefusedAsync(raw, memberId);
+        await SyncAndHeartbeatAsync(raw, memberId);
+        await BadCommitsAreRefusedAndAGoodOneTakenAsync(raw, memberId);
+
+        // The control group consumed throughout.
+        ClassicGroupTests.Fill(cluster, topic, 5);
+        await Eventually.TrueAsync(() => ledger.DeliveredCount == 30, Deadline, "the control group to consume");
+        Assert.Empty(control.Errors);
+    }
+
+    // Session timeouts outside group.min/max.session.timeout.ms.
+    private async Task SessionTimeoutsOutOfBoundsAreRefusedAsync(RawKafkaConnection raw)
+    {
         foreach (int session in new[] { 0, 1, -5, 999, int.MaxValue })
         {
             JoinGroupResponse join = await JoinAsync(raw, "", session);
             Assert.Equal((short)ErrorCode.InvalidSessionTimeout, join.ErrorCode);
         }
-        // Rebalance timeouts that make no sense are taken as they come (Kafka does not check them) and harm nothing:
-        // a negative one completes the rebalance at once, the largest one is a timer that never fires here.
+    }
+
+    // Rebalance timeouts that make no sense are taken as they come (Kafka does not check them) and harm nothing:
+    // a negative one completes the rebalance at once, the largest one is a timer that never fires here.
+    private async Task OddRebalanceTimeoutsHarmNothingAsync(RawKafkaConnection raw)
+    {
         foreach (int rebalance in new[] { -5, int.MaxValue })
         {
             string other = "bad-input-rebalance-" + (rebalance < 0 ? "negative" : "max");
@@ -48,6 +71,10 @@ public sealed class GroupBadInputTests
             Assert.Equal(0, joinedOther.ErrorCode);
             Assert.Equal(1, joinedOther.GenerationId);
         }
+    }
+
+    private async Task MalformedJoinsAreRefusedAsync(RawKafkaConnection raw)
+    {
         // A member id the group never gave out.
         Assert.Equal((short)ErrorCode.UnknownMemberId, (await JoinAsync(raw, "nobody-1234", 10_000)).ErrorCode);
         // An empty group id, an empty protocol type and no protocols.
@@ -58,8 +85,12 @@ public sealed class GroupBadInputTests
         // Metadata larger than any group record may be.
         Assert.Equal((short)ErrorCode.InvalidRequest,
             (await JoinAsync(raw, "", 10_000, metadata: new byte[2 * 1024 * 1024])).ErrorCode);
+    }
 
-        // A proper member: the member-id-required round trip, then generation 1 with itself as leader.
+    /// <summary>A proper member: the member-id-required round trip, then generation 1 with itself as leader. Returns
+    /// its member id.</summary>
+    private async Task<string> JoinAsTheLeaderAsync(RawKafkaConnection raw)
+    {
         JoinGroupResponse required = await JoinAsync(raw, "", 10_000);
         Assert.Equal((short)ErrorCode.MemberIdRequired, required.ErrorCode);
         string memberId = required.MemberId;
@@ -68,43 +99,50 @@ public sealed class GroupBadInputTests
         Assert.Equal(0, joined.ErrorCode);
         Assert.Equal(1, joined.GenerationId);
         Assert.Equal(memberId, joined.Leader);
+        return memberId;
+    }
 
-        // A member of another protocol type cannot join it.
-        Assert.Equal((short)ErrorCode.InconsistentGroupProtocol,
-            (await JoinAsync(raw, "", 10_000, protocolType: "connect")).ErrorCode);
-
-        // Stale and future generations, unknown members.
+    // Stale and future generations, unknown members.
+    private async Task StaleGenerationsAndStrangersAreRefusedAsync(RawKafkaConnection raw, string memberId)
+    {
         SyncGroupResponse staleSync = await SendAsync<SyncGroupResponse>(raw, ApiKey.SyncGroup, 3,
             new SyncGroupRequest { GroupId = Group, GenerationId = 0, MemberId = memberId });
         Assert.Equal((short)ErrorCode.IllegalGeneration, staleSync.ErrorCode);
         Assert.Equal((short)ErrorCode.IllegalGeneration, (await HeartbeatAsync(raw, memberId, 7)).ErrorCode);
         Assert.Equal((short)ErrorCode.UnknownMemberId, (await HeartbeatAsync(raw, "stranger", 1)).ErrorCode);
+    }
+
+    private async Task SyncAndHeartbeatAsync(RawKafkaConnection raw, string memberId)
+    {
         SyncGroupResponse synced = await SendAsync<SyncGroupResponse>(raw, ApiKey.SyncGroup, 3, new SyncGroupRequest
         {
             GroupId = Group, GenerationId = 1, MemberId = memberId,
-            Assignments = [new SyncGroupRequest.SyncGroupRequestAssignment { MemberId = memberId, Assignment = [0, 1] }],
+            Assignments =
+            [
+                new SyncGroupRequest.SyncGroupRequestAssignment { MemberId = memberId, Assignment = [0, 1] },
+            ],
         });
         Assert.Equal(0, synced.ErrorCode);
         Assert.Equal([0, 1], synced.Assignment);
         Assert.Equal(0, (await HeartbeatAsync(raw, memberId, 1)).ErrorCode);
+    }
 
-        // Commits: a stale generation, a stranger, metadata over offset.metadata.max.bytes, then a good one.
+    // Commits: a stale generation, a stranger, metadata over offset.metadata.max.bytes, then a good one.
+    private async Task BadCommitsAreRefusedAndAGoodOneTakenAsync(RawKafkaConnection raw, string memberId)
+    {
         Assert.Equal((short)ErrorCode.IllegalGeneration, await CommitAsync(raw, memberId, 0, ""));
         Assert.Equal((short)ErrorCode.UnknownMemberId, await CommitAsync(raw, "stranger", 1, ""));
         Assert.Equal((short)ErrorCode.UnknownMemberId, await CommitAsync(raw, "", -1, ""));   // not empty
-        Assert.Equal((short)ErrorCode.OffsetMetadataTooLarge, await CommitAsync(raw, memberId, 1, new string('m', 5000)));
+        Assert.Equal((short)ErrorCode.OffsetMetadataTooLarge,
+            await CommitAsync(raw, memberId, 1, new string('m', 5000)));
         Assert.Equal(0, await CommitAsync(raw, memberId, 1, "fine"));
-
-        // The control group consumed throughout.
-        ClassicGroupTests.Fill(cluster, topic, 5);
-        await Eventually.TrueAsync(() => ledger.DeliveredCount == 30, Deadline, "the control group to consume");
-        Assert.Empty(control.Errors);
     }
 
     // Retries while the group's partition of __consumer_offsets is loading or its coordinator moving, as clients do
     // (on a loaded machine the broker's own session can lapse and its partitions get a new leader epoch).
     private Task<JoinGroupResponse> JoinAsync(RawKafkaConnection raw, string memberId, int sessionTimeoutMs,
-        string group = Group, string protocolType = "consumer", byte[]? metadata = null, int rebalanceTimeoutMs = 10_000)
+        string group = Group, string protocolType = "consumer", byte[]? metadata = null,
+        int rebalanceTimeoutMs = 10_000)
         => Eventually.ValueAsync(
             () => JoinOnceAsync(raw, memberId, sessionTimeoutMs, group, protocolType, metadata, rebalanceTimeoutMs),
             response => response.ErrorCode is not ((short)ErrorCode.CoordinatorLoadInProgress

@@ -7,7 +7,8 @@ using Samsa.IntegrationTests.Support;
 
 namespace Samsa.IntegrationTests.Groups;
 
-/// <summary><c>samsa groups list|describe|lag|reset-offsets|delete</c> against a real broker, as Program.cs runs them.</summary>
+/// <summary><c>samsa groups list|describe|lag|reset-offsets|delete</c> against a real broker, as Program.cs runs
+/// them.</summary>
 public sealed class GroupsCliTests
 {
     private const string Topic = "cli-groups";
@@ -20,7 +21,10 @@ public sealed class GroupsCliTests
         await using SamsaCluster cluster = await ClassicGroupTests.StartAsync();
         string bootstrap = cluster.BootstrapServers;
         using (IAdminClient admin = cluster.CreateAdmin())
-            await admin.CreateTopicsAsync([new TopicSpecification { Name = Topic, NumPartitions = 2, ReplicationFactor = 1 }]);
+        {
+            await admin.CreateTopicsAsync(
+                [new TopicSpecification { Name = Topic, NumPartitions = 2, ReplicationFactor = 1 }]);
+        }
         Produce(cluster, 10);
         var ledger = new GroupMember.Ledger();
         var member = new GroupMember("m", ClassicGroupTests.Config(cluster, Group), Topic, ledger);
@@ -30,27 +34,9 @@ public sealed class GroupsCliTests
                 "the member to commit everything");
             await member.PauseAsync();
             Produce(cluster, 3);
-
-            using (JsonDocument list = await JsonAsync("groups", "list", "--bootstrap", bootstrap, "--json"))
-            {
-                JsonElement listed = Assert.Single(list.RootElement.GetProperty("groups").EnumerateArray(),
-                    g => g.GetProperty("group").GetString() == Group);
-                Assert.Equal("Stable", listed.GetProperty("state").GetString());
-            }
-            using (JsonDocument describe = await JsonAsync("groups", "describe", Group, "--bootstrap", bootstrap, "--json"))
-            {
-                JsonElement root = describe.RootElement;
-                Assert.Equal("range", root.GetProperty("assignor").GetString());
-                JsonElement only = Assert.Single(root.GetProperty("members").EnumerateArray());
-                Assert.Equal(2, only.GetProperty("assignment").GetArrayLength());
-                Assert.All(root.GetProperty("partitions").EnumerateArray(), p => Assert.Equal(3, p.GetProperty("lag").GetInt64()));
-            }
-            using (JsonDocument lag = await JsonAsync("groups", "lag", Group, "--bootstrap", bootstrap, "--json"))
-                Assert.Equal(6, lag.RootElement.GetProperty("totalLag").GetInt64());
-            (int code, string table, _) = await RunAsync("groups", "lag", Group, "--bootstrap", bootstrap);
-            Assert.Equal(0, code);
-            Assert.Contains("total lag 6", table, StringComparison.Ordinal);
-            Assert.Contains(Topic, table, StringComparison.Ordinal);
+            await ListShowsTheGroupStableAsync(bootstrap);
+            await DescribeShowsOneMemberWithBothPartitionsThreeBehindAsync(bootstrap);
+            await LagShowsSixInJsonAndInTheTableAsync(bootstrap);
         }
         finally
         {
@@ -58,7 +44,43 @@ public sealed class GroupsCliTests
             member.Dispose();
         }
 
-        // A dry run changes nothing; --execute moves both partitions to the start.
+        await ResetOffsetsDryRunChangesNothingAndExecuteMovesAsync(bootstrap);
+        await DeleteRemovesTheGroupOnceAsync(bootstrap);
+        (int usage, _, _) = await RunAsync("groups", "reset-offsets", Group, "--bootstrap", bootstrap);
+        Assert.NotEqual(0, usage);   // no --to-* given
+    }
+
+    private static async Task ListShowsTheGroupStableAsync(string bootstrap)
+    {
+        using JsonDocument list = await JsonAsync("groups", "list", "--bootstrap", bootstrap, "--json");
+        JsonElement listed = Assert.Single(list.RootElement.GetProperty("groups").EnumerateArray(),
+            g => g.GetProperty("group").GetString() == Group);
+        Assert.Equal("Stable", listed.GetProperty("state").GetString());
+    }
+
+    private static async Task DescribeShowsOneMemberWithBothPartitionsThreeBehindAsync(string bootstrap)
+    {
+        using JsonDocument describe = await JsonAsync("groups", "describe", Group, "--bootstrap", bootstrap, "--json");
+        JsonElement root = describe.RootElement;
+        Assert.Equal("range", root.GetProperty("assignor").GetString());
+        JsonElement only = Assert.Single(root.GetProperty("members").EnumerateArray());
+        Assert.Equal(2, only.GetProperty("assignment").GetArrayLength());
+        Assert.All(root.GetProperty("partitions").EnumerateArray(),
+            p => Assert.Equal(3, p.GetProperty("lag").GetInt64()));
+    }
+
+    private static async Task LagShowsSixInJsonAndInTheTableAsync(string bootstrap)
+    {
+        Assert.Equal(6, await TotalLagAsync(bootstrap));
+        (int code, string table, _) = await RunAsync("groups", "lag", Group, "--bootstrap", bootstrap);
+        Assert.Equal(0, code);
+        Assert.Contains("total lag 6", table, StringComparison.Ordinal);
+        Assert.Contains(Topic, table, StringComparison.Ordinal);
+    }
+
+    // A dry run changes nothing; --execute moves both partitions to the start.
+    private static async Task ResetOffsetsDryRunChangesNothingAndExecuteMovesAsync(string bootstrap)
+    {
         using (JsonDocument dry = await JsonAsync("groups", "reset-offsets", Group, "--topic", Topic, "--to-earliest",
             "--bootstrap", bootstrap, "--json"))
         {
@@ -69,25 +91,34 @@ public sealed class GroupsCliTests
                 Assert.Equal(0, p.GetProperty("new").GetInt64());
             });
         }
-        using (JsonDocument lag = await JsonAsync("groups", "lag", Group, "--bootstrap", bootstrap, "--json"))
-            Assert.Equal(6, lag.RootElement.GetProperty("totalLag").GetInt64());
-        using (JsonDocument done = await JsonAsync("groups", "reset-offsets", Group, "--topic", Topic, "--shift-by", "-4",
-            "--execute", "--bootstrap", bootstrap, "--json"))
+        Assert.Equal(6, await TotalLagAsync(bootstrap));
+        using (JsonDocument done = await JsonAsync("groups", "reset-offsets", Group, "--topic", Topic,
+            "--shift-by", "-4", "--execute", "--bootstrap", bootstrap, "--json"))
         {
             Assert.True(done.RootElement.GetProperty("executed").GetBoolean());
         }
-        using (JsonDocument lag = await JsonAsync("groups", "lag", Group, "--bootstrap", bootstrap, "--json"))
-            Assert.Equal(14, lag.RootElement.GetProperty("totalLag").GetInt64());
+        Assert.Equal(14, await TotalLagAsync(bootstrap));
+    }
 
+    private static async Task DeleteRemovesTheGroupOnceAsync(string bootstrap)
+    {
         using (JsonDocument deleted = await JsonAsync("groups", "delete", Group, "--bootstrap", bootstrap, "--json"))
             Assert.Equal(Group, Assert.Single(deleted.RootElement.GetProperty("deleted").EnumerateArray()).GetString());
         using (JsonDocument list = await JsonAsync("groups", "list", "--bootstrap", bootstrap, "--json"))
-            Assert.DoesNotContain(list.RootElement.GetProperty("groups").EnumerateArray(), g => g.GetProperty("group").GetString() == Group);
+        {
+            Assert.DoesNotContain(list.RootElement.GetProperty("groups").EnumerateArray(),
+                g => g.GetProperty("group").GetString() == Group);
+        }
         (int failed, _, string error) = await RunAsync("groups", "delete", Group, "--bootstrap", bootstrap);
         Assert.Equal(1, failed);
         Assert.Contains(Group, error, StringComparison.Ordinal);
-        (int usage, _, _) = await RunAsync("groups", "reset-offsets", Group, "--bootstrap", bootstrap);
-        Assert.NotEqual(0, usage);   // no --to-* given
+    }
+
+    /// <summary><c>samsa groups lag --json</c>: the group's total lag.</summary>
+    private static async Task<long> TotalLagAsync(string bootstrap)
+    {
+        using JsonDocument lag = await JsonAsync("groups", "lag", Group, "--bootstrap", bootstrap, "--json");
+        return lag.RootElement.GetProperty("totalLag").GetInt64();
     }
 
     private static void Produce(SamsaCluster cluster, int perPartition)
@@ -115,7 +146,8 @@ public sealed class GroupsCliTests
         using var output = new StringWriter();
         using var error = new StringWriter();
         int code = await root.Parse(args)
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken)
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error },
+                TestContext.Current.CancellationToken)
             .WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         return (code, output.ToString(), error.ToString());
     }

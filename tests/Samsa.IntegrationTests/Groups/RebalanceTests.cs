@@ -40,7 +40,8 @@ public sealed class RebalanceTests
     }
 
     [Fact]
-    public async Task A_static_member_that_restarts_within_its_session_timeout_gets_its_partitions_back_without_a_rebalance()
+    public async Task
+        A_static_member_that_restarts_within_its_session_timeout_gets_its_partitions_back_without_a_rebalance()
     {
         await using SamsaCluster cluster = await ClassicGroupTests.StartAsync();
         const string topic = "static";
@@ -70,7 +71,8 @@ public sealed class RebalanceTests
         await a.VanishAsync();
         a.Dispose();
         using var restarted = new GroupMember("a2", Static("instance-a"), topic, ledger);
-        await Eventually.TrueAsync(() => restarted.Assignment.Count == 3, Deadline, "the restarted a to get partitions");
+        await Eventually.TrueAsync(() => restarted.Assignment.Count == 3, Deadline,
+            "the restarted a to get partitions");
         Assert.Equal(ofA, restarted.Assignment.OrderBy(tp => tp.Partition.Value));
 
         // b has heartbeated since, so it would have been told of a rebalance, and the coordinator kept the group

@@ -28,7 +28,8 @@ internal sealed class FaultProxy : IAsyncDisposable
     private int _connections;
     private int _drops;
     private int _delays;
-    private readonly Dictionary<(string Topic, int Partition, long ProducerId, short Epoch, int Sequence), int> _sent = [];
+    private readonly Dictionary<(string Topic, int Partition, long ProducerId, short Epoch, int Sequence), int>
+        _sent = [];
     private int _batchesSent;
 
     public FaultProxy(int seed)
@@ -78,7 +79,8 @@ internal sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends of a batch (partition, producer id, epoch, base sequence) that had been sent before: retries.</summary>
+    /// <summary>Sends of a batch (partition, producer id, epoch, base sequence) that had been sent before:
+    /// retries.</summary>
     public int BatchesResent
     {
         get

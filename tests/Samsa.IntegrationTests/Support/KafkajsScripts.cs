@@ -26,7 +26,8 @@ internal sealed class KafkajsScripts
         return new KafkajsScripts(node!, folder);
     }
 
-    /// <summary>Runs <paramref name="script"/> to its end (or the deadline), kafkajs's partitioner warning off.</summary>
+    /// <summary>Runs <paramref name="script"/> to its end (or the deadline), kafkajs's partitioner warning
+    /// off.</summary>
     public Task<ChildProcess.Completed> RunAsync(string script, IEnumerable<string> arguments, TimeSpan deadline) =>
         ChildProcess.RunAsync(_node, [script, .. arguments], deadline, workingDirectory: _folder,
             environment: new Dictionary<string, string> { ["KAFKAJS_NO_PARTITIONER_WARNING"] = "1" });

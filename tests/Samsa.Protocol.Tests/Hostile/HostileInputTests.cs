@@ -45,13 +45,15 @@ public sealed class HostileInputTests
                     }
                     catch (Exception e)
                     {
-                        Assert.Fail($"seed {seed}: {spec.Name} v{version} mutation {m} threw {e.GetType().Name}: {e.Message}");
+                        Assert.Fail($"seed {seed}: {spec.Name} v{version} mutation {m} threw " +
+                            $"{e.GetType().Name}: {e.Message}");
                     }
                 }
             }
         }
         Assert.True(attempts > 5000, $"only {attempts} hostile frames");
-        Assert.True(rejected > attempts / 4, $"seed {seed}: only {rejected} of {attempts} rejected; mutations too tame");
+        Assert.True(rejected > attempts / 4,
+            $"seed {seed}: only {rejected} of {attempts} rejected; mutations too tame");
     }
 
     private static byte[] Mutate(byte[] valid, Random random)

@@ -7,7 +7,8 @@ public sealed class GeneratedCodeTests
     [Fact]
     public void Committed_generated_code_matches_what_the_generator_writes_now()
     {
-        IReadOnlyDictionary<string, string> files = Generator.Generate(Definitions_.MessagesFolder, Definitions_.RecordsFolder);
+        IReadOnlyDictionary<string, string> files =
+            Generator.Generate(Definitions_.MessagesFolder, Definitions_.RecordsFolder);
         string output = Path.Combine(Definitions_.Root, "src", "Samsa.Protocol", "Generated");
         List<string> differences = Generator.Compare(files, output);
         Assert.True(differences.Count == 0,
@@ -31,7 +32,8 @@ public sealed class GeneratedCodeTests
     [Fact]
     public void Compare_reports_an_edited_generated_file()
     {
-        IReadOnlyDictionary<string, string> files = Generator.Generate(Definitions_.MessagesFolder, Definitions_.RecordsFolder);
+        IReadOnlyDictionary<string, string> files =
+            Generator.Generate(Definitions_.MessagesFolder, Definitions_.RecordsFolder);
         string scratch = Directory.CreateTempSubdirectory("samsa-gen-").FullName;
         try
         {

@@ -64,7 +64,8 @@ public sealed class MessageRoundTripTests
     private static void AssertRoundTrips(Type type, IKafkaMessage message, short version, string label)
     {
         byte[] first = Write(message, version);
-        Assert.True(first.Length == message.GetSize(version), $"{label}: GetSize {message.GetSize(version)} != {first.Length}");
+        Assert.True(first.Length == message.GetSize(version),
+            $"{label}: GetSize {message.GetSize(version)} != {first.Length}");
         IKafkaMessage read = Read(type, first, version);
         Assert.True(message.Equals(read), $"{label}: read-back differs from what was written");
         byte[] second = Write(read, version);
@@ -81,7 +82,8 @@ public sealed class MessageRoundTripTests
     }
 
     internal static IKafkaMessage Read(Type type, byte[] bytes, short version) =>
-        (IKafkaMessage)typeof(MessageRoundTripTests).GetMethod(nameof(ReadAs), BindingFlags.NonPublic | BindingFlags.Static)!
+        (IKafkaMessage)typeof(MessageRoundTripTests)
+            .GetMethod(nameof(ReadAs), BindingFlags.NonPublic | BindingFlags.Static)!
             .MakeGenericMethod(type).Invoke(null, [bytes, version])!;
 
     private static T ReadAs<T>(byte[] bytes, short version)

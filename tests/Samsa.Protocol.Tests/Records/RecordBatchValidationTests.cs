@@ -137,7 +137,8 @@ public sealed class RecordBatchValidationTests
         RecordBatchHeader expected = RecordBatchHeader.Read(batch);
         for (int segment = 1; segment <= 62; segment++)
         {
-            Assert.True(RecordBatchHeader.TryRead(SegmentedSequence.Split(batch, segment), out RecordBatchHeader header));
+            Assert.True(
+                RecordBatchHeader.TryRead(SegmentedSequence.Split(batch, segment), out RecordBatchHeader header));
             Assert.Equal(expected, header);
         }
         Assert.False(RecordBatchHeader.TryRead(new ReadOnlySequence<byte>(batch, 0, 60), out _));

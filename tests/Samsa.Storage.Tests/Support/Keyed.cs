@@ -11,7 +11,8 @@ public sealed record StoredRecord(long Offset, string? Key, string? Value, long 
 /// <summary>Keyed batches for compaction tests, and the records a log holds.</summary>
 public static class Keyed
 {
-    /// <summary>A batch of (key, value) records; a null value is a tombstone, a null key a record without one.</summary>
+    /// <summary>A batch of (key, value) records; a null value is a tombstone, a null key a record without
+    /// one.</summary>
     public static byte[] Batch(long timestamp, params (string? Key, string? Value)[] records) =>
         Batch(timestamp, CompressionType.None, records);
 

@@ -51,7 +51,8 @@ internal sealed class TestLog : IDisposable
         Log = Open();
     }
 
-    /// <summary>Drops the log as a killed process would, lets <paramref name="damage"/> act on the files, reopens.</summary>
+    /// <summary>Drops the log as a killed process would, lets <paramref name="damage"/> act on the files,
+    /// reopens.</summary>
     public void ReopenAfterCrash(Action<TestLog>? damage = null)
     {
         Log.Abandon();

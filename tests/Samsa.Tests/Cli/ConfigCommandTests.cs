@@ -32,7 +32,8 @@ public sealed class ConfigCommandTests
         Assert.Matches(@"^node\.id +2 +--node\.id$", lines[1]);
         Assert.Matches(@"^listeners +PLAINTEXT://127\.0\.0\.1:9092 +--listeners$", lines[2]);
         Assert.Matches(@"^num\.partitions +3 +SAMSA_NUM_PARTITIONS$", lines[3]);
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^min\.insync\.replicas +1 +default$"));
+        Assert.Contains(lines,
+            l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^min\.insync\.replicas +1 +default$"));
         Assert.Contains("# listener PLAINTEXT binds PLAINTEXT://127.0.0.1:9092, advertises PLAINTEXT://127.0.0.1:9092",
             output, StringComparison.Ordinal);
     }
@@ -90,7 +91,8 @@ public sealed class ConfigCommandTests
         Assert.Matches(@"(?m)^node\.id +1 +.*server\.properties:1$", output);
         Assert.Contains("samsa: warning: unknown setting foo (from ", error, StringComparison.Ordinal);
         Assert.Equal(1, missingExit);
-        Assert.EndsWith("nope.properties: no such file\n", missingError.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.EndsWith("nope.properties: no such file\n", missingError.ReplaceLineEndings("\n"),
+            StringComparison.Ordinal);
     }
 
     [Fact]

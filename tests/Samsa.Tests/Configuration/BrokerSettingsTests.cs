@@ -46,7 +46,8 @@ public sealed class BrokerSettingsTests
         ConfigLoadResult fromBrokerId = ConfigTestSources.Load("broker.id=4");
         ConfigLoadResult mismatch = ConfigTestSources.Load("node.id=1\nbroker.id=2");
 
-        Assert.Equal(["samsa: node.id is not set: give --node.id=N, SAMSA_NODE_ID=N or node.id=N in the properties file"],
+        Assert.Equal(
+            ["samsa: node.id is not set: give --node.id=N, SAMSA_NODE_ID=N or node.id=N in the properties file"],
             missing.Errors);
         Assert.Equal(4, fromBrokerId.Settings!.NodeId);
         Assert.Equal(["samsa: broker.id=2 (from server.properties:2) must equal node.id=1 (from server.properties:1)"],
@@ -113,21 +114,27 @@ public sealed class BrokerSettingsTests
 
     [Theory]
     [InlineData("advertised.listeners", "OTHER://h:1",
-        "samsa: advertised.listeners=OTHER://h:1 (from --advertised.listeners) names listener OTHER, which listeners does not define")]
+        "samsa: advertised.listeners=OTHER://h:1 (from --advertised.listeners) names listener OTHER, which listeners "
+            + "does not define")]
     [InlineData("advertised.listeners", "PLAINTEXT://0.0.0.0:9092",
-        "samsa: advertised.listeners=PLAINTEXT://0.0.0.0:9092 (from --advertised.listeners) advertises 0.0.0.0 for PLAINTEXT, an address no client can connect to")]
+        "samsa: advertised.listeners=PLAINTEXT://0.0.0.0:9092 (from --advertised.listeners) advertises 0.0.0.0 for "
+            + "PLAINTEXT, an address no client can connect to")]
     [InlineData("listeners", "PLAINTEXT://:9092,EXTERNAL://:9093",
-        "samsa: listeners=PLAINTEXT://:9092,EXTERNAL://:9093 (from --listeners) names listener EXTERNAL, which listener.security.protocol.map does not map")]
+        "samsa: listeners=PLAINTEXT://:9092,EXTERNAL://:9093 (from --listeners) names listener EXTERNAL, which "
+            + "listener.security.protocol.map does not map")]
     [InlineData("listeners", "SSL://:9093",
         "samsa: listeners=SSL://:9093 (from --listeners) puts listener SSL on SSL; Samsa serves PLAINTEXT only")]
     [InlineData("listeners", "A://:9092,B://:9092",
         "samsa: listeners=A://:9092,B://:9092 (from --listeners) uses port 9092 twice")]
     [InlineData("inter.broker.listener.name", "REPLICATION",
-        "samsa: inter.broker.listener.name=REPLICATION (from --inter.broker.listener.name) is not one of the advertised listeners (PLAINTEXT)")]
+        "samsa: inter.broker.listener.name=REPLICATION (from --inter.broker.listener.name) is not one of the "
+            + "advertised listeners (PLAINTEXT)")]
     [InlineData("queued.max.request.bytes", "1000",
-        "samsa: queued.max.request.bytes=1000 (from --queued.max.request.bytes) must be -1 or at least socket.request.max.bytes=104857600")]
+        "samsa: queued.max.request.bytes=1000 (from --queued.max.request.bytes) must be -1 or at least "
+            + "socket.request.max.bytes=104857600")]
     [InlineData("group.min.session.timeout.ms", "2000000",
-        "samsa: group.min.session.timeout.ms=2000000 (from --group.min.session.timeout.ms) must not exceed group.max.session.timeout.ms=1800000 (from default)")]
+        "samsa: group.min.session.timeout.ms=2000000 (from --group.min.session.timeout.ms) must not exceed "
+            + "group.max.session.timeout.ms=1800000 (from default)")]
     [InlineData("http.listeners", "http://:9092",
         "samsa: http.listeners=http://:9092 (from --http.listeners) uses port 9092, which listeners uses too")]
     [InlineData("http.listeners", "https://:8443",
@@ -137,13 +144,16 @@ public sealed class BrokerSettingsTests
     [InlineData("process.roles", "",
         "samsa: process.roles= (from --process.roles) must name broker, controller or both")]
     [InlineData("controller.quorum.voters", "2@c:9093",
-        "samsa: controller.quorum.voters=2@c:9093 (from --controller.quorum.voters) does not include node.id=1, which has the controller role")]
+        "samsa: controller.quorum.voters=2@c:9093 (from --controller.quorum.voters) does not include node.id=1, "
+            + "which has the controller role")]
     [InlineData("controller.quorum.voters", "1@c:9093,1@d:9093",
         "samsa: controller.quorum.voters=1@c:9093,1@d:9093 (from --controller.quorum.voters) names voter 1 twice")]
     [InlineData("controller.quorum.voters", "1@c",
-        "samsa: controller.quorum.voters=1@c (from --controller.quorum.voters) has 1@c, which is not {id}@{host}:{port}")]
+        "samsa: controller.quorum.voters=1@c (from --controller.quorum.voters) has 1@c, which is not "
+            + "{id}@{host}:{port}")]
     [InlineData("controller.listener.names", "CONTROLLER",
-        "samsa: controller.listener.names=CONTROLLER (from --controller.listener.names) names CONTROLLER, which listeners does not define")]
+        "samsa: controller.listener.names=CONTROLLER (from --controller.listener.names) names CONTROLLER, which "
+            + "listeners does not define")]
     public void Inconsistent_keys_are_refused_with_one_line(string key, string value, string expected) =>
         Assert.Equal(expected, SingleError((key, value)));
 

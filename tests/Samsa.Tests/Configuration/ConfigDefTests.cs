@@ -4,9 +4,10 @@ namespace Samsa.Tests.Configuration;
 
 public sealed class ConfigDefTests
 {
-    // STYLE.md's example, verbatim.
+    // STYLE.md's example, verbatim but for one more line break, to fit in 120 columns here.
     public static readonly ConfigDef<int> MinInsyncReplicas = ConfigDef.Int("min.insync.replicas", defaultValue: 1,
-        min: 1, dynamic: true, doc: "Fewest in-sync replicas that must hold a batch before an acks=all produce succeeds.");
+        min: 1, dynamic: true,
+        doc: "Fewest in-sync replicas that must hold a batch before an acks=all produce succeeds.");
 
     [Theory]
     [InlineData("3", true, 3, null)]

@@ -52,7 +52,8 @@ public sealed class ConfigDefinitionsTests
         Assert.Equal("message.max.bytes", TopicConfigs.SynonymsOf(TopicConfigs.MaxMessageBytes)[0].Broker.Name);
         Assert.Equal(["log.retention.ms", "log.retention.minutes", "log.retention.hours"],
             BrokerConfigs.SynonymsOf(BrokerConfigs.LogRetentionHours).Select(s => s.Name));
-        Assert.Equal(["min.insync.replicas"], BrokerConfigs.SynonymsOf(BrokerConfigs.MinInsyncReplicas).Select(s => s.Name));
+        Assert.Equal(["min.insync.replicas"],
+            BrokerConfigs.SynonymsOf(BrokerConfigs.MinInsyncReplicas).Select(s => s.Name));
     }
 
     [Fact]
@@ -70,9 +71,11 @@ public sealed class ConfigDefinitionsTests
         {
             string variable = EnvironmentNames.SamsaVariable(config.Name);
             Assert.True(variables.Add(variable), variable);
-            Assert.True(EnvironmentNames.TryDecode(variable, n => BrokerConfigs.TryGet(n, out _), out string key, out _));
+            Assert.True(
+                EnvironmentNames.TryDecode(variable, n => BrokerConfigs.TryGet(n, out _), out string key, out _));
             Assert.Equal(config.Name, key);
-            Assert.True(EnvironmentNames.TryDecode(EnvironmentNames.KafkaVariable(config.Name), _ => true, out key, out _));
+            Assert.True(
+                EnvironmentNames.TryDecode(EnvironmentNames.KafkaVariable(config.Name), _ => true, out key, out _));
             Assert.Equal(config.Name, key);
             if (EnvironmentNames.BitnamiVariable(config.Name) is { } bitnami)
             {
@@ -85,7 +88,9 @@ public sealed class ConfigDefinitionsTests
     [Fact]
     public void No_key_shadows_a_samsa_prefixed_key()
     {
-        foreach (ConfigDef config in BrokerConfigs.All.Where(c => c.Name.StartsWith("samsa.", StringComparison.Ordinal)))
+        IEnumerable<ConfigDef> samsaKeys =
+            BrokerConfigs.All.Where(c => c.Name.StartsWith("samsa.", StringComparison.Ordinal));
+        foreach (ConfigDef config in samsaKeys)
             Assert.False(BrokerConfigs.TryGet(config.Name["samsa.".Length..], out _));
     }
 

@@ -5,8 +5,8 @@ namespace Samsa.Tests.Configuration;
 
 public sealed class ConfigLoaderTests
 {
-    private const string Properties = "node.id=1\nnum.partitions=2\nmin.insync.replicas=2\ndefault.replication.factor=2\n"
-        + "log.retention.hours=24\n";
+    private const string Properties = "node.id=1\nnum.partitions=2\nmin.insync.replicas=2\n"
+        + "default.replication.factor=2\nlog.retention.hours=24\n";
 
     private const string EnvFile = "SAMSA_NUM_PARTITIONS=3\nSAMSA_MIN_INSYNC_REPLICAS=3\n"
         + "SAMSA_DEFAULT_REPLICATION_FACTOR=3\n";
@@ -69,7 +69,8 @@ public sealed class ConfigLoaderTests
         AssertSetting(config, BrokerConfigs.ClusterId, "from-kafka", "KAFKA_CLUSTER_ID");
         AssertSetting(config, BrokerConfigs.LogRetentionHours, "12", "KAFKA_CFG_LOG_RETENTION_HOURS");
         Assert.Contains(result.Warnings, w => w.Kind == ConfigWarningKind.ShadowedVariable
-            && w.Message == "num.partitions: KAFKA_NUM_PARTITIONS is ignored because KAFKA_CFG_NUM_PARTITIONS also sets it");
+            && w.Message == "num.partitions: KAFKA_NUM_PARTITIONS is ignored because KAFKA_CFG_NUM_PARTITIONS "
+                + "also sets it");
         Assert.Contains(result.Warnings, w => w.Message
             == "cluster.id: CLUSTER_ID is ignored because KAFKA_CLUSTER_ID also sets it");
     }
@@ -118,14 +119,16 @@ public sealed class ConfigLoaderTests
     [InlineData("KAFKA_CFG_AUTO_CREATE_TOPICS_ENABLE", "yes",
         "samsa: auto.create.topics.enable=yes (from KAFKA_CFG_AUTO_CREATE_TOPICS_ENABLE) must be true or false")]
     [InlineData("SAMSA_LOG_CLEANUP_POLICY", "delete,purge",
-        "samsa: log.cleanup.policy=delete,purge (from SAMSA_LOG_CLEANUP_POLICY) has purge, which is not one of compact, delete")]
+        "samsa: log.cleanup.policy=delete,purge (from SAMSA_LOG_CLEANUP_POLICY) has purge, which is not one of "
+            + "compact, delete")]
     [InlineData("SAMSA_LISTENERS", "PLAINTEXT:9092",
         "samsa: listeners=PLAINTEXT:9092 (from SAMSA_LISTENERS) has PLAINTEXT:9092, which is not NAME://HOST:PORT")]
     [InlineData("SAMSA_MEMORY", "lots",
         "samsa: samsa.memory=lots (from SAMSA_MEMORY) must be a size in bytes such as 536870912, 512m or 2GiB")]
     public void A_bad_value_is_one_line_naming_key_value_and_source(string variable, string value, string expected)
     {
-        ConfigLoadResult result = ConfigTestSources.Load(environment: new() { ["SAMSA_NODE_ID"] = "1", [variable] = value });
+        ConfigLoadResult result =
+            ConfigTestSources.Load(environment: new() { ["SAMSA_NODE_ID"] = "1", [variable] = value });
 
         Assert.False(result.IsValid);
         Assert.Null(result.Configuration);
@@ -149,7 +152,8 @@ public sealed class ConfigLoaderTests
     {
         Assert.Equal(["samsa: server.properties: line 2: malformed \\uXXXX escape"],
             ConfigTestSources.Load("node.id=1\nx=\\u00").Errors);
-        Assert.Equal(["samsa: .env: line 1: expected NAME=VALUE"], ConfigTestSources.Load(envFile: "SAMSA_NODE_ID").Errors);
+        Assert.Equal(["samsa: .env: line 1: expected NAME=VALUE"],
+            ConfigTestSources.Load(envFile: "SAMSA_NODE_ID").Errors);
     }
 
     [Fact]

@@ -19,7 +19,8 @@ public sealed class ConfigResolverTests
 
         Assert.Equal("604800000", entry.Value);
         Assert.Equal(ConfigSource.DefaultConfig, entry.Source);
-        Assert.Equal([new ConfigSynonymValue("log.retention.hours", "168", ConfigSource.DefaultConfig)], entry.Synonyms);
+        Assert.Equal([new ConfigSynonymValue("log.retention.hours", "168", ConfigSource.DefaultConfig)],
+            entry.Synonyms);
         Assert.False(entry.IsReadOnly);
         Assert.Equal(ConfigType.Long, entry.Type);
         Assert.Equal(TopicConfigs.RetentionMs.Documentation, entry.Documentation);
@@ -153,7 +154,8 @@ public sealed class ConfigResolverTests
         Assert.True(entry.IsSensitive);
         Assert.Null(entry.Value);
         Assert.Equal(ConfigSource.StaticBrokerConfig, entry.Source);
-        Assert.Equal([new ConfigSynonymValue("ssl.key.password", null, ConfigSource.StaticBrokerConfig)], entry.Synonyms);
+        Assert.Equal([new ConfigSynonymValue("ssl.key.password", null, ConfigSource.StaticBrokerConfig)],
+            entry.Synonyms);
     }
 
     [Fact]
@@ -204,7 +206,10 @@ public sealed class ConfigResolverTests
             new ConfigError("flush.ms", "Unknown topic config name: flush.ms"),
         ], errors);
         Assert.Equal(
-            [new ConfigError("min.compaction.lag.ms", "min.compaction.lag.ms (10) must not exceed max.compaction.lag.ms (5)")],
+            [
+                new ConfigError("min.compaction.lag.ms",
+                    "min.compaction.lag.ms (10) must not exceed max.compaction.lag.ms (5)"),
+            ],
             ConfigValidation.ValidateTopicConfigs(new Dictionary<string, string?>
             {
                 ["min.compaction.lag.ms"] = "10",
@@ -227,7 +232,8 @@ public sealed class ConfigResolverTests
         Assert.Equal(
         [
             new ConfigError("node.id", "Cannot update node.id dynamically: it is read at start-up"),
-            new ConfigError("message.max.bytes", "Invalid value -1 for configuration message.max.bytes: must be at least 0"),
+            new ConfigError("message.max.bytes",
+                "Invalid value -1 for configuration message.max.bytes: must be at least 0"),
             new ConfigError("num.io.threads", "Unknown broker config name: num.io.threads"),
         ], errors);
     }

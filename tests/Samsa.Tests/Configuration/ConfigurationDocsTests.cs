@@ -39,10 +39,12 @@ public sealed class ConfigurationDocsTests
 
     private static string RepositoryRoot([CallerFilePath] string sourceFile = "")
     {
-        string?[] starts = [AppContext.BaseDirectory, Directory.GetCurrentDirectory(), Path.GetDirectoryName(sourceFile)];
+        string?[] starts =
+            [AppContext.BaseDirectory, Directory.GetCurrentDirectory(), Path.GetDirectoryName(sourceFile)];
         foreach (string? start in starts)
         {
-            for (DirectoryInfo? dir = start is null ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            DirectoryInfo? first = start is null ? null : new DirectoryInfo(start);
+            for (DirectoryInfo? dir = first; dir is not null; dir = dir.Parent)
             {
                 if (File.Exists(Path.Combine(dir.FullName, "Samsa.slnx"))) return dir.FullName;
             }

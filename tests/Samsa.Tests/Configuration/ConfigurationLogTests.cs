@@ -14,7 +14,8 @@ public sealed class ConfigurationLogTests
 
         logger.LogConfiguration(result);
 
-        Assert.Equal((5000, LogLevel.Information, "Configuration node.id=1 (from server.properties:1)"), logger.Entries[0]);
+        Assert.Equal((5000, LogLevel.Information, "Configuration node.id=1 (from server.properties:1)"),
+            logger.Entries[0]);
         Assert.Equal((5000, LogLevel.Information, "Configuration listeners=PLAINTEXT://:9092 (from SAMSA_LISTENERS)"),
             logger.Entries[1]);
         Assert.Equal(5001, logger.Entries[2].Id);
@@ -35,7 +36,8 @@ public sealed class ConfigurationLogTests
 
         logger.LogConfiguration(new ConfigLoadResult(new EffectiveConfiguration([setting]), null, [], []));
 
-        Assert.Equal((5000, LogLevel.Information, "Configuration p=[hidden] (from --p)"), Assert.Single(logger.Entries));
+        Assert.Equal((5000, LogLevel.Information, "Configuration p=[hidden] (from --p)"),
+            Assert.Single(logger.Entries));
     }
 
     private sealed class ListLogger : ILogger

@@ -5,7 +5,8 @@ namespace Samsa.Tests.Configuration;
 public sealed class EnvironmentNamesTests
 {
     [Theory]
-    [InlineData("min.insync.replicas", "SAMSA_MIN_INSYNC_REPLICAS", "KAFKA_MIN_INSYNC_REPLICAS", "KAFKA_CFG_MIN_INSYNC_REPLICAS")]
+    [InlineData("min.insync.replicas", "SAMSA_MIN_INSYNC_REPLICAS", "KAFKA_MIN_INSYNC_REPLICAS",
+        "KAFKA_CFG_MIN_INSYNC_REPLICAS")]
     [InlineData("samsa.memory", "SAMSA_MEMORY", "KAFKA_SAMSA_MEMORY", "KAFKA_CFG_SAMSA_MEMORY")]
     [InlineData("a.b_c", "SAMSA_A_B__C", "KAFKA_A_B__C", null)]
     [InlineData("a.b-c", "SAMSA_A_B___C", "KAFKA_A_B___C", null)]

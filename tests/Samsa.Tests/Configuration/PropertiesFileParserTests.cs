@@ -53,7 +53,8 @@ public sealed class PropertiesFileParserTests
     [Fact]
     public void A_trailing_backslash_continues_the_line_and_drops_the_next_lines_indent()
     {
-        IReadOnlyList<ConfigFileEntry> entries = Parse("listeners=PLAINTEXT://:9092,\\\n    CONTROLLER://:9093\nnode.id=2\n");
+        IReadOnlyList<ConfigFileEntry> entries =
+            Parse("listeners=PLAINTEXT://:9092,\\\n    CONTROLLER://:9093\nnode.id=2\n");
 
         Assert.Equal(new ConfigFileEntry("listeners", "PLAINTEXT://:9092,CONTROLLER://:9093", 1), entries[0]);
         Assert.Equal(new ConfigFileEntry("node.id", "2", 3), entries[1]);
