@@ -67,8 +67,10 @@ public sealed class OffsetCommitTests
         await ClassicGroupTests.CreateTopicAsync(cluster, topic);
         using IAdminClient admin = cluster.CreateAdmin();
 
-        AlterConsumerGroupOffsetsException error = await Assert.ThrowsAsync<AlterConsumerGroupOffsetsException>(
-            () => admin.AlterConsumerGroupOffsetsAsync(
+        // Right after start-up the group's __consumer_offsets partition may still be loading: those partitions
+        // answer COORDINATOR_LOAD_IN_PROGRESS, which a client retries, and so does this test.
+        AlterConsumerGroupOffsetsException error = await Eventually.ValueAsync(
+            () => Assert.ThrowsAsync<AlterConsumerGroupOffsetsException>(() => admin.AlterConsumerGroupOffsetsAsync(
                 [new ConsumerGroupTopicPartitionOffsets(group,
                 [
                     new TopicPartitionOffset(topic, 0, 5),
@@ -76,7 +78,9 @@ public sealed class OffsetCommitTests
                     new TopicPartitionOffset(topic, Partitions, 9),
                     new TopicPartitionOffset(topic, 1, 7),
                 ])],
-                new AlterConsumerGroupOffsetsOptions { RequestTimeout = Deadline }));
+                new AlterConsumerGroupOffsetsOptions { RequestTimeout = Deadline })),
+            e => !e.Results.Any(r => r.Partitions.Any(p => p.Error.Code == ErrorCode.GroupLoadInProgress)),
+            Deadline, "the group's coordinator to finish loading");
         AlterConsumerGroupOffsetsReport report = Assert.Single(error.Results);
         Assert.Equal(
             [(topic, 0, ErrorCode.NoError), (topic, 1, ErrorCode.NoError),
