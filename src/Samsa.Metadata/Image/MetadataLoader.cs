@@ -5,8 +5,10 @@ using Samsa.Metadata.Log;
 namespace Samsa.Metadata.Image;
 
 // Subscribed to the metadata log, the loader turns committed batches into images. The log calls it on one thread at a
-// time, in order; it applies the batch as one delta, swaps Current with a single volatile write, tells the publishers,
-// and completes whoever waits for that offset. Readers on other threads only ever see whole images. A batch that does
+// time, in order; it applies the batch as one delta, tells the publishers, then swaps Current with a single volatile
+// write and completes whoever waits for that offset. Readers on other threads only ever see whole images, and only
+// images every publisher has acted on: a Metadata answer names a partition's leader once the replica manager has
+// opened that replica, so a client never produces to a partition the broker does not hold yet. A batch that does
 // not apply (the log contradicts itself) stops the loader for good: Current stays at the last good image, waiters fail
 // with the error, and the host should stop, because serving from a stale image would be wrong.
 /// <summary>
@@ -79,9 +81,9 @@ public sealed class MetadataLoader : IMetadataLogListener
                 Fail(e);
                 throw;
             }
+            foreach (IMetadataPublisher publisher in _publishers) Publish(publisher, previous, next, delta);
             Volatile.Write(ref _image, next);
             _logger.AppliedMetadata(next.Offset, next.Epoch);
-            foreach (IMetadataPublisher publisher in _publishers) Publish(publisher, previous, next, delta);
             CompleteWaiters();
         }
     }
@@ -102,9 +104,9 @@ public sealed class MetadataLoader : IMetadataLogListener
                 Fail(e);
                 throw;
             }
+            foreach (IMetadataPublisher publisher in _publishers) Publish(publisher, previous, next, null);
             Volatile.Write(ref _image, next);
             _logger.LoadedSnapshot(next.Offset, next.Epoch, snapshot.Records.Count);
-            foreach (IMetadataPublisher publisher in _publishers) Publish(publisher, previous, next, null);
             CompleteWaiters();
         }
     }

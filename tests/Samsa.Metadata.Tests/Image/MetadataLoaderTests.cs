@@ -52,6 +52,27 @@ public sealed class MetadataLoaderTests
     }
 
     [Fact]
+    public void Readers_see_an_image_only_after_every_publisher_has_acted_on_it()
+    {
+        var loader = new MetadataLoader();
+        loader.OnCommit(Batch(0, new ClusterIdRecord { ClusterId = "c" }));
+        var seenDuringUpdate = new List<long>();
+        loader.AddPublisher(new CallbackPublisher(() => seenDuringUpdate.Add(loader.Current.Offset)));
+
+        loader.OnCommit(Batch(1, new TopicRecord { Name = "logs", TopicId = Guid.NewGuid() }));
+        loader.OnSnapshot(new MetadataSnapshot(7, 1, loader.Current.ToRecords()));
+
+        // While the replica manager opens a new partition, a Metadata answer must not name its leader yet.
+        Assert.Equal([0L, 0L, 1L], seenDuringUpdate);
+        Assert.Equal(7, loader.Current.Offset);
+    }
+
+    private sealed class CallbackPublisher(Action onUpdate) : IMetadataPublisher
+    {
+        public void OnMetadataUpdate(MetadataImage previous, MetadataImage image, MetadataDelta? delta) => onUpdate();
+    }
+
+    [Fact]
     public void Batches_already_applied_are_ignored()
     {
         var loader = new MetadataLoader();
