@@ -105,8 +105,8 @@ public sealed class KafkaClientConnection : IAsyncDisposable
             // Not the caller's token: a write cut short would leave half a frame on the wire.
             await _stream.WriteAsync(_output.WrittenMemory, _closing.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException
-            && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException
+            or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             KafkaClientException failure = Failure(e);
             Close(failure);
@@ -229,9 +229,9 @@ public sealed class KafkaClientConnection : IAsyncDisposable
     {
         Close(new KafkaClientException($"the connection to {_endpoint} was closed by its owner"));
         await _reading.ConfigureAwait(false);
+        // The write lock and the closing token stay undisposed: a sender may still be waiting on them, and finds
+        // the connection closed.
         await _stream.DisposeAsync().ConfigureAwait(false);
-        _closing.Dispose();
-        _writeLock.Dispose();
     }
 
     private abstract class PendingRequest(ApiKey apiKey, short version)
