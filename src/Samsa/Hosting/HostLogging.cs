@@ -20,6 +20,7 @@ internal static class HostLogging
             .AddSimpleConsole(options =>
             {
                 options.SingleLine = true;
+                options.IncludeScopes = true;   // the node id (NodeLoggerFactory)
                 options.TimestampFormat = "HH:mm:ss.fff ";
             }));
     }

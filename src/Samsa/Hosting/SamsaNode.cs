@@ -55,6 +55,7 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
     public static async Task<SamsaNode> StartAsync(BrokerSettings settings, ILoggerFactory loggers, TimeProvider time,
         CancellationToken cancellationToken)
     {
+        loggers = new NodeLoggerFactory(loggers, settings.NodeId);
         ILogger logger = loggers.CreateLogger("Samsa.Hosting");
         string clusterId = ResolveClusterId(settings);
         LogManager logs = LogManager.Open(settings.ToLogManagerOptions(clusterId), null, time, loggers);

@@ -36,7 +36,7 @@ internal static class BrokerCommand
     internal static async Task<int> RunAsync(ConfigLoadResult loaded, CancellationToken cancellationToken)
     {
         using ILoggerFactory loggers = HostLogging.Create();
-        ILogger logger = loggers.CreateLogger("Samsa");
+        ILogger logger = new NodeLoggerFactory(loggers, loaded.Settings!.NodeId).CreateLogger("Samsa");
         logger.LogConfiguration(loaded);
         SamsaNode node;
         try
