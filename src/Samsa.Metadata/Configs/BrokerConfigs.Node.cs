@@ -46,8 +46,8 @@ public static partial class BrokerConfigs
         "controller.listener.names", validate: ValidateListenerNames, validValuesText: "listener names",
         importance: ConfigImportance.High,
         doc: "Names of the listeners the controller quorum uses, comma-separated. On a controller they must be in "
-            + "listeners; they are never advertised to clients. Unset: a controller without a listener of its own "
-            + "(a quorum of one).");
+            + "listeners, and brokers register and heartbeat there (BrokerRegistration, BrokerHeartbeat); they are "
+            + "never advertised to clients. Unset: a controller without a listener of its own (a quorum of one).");
 
     private static string? ValidateClusterId(string text)
     {

@@ -28,6 +28,7 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
     private readonly CancellationTokenSource _stopping = new();
     private Task _heartbeats = Task.CompletedTask;
     private long _brokerEpoch = -1;
+    private ControllerServer? _controllerServer;
 
     public BrokerSettings Settings { get; } = settings;
 
@@ -37,9 +38,13 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
     /// </summary>
     public BrokerServer Broker => broker;
 
-    /// <summary>Where each Kafka listener bound, by listener name (the real port when the configuration said
-    /// 0).</summary>
+    /// <summary>Where each client (non-controller) Kafka listener bound, by listener name (the real port when the
+    /// configuration said 0).</summary>
     public IReadOnlyDictionary<string, IPEndPoint> KafkaEndpoints { get; private set; } =
+        new Dictionary<string, IPEndPoint>();
+
+    /// <summary>Where each controller listener bound, by name; empty unless the node is a controller.</summary>
+    public IReadOnlyDictionary<string, IPEndPoint> ControllerEndpoints { get; private set; } =
         new Dictionary<string, IPEndPoint>();
 
     /// <summary>host:port of the first client listener, for bootstrap.servers.</summary>
@@ -69,11 +74,21 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
             loggers, cancellationToken).ConfigureAwait(false);
         BrokerOptions brokerOptions = BrokerOptionsFor(settings);
         BrokerServer broker = BrokerServer.Create(brokerOptions, logs, loader, controller, time, loggers);
+        ControllerServer? controllerServer = settings.IsController && settings.ControllerListenerNames.Count > 0
+            ? ControllerServer.Create(brokerOptions, controller, settings.ControllerListenerNames[0], time, loggers)
+            : null;
 
-        WebApplication web = BuildWeb(settings, broker, loader, loggers, out Dictionary<string, ListenOptions> listens);
-        var node = new SamsaNode(settings, web, logs, metadataLog, subscription, loader, controller, broker, logger);
+        WebApplication web = BuildWeb(settings, broker, controllerServer, loader, loggers,
+            out Dictionary<string, ListenOptions> listens);
+        var node = new SamsaNode(settings, web, logs, metadataLog, subscription, loader, controller, broker, logger)
+        {
+            _controllerServer = controllerServer,
+        };
         await web.StartAsync(cancellationToken).ConfigureAwait(false);
-        node.KafkaEndpoints = listens.ToDictionary(kv => kv.Key, kv => (IPEndPoint)kv.Value.EndPoint);
+        node.KafkaEndpoints = settings.Listeners.Where(l => !l.IsController && listens.ContainsKey(l.Name))
+            .ToDictionary(l => l.Name, l => (IPEndPoint)listens[l.Name].EndPoint);
+        node.ControllerEndpoints = settings.Listeners.Where(l => l.IsController && listens.ContainsKey(l.Name))
+            .ToDictionary(l => l.Name, l => (IPEndPoint)listens[l.Name].EndPoint);
         await node.RegisterAsync(time, cancellationToken).ConfigureAwait(false);
         Log.Started(logger, settings.NodeId, clusterId, node.BootstrapServers);
         return node;
@@ -134,8 +149,9 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
         };
     }
 
-    private static WebApplication BuildWeb(BrokerSettings settings, BrokerServer broker, MetadataLoader loader,
-        ILoggerFactory loggers, out Dictionary<string, ListenOptions> listens)
+    private static WebApplication BuildWeb(BrokerSettings settings, BrokerServer broker,
+        ControllerServer? controllerServer, MetadataLoader loader, ILoggerFactory loggers,
+        out Dictionary<string, ListenOptions> listens)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -151,11 +167,12 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
             kestrel.AddServerHeader = false;
             foreach (ConfiguredListener listener in settings.Listeners)
             {
-                if (listener.IsController) continue;
+                if (listener.IsController && controllerServer is null) continue;
                 IPAddress address = BindAddress(listener.Bind.Host);
                 kestrel.Listen(address, listener.Bind.Port, options =>
                 {
-                    options.Run(connection => broker.OnConnectedAsync(connection));
+                    if (listener.IsController) options.Run(controllerServer!.OnConnectedAsync);
+                    else options.Run(broker.OnConnectedAsync);
                     bound[listener.Name] = options;
                 });
             }
@@ -233,6 +250,7 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         broker.Stop();
+        _controllerServer?.Stop();
         await web.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _heartbeats.ConfigureAwait(false);
         if (_brokerEpoch >= 0)
@@ -243,6 +261,7 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
         await broker.DisposeAsync().ConfigureAwait(false);
         logs.Dispose();
         await web.DisposeAsync().ConfigureAwait(false);
+        _controllerServer?.Dispose();
         _stopping.Dispose();
     }
 

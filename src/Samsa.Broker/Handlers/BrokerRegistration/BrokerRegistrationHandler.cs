@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+using BrokerRegistrationRequest = Samsa.Protocol.Messages.BrokerRegistrationRequest;
+using BrokerRegistrationResponse = Samsa.Protocol.Messages.BrokerRegistrationResponse;
+using DomainRequest = Samsa.Metadata.Controller.BrokerRegistrationRequest;
+
+namespace Samsa.Broker.Handlers;
+
+// BrokerRegistration v0–4, served on a controller listener. Behaviour: a broker joins the cluster with its id,
+// incarnation, cluster id and advertised listeners; the controller answers with the epoch of its new registration
+// (it starts fenced), or INCONSISTENT_CLUSTER_ID, DUPLICATE_BROKER_REGISTRATION (another live incarnation holds the
+// id) or INVALID_REQUEST, as Kafka's controller does. Version notes: v1 ZK migration flag (ignored: no ZooKeeper);
+// v2 log dirs; v3 previous broker epoch (KIP-966); v4 feature levels of v0 included.
+[ApiHandler(ApiKey.BrokerRegistration, MinVersion = 0, MaxVersion = 4)]
+internal sealed class BrokerRegistrationHandler(MetadataController controller)
+    : ApiHandler<BrokerRegistrationRequest, BrokerRegistrationResponse>
+{
+    protected override async ValueTask<BrokerRegistrationResponse?> HandleAsync(RequestContext context,
+        BrokerRegistrationRequest request, CancellationToken cancellationToken)
+    {
+        ImmutableArray<BrokerEndpoint>.Builder endpoints =
+            ImmutableArray.CreateBuilder<BrokerEndpoint>(request.Listeners.Count);
+        foreach (BrokerRegistrationRequest.Listener listener in request.Listeners)
+            endpoints.Add(new BrokerEndpoint(listener.Name, listener.Host, listener.Port, listener.SecurityProtocol));
+        BrokerRegistrationResult result = await controller.RegisterBrokerAsync(
+            new DomainRequest(request.BrokerId, request.IncarnationId, request.ClusterId, endpoints.ToImmutable(),
+                request.Rack),
+            cancellationToken).ConfigureAwait(false);
+        return new BrokerRegistrationResponse
+        {
+            ErrorCode = (short)ErrorMapping.ToErrorCode(result.Status),
+            BrokerEpoch = result.BrokerEpoch,
+        };
+    }
+}
