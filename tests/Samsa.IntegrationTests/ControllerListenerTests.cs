@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Confluent.Kafka;
 using Samsa.Metadata.Network;
 using Samsa.Protocol;
@@ -19,7 +17,7 @@ public sealed class ControllerListenerTests
     [Fact]
     public async Task A_broker_registers_and_heartbeats_over_the_controller_listener_and_is_fenced_when_it_stops()
     {
-        int controllerPort = FreePort();
+        int controllerPort = LoopbackPort.Free();
         await using SamsaCluster cluster = await SamsaCluster.StartAsync(p =>
         {
             p["process.roles"] = "broker,controller";
@@ -86,13 +84,4 @@ public sealed class ControllerListenerTests
         client.SendAsync<BrokerHeartbeatRequest, BrokerHeartbeatResponse>(ApiKey.BrokerHeartbeat,
             new BrokerHeartbeatRequest { BrokerId = 2, BrokerEpoch = epoch, CurrentMetadataOffset = offset }, Ct)
             .WaitAsync(Deadline, Ct);
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -160,7 +160,7 @@ public sealed partial class TopicsApplyTests
     [Fact]
     public async Task Apply_to_a_cluster_that_never_answers_exits_1_after_its_timeout()
     {
-        int port = FreePort();
+        int port = LoopbackPort.Free();
         using var topics = new TempFile(TopicsFile.ReadBuiltIn());
         long start = Stopwatch.GetTimestamp();
 
@@ -360,14 +360,6 @@ public sealed partial class TopicsApplyTests
         return results.Single().Entries;
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private const int SigTerm = 15;
 

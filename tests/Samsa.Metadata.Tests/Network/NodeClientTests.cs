@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using Samsa.Metadata.Network;
 using Samsa.Protocol;
@@ -106,7 +104,7 @@ public sealed class NodeClientTests
     [Fact]
     public async Task An_unreachable_node_is_tried_again_only_after_a_backoff_that_doubles_and_resets_on_success()
     {
-        int port = FreePort();
+        int port = LoopbackPort.Free();
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var options = Options() with
         {
@@ -146,12 +144,4 @@ public sealed class NodeClientTests
         await Assert.ThrowsAsync<KafkaClientException>(() => request).WaitAsync(Deadline, Ct);
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -10,21 +10,18 @@ namespace Samsa.Broker.Handlers;
 // STALE_BROKER_EPOCH, an unknown broker BROKER_ID_NOT_REGISTERED. Version notes: v1 offline log directories.
 [ApiHandler(ApiKey.BrokerHeartbeat, MinVersion = 0, MaxVersion = 1)]
 internal sealed class BrokerHeartbeatHandler(MetadataController controller)
-    : ApiHandler<BrokerHeartbeatRequest, BrokerHeartbeatResponse>
+    : ControllerRpcHandler<BrokerHeartbeatRequest, BrokerHeartbeatResponse, BrokerHeartbeatResult>(controller)
 {
-    protected override async ValueTask<BrokerHeartbeatResponse?> HandleAsync(RequestContext context,
-        BrokerHeartbeatRequest request, CancellationToken cancellationToken)
+    protected override Task<BrokerHeartbeatResult> CallAsync(MetadataController controller,
+        BrokerHeartbeatRequest request, CancellationToken cancellationToken) =>
+        controller.HeartbeatAsync(new DomainRequest(request.BrokerId, request.BrokerEpoch,
+            request.CurrentMetadataOffset, request.WantFence, request.WantShutDown), cancellationToken);
+
+    protected override BrokerHeartbeatResponse Respond(BrokerHeartbeatResult result) => new()
     {
-        BrokerHeartbeatResult result = await controller.HeartbeatAsync(
-            new DomainRequest(request.BrokerId, request.BrokerEpoch, request.CurrentMetadataOffset, request.WantFence,
-                request.WantShutDown),
-            cancellationToken).ConfigureAwait(false);
-        return new BrokerHeartbeatResponse
-        {
-            ErrorCode = (short)ErrorMapping.ToErrorCode(result.Status),
-            IsCaughtUp = result.IsCaughtUp,
-            IsFenced = result.IsFenced,
-            ShouldShutDown = result.ShouldShutDown,
-        };
-    }
+        ErrorCode = (short)ErrorMapping.ToErrorCode(result.Status),
+        IsCaughtUp = result.IsCaughtUp,
+        IsFenced = result.IsFenced,
+        ShouldShutDown = result.ShouldShutDown,
+    };
 }

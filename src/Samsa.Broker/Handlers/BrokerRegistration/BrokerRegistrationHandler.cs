@@ -12,23 +12,20 @@ namespace Samsa.Broker.Handlers;
 // v2 log dirs; v3 previous broker epoch (KIP-966); v4 feature levels of v0 included.
 [ApiHandler(ApiKey.BrokerRegistration, MinVersion = 0, MaxVersion = 4)]
 internal sealed class BrokerRegistrationHandler(MetadataController controller)
-    : ApiHandler<BrokerRegistrationRequest, BrokerRegistrationResponse>
+    : ControllerRpcHandler<BrokerRegistrationRequest, BrokerRegistrationResponse, BrokerRegistrationResult>(controller)
 {
-    protected override async ValueTask<BrokerRegistrationResponse?> HandleAsync(RequestContext context,
+    protected override Task<BrokerRegistrationResult> CallAsync(MetadataController controller,
         BrokerRegistrationRequest request, CancellationToken cancellationToken)
     {
         ImmutableArray<BrokerEndpoint>.Builder endpoints =
             ImmutableArray.CreateBuilder<BrokerEndpoint>(request.Listeners.Count);
         foreach (BrokerRegistrationRequest.Listener listener in request.Listeners)
             endpoints.Add(new BrokerEndpoint(listener.Name, listener.Host, listener.Port, listener.SecurityProtocol));
-        BrokerRegistrationResult result = await controller.RegisterBrokerAsync(
-            new DomainRequest(request.BrokerId, request.IncarnationId, request.ClusterId, endpoints.ToImmutable(),
-                request.Rack),
-            cancellationToken).ConfigureAwait(false);
-        return new BrokerRegistrationResponse
-        {
-            ErrorCode = (short)ErrorMapping.ToErrorCode(result.Status),
-            BrokerEpoch = result.BrokerEpoch,
-        };
+        var registration = new DomainRequest(request.BrokerId, request.IncarnationId, request.ClusterId,
+            endpoints.ToImmutable(), request.Rack);
+        return controller.RegisterBrokerAsync(registration, cancellationToken);
     }
+
+    protected override BrokerRegistrationResponse Respond(BrokerRegistrationResult result) =>
+        new() { ErrorCode = (short)ErrorMapping.ToErrorCode(result.Status), BrokerEpoch = result.BrokerEpoch };
 }
