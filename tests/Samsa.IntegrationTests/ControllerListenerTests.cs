@@ -24,6 +24,7 @@ public sealed class ControllerListenerTests
             p["listeners"] = $"PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:{controllerPort}";
             p["controller.listener.names"] = "CONTROLLER";
             p["controller.quorum.voters"] = $"1@127.0.0.1:{controllerPort}";
+            p["broker.session.timeout.ms"] = "3000";
         });
         await using var client = new NodeClient("127.0.0.1", controllerPort,
             KafkaClientOptions.Default("broker-2"), TimeProvider.System);
@@ -38,9 +39,12 @@ public sealed class ControllerListenerTests
         BrokerMetadata two = Assert.Single(admin.GetMetadata(Deadline).Brokers, b => b.BrokerId == 2);
         Assert.Equal(("127.0.0.1", 19092), (two.Host, two.Port));
 
-        // No more heartbeats: within the session timeout (9 s by default) the controller fences broker 2.
+        // No more heartbeats: within broker.session.timeout.ms (3 s here, 9 s by default) plus the controller's
+        // check period the controller fences broker 2.
+        var sinceLastHeartbeat = System.Diagnostics.Stopwatch.StartNew();
         await Eventually.TrueAsync(() => admin.GetMetadata(Deadline).Brokers.All(b => b.BrokerId != 2),
             Deadline, "broker 2 to be fenced once its session lapsed");
+        Assert.InRange(sinceLastHeartbeat.Elapsed, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(8));
         BrokerHeartbeatResponse stale = await HeartbeatAsync(client, epoch - 1, long.MaxValue);
         Assert.Equal((short)ErrorCode.StaleBrokerEpoch, stale.ErrorCode);
     }

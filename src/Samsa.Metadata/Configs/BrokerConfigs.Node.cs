@@ -42,6 +42,16 @@ public static partial class BrokerConfigs
         doc: "Controller addresses ({host}:{port}) a node contacts to find the quorum when it does not list the "
             + "voters itself.");
 
+    public static readonly ConfigDef<int> BrokerHeartbeatIntervalMs = ConfigDef.Int("broker.heartbeat.interval.ms",
+        defaultValue: 2000, min: 1, importance: ConfigImportance.Medium,
+        doc: "How often a broker heartbeats to the controller, keeping its session alive and reporting how far it "
+            + "has applied the metadata log.");
+
+    public static readonly ConfigDef<int> BrokerSessionTimeoutMs = ConfigDef.Int("broker.session.timeout.ms",
+        defaultValue: 9000, min: 1, importance: ConfigImportance.Medium,
+        doc: "How long the controller waits for a broker's heartbeat before it fences the broker: clients stop "
+            + "seeing it and its partitions lose it as leader. At least broker.heartbeat.interval.ms.");
+
     public static readonly ConfigDef<string?> ControllerListenerNames = ConfigDef.OptionalString(
         "controller.listener.names", validate: ValidateListenerNames, validValuesText: "listener names",
         importance: ConfigImportance.High,

@@ -46,7 +46,7 @@ public static partial class BrokerConfigs
             new("Node and cluster",
             [
                 ProcessRoles, NodeId, BrokerId, ClusterId, ControllerQuorumVoters, ControllerQuorumBootstrapServers,
-                ControllerListenerNames,
+                ControllerListenerNames, BrokerHeartbeatIntervalMs, BrokerSessionTimeoutMs,
             ]),
             new("Listeners",
                 [Listeners, AdvertisedListeners, ListenerSecurityProtocolMap, InterBrokerListenerName, HttpListeners]),

@@ -103,6 +103,12 @@ internal sealed record BrokerSettings
 
     public required TimeSpan GroupMinSessionTimeout { get; init; }
 
+    /// <summary><c>broker.heartbeat.interval.ms</c>.</summary>
+    public TimeSpan BrokerHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary><c>broker.session.timeout.ms</c>.</summary>
+    public TimeSpan BrokerSessionTimeout { get; init; } = TimeSpan.FromSeconds(9);
+
     public required TimeSpan GroupMaxSessionTimeout { get; init; }
 
     public required int GroupMaxSize { get; init; }

@@ -23,6 +23,7 @@ internal static class BrokerSettingsBuilder
         long memory = config.Get(Memory) ?? Math.Max(machine.AvailableMemoryBytes / 2, MinimumMemory);
         long queued = ResolveQueuedMaxRequestBytes(config, check, memory);
         check.NotAbove(GroupMinSessionTimeoutMs, GroupMaxSessionTimeoutMs);
+        check.NotAbove(BrokerHeartbeatIntervalMs, BrokerSessionTimeoutMs);
         check.NotAbove(LogCleanerMinCompactionLagMs, LogCleanerMaxCompactionLagMs);
         return errors.Count > errorsBefore ? null : Create(config, topology, memory, queued);
     }
@@ -122,6 +123,8 @@ internal static class BrokerSettingsBuilder
             OffsetsRetention = TimeSpan.FromMinutes(config.Get(OffsetsRetentionMinutes)),
             GroupInitialRebalanceDelay = Ms(config.Get(GroupInitialRebalanceDelayMs)),
             GroupMinSessionTimeout = Ms(config.Get(GroupMinSessionTimeoutMs)),
+            BrokerHeartbeatInterval = Ms(config.Get(BrokerHeartbeatIntervalMs)),
+            BrokerSessionTimeout = Ms(config.Get(BrokerSessionTimeoutMs)),
             GroupMaxSessionTimeout = Ms(config.Get(GroupMaxSessionTimeoutMs)),
             GroupMaxSize = config.Get(GroupMaxSize),
             GroupConsumerSessionTimeout = Ms(config.Get(GroupConsumerSessionTimeoutMs)),

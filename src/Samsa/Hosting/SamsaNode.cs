@@ -106,6 +106,7 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
             DefaultReplicationFactor = (short)settings.DefaultReplicationFactor,
             DeleteTopicEnable = settings.DeleteTopicEnable,
             UncleanLeaderElectionEnable = settings.UncleanLeaderElectionEnable,
+            BrokerSessionTimeout = settings.BrokerSessionTimeout,
         };
         var controller = new MetadataController(metadataLog, loader, controllerOptions, ConfigDefValidator.Instance,
             time, loggers.CreateLogger("Samsa.Metadata.Controller"));
@@ -234,7 +235,7 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
 
     private async Task HeartbeatLoopAsync(TimeProvider time)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2), time);
+        using var timer = new PeriodicTimer(Settings.BrokerHeartbeatInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))

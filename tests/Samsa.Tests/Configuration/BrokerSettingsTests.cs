@@ -135,6 +135,9 @@ public sealed class BrokerSettingsTests
     [InlineData("group.min.session.timeout.ms", "2000000",
         "samsa: group.min.session.timeout.ms=2000000 (from --group.min.session.timeout.ms) must not exceed "
             + "group.max.session.timeout.ms=1800000 (from default)")]
+    [InlineData("broker.heartbeat.interval.ms", "10000",
+        "samsa: broker.heartbeat.interval.ms=10000 (from --broker.heartbeat.interval.ms) must not exceed "
+            + "broker.session.timeout.ms=9000 (from default)")]
     [InlineData("http.listeners", "http://:9092",
         "samsa: http.listeners=http://:9092 (from --http.listeners) uses port 9092, which listeners uses too")]
     [InlineData("http.listeners", "https://:8443",
