@@ -135,6 +135,9 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
         }
         ErrorCode valid = ValidateHeader(batch.Span, response, out RecordBatchHeader header);
         if (valid != ErrorCode.None) return valid;
+        // Before any decoding, as Kafka's leader checks it before the log validates: a batch refused for want of
+        // in-sync replicas is not recompressed first.
+        if (acks == -1 && state.Isr.Length < config.MinInsyncReplicas) return ErrorCode.NotEnoughReplicas;
         ErrorCode rewritten = ProducedBatchRewrite.Apply(ref batch, header, config, response, ref rented,
             out long minTimestamp, out long maxTimestamp);
         if (rewritten != ErrorCode.None) return rewritten;
@@ -152,7 +155,6 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
             ErrorCode keys = CompactedTopicKeys.Check(batch.Span, topic, data.Index, response);
             if (keys != ErrorCode.None) return keys;
         }
-        if (acks == -1 && state.Isr.Length < config.MinInsyncReplicas) return ErrorCode.NotEnoughReplicas;
         return ErrorCode.None;
     }
 
