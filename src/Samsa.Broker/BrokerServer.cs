@@ -8,8 +8,9 @@ using Samsa.Broker.Transactions;
 namespace Samsa.Broker;
 
 /// <summary>
-/// The broker role of a node: its replicas, the API handlers, and the Kafka listener's connection entry point.
-/// The host binds sockets (Kestrel) and hands each accepted connection to <see cref="OnConnectedAsync"/>.
+/// The broker role of a node: its replicas, the API handlers, and the Kafka listeners' connection entry point.
+/// The host binds sockets (Kestrel) and hands each accepted connection, with the listener it came in on, to
+/// <see cref="OnConnectedAsync(ConnectionContext, string)"/>.
 /// </summary>
 /// <remarks>
 /// Thread-safe. The replica manager follows the metadata image on the metadata thread; connections run in
@@ -25,7 +26,7 @@ public sealed class BrokerServer : IAsyncDisposable
     private readonly IdleMemoryTrim _memoryTrim;
 
     private BrokerServer(BrokerOptions options, LogManager logs, MetadataLoader metadata,
-        MetadataController controller, TimeProvider time, ILoggerFactory loggers)
+        IController controller, TimeProvider time, ILoggerFactory loggers)
     {
         Options = options;
         Replicas = new ReplicaManager(options.NodeId, logs, options.Configs,
@@ -55,12 +56,12 @@ public sealed class BrokerServer : IAsyncDisposable
     /// Wires the broker over its logs, the metadata image and the controller it sends admin changes to.
     /// </summary>
     public static BrokerServer Create(BrokerOptions options, LogManager logs, MetadataLoader metadata,
-        MetadataController controller, TimeProvider time, ILoggerFactory loggers) =>
+        IController controller, TimeProvider time, ILoggerFactory loggers) =>
         new(options, logs, metadata, controller, time, loggers);
 
     /// <summary>One handler per API the broker serves; the constructor adds ApiVersions, which lists them.</summary>
     private IApiHandler[] CreateHandlers(BrokerOptions options, LogManager logs, MetadataLoader metadata,
-        MetadataController controller, TimeProvider time, ILoggerFactory loggers)
+        IController controller, TimeProvider time, ILoggerFactory loggers)
     {
         ReplicaManager replicas = Replicas;
         GroupCoordinator groups = Groups;
@@ -74,8 +75,8 @@ public sealed class BrokerServer : IAsyncDisposable
             new DeleteTopicsHandler(controller),
             new CreatePartitionsHandler(controller),
             new DescribeConfigsHandler(options, metadata),
-            new AlterConfigsHandler(options, controller),
-            new IncrementalAlterConfigsHandler(options, controller),
+            new AlterConfigsHandler(options.NodeId, controller),
+            new IncrementalAlterConfigsHandler(options.NodeId, controller),
             new DescribeClusterHandler(options, metadata),
             new DeleteRecordsHandler(replicas, metadata),
             new OffsetForLeaderEpochHandler(replicas, metadata),
@@ -100,8 +101,14 @@ public sealed class BrokerServer : IAsyncDisposable
         ];
     }
 
-    /// <summary>Serves one accepted Kafka connection until it closes.</summary>
+    /// <summary>Serves one accepted Kafka connection until it closes, on the listener in
+    /// <see cref="BrokerOptions.ListenerName"/>.</summary>
     public Task OnConnectedAsync(ConnectionContext connection) => _connections.OnConnectedAsync(connection);
+
+    /// <summary>Serves one connection accepted on <paramref name="listenerName"/>: Metadata and FindCoordinator
+    /// answer it with that listener's endpoints.</summary>
+    public Task OnConnectedAsync(ConnectionContext connection, string listenerName) =>
+        _connections.OnConnectedAsync(connection, listenerName);
 
     /// <summary>Stops taking requests; connections write what they owe and close.</summary>
     public void Stop() => _lifetime.Stop();

@@ -39,8 +39,10 @@ internal static partial class MetadataLogMessages
     public static partial void ClusterIdBootstrapped(this ILogger logger, string clusterId);
 
     [LoggerMessage(3202, LogLevel.Information,
-        "Registered broker {NodeId} with broker epoch {BrokerEpoch} (incarnation {IncarnationId}); it starts fenced")]
-    public static partial void BrokerRegistered(this ILogger logger, int nodeId, long brokerEpoch, Guid incarnationId);
+        "Registered broker {NodeId} with broker epoch {BrokerEpoch} (incarnation {IncarnationId}, back from "
+        + "{Shutdown}); it starts fenced")]
+    public static partial void BrokerRegistered(this ILogger logger, int nodeId, long brokerEpoch, Guid incarnationId,
+        string shutdown);
 
     [LoggerMessage(3203, LogLevel.Information, "Unfenced broker {NodeId} at broker epoch {BrokerEpoch}")]
     public static partial void BrokerUnfenced(this ILogger logger, int nodeId, long brokerEpoch);

@@ -21,7 +21,9 @@ public sealed class LogDirectory
 {
     /// <summary>
     /// The clean-shutdown marker (Kafka's <c>.kafka_cleanshutdown</c>): present at start-up only if every log in
-    /// the directory was flushed and closed, so loading may trust the indexes instead of scanning.
+    /// the directory was flushed and closed, so loading may trust the indexes instead of scanning. It holds
+    /// <c>brokerEpoch=N</c>, the broker epoch the node had when it stopped (KIP-966's previous broker epoch), or
+    /// nothing when the node had none.
     /// </summary>
     public const string CleanShutdownFileName = ".samsa_cleanshutdown";
 
@@ -38,6 +40,8 @@ public sealed class LogDirectory
     private readonly Lock _cleanerLock = new();
     private readonly ILogger _logger;
     private int _offline;
+
+    private const string BrokerEpochKey = "brokerEpoch=";
 
     private LogDirectory(string path, bool hadCleanShutdown, Dictionary<TopicPartition, long> recoveryPoints,
         Dictionary<TopicPartition, long> logStartOffsets, Dictionary<TopicPartition, long> cleanerOffsets,
@@ -72,6 +76,9 @@ public sealed class LogDirectory
     /// <summary>The clean-shutdown marker was present at open (and has been removed since).</summary>
     public bool HadCleanShutdown { get; }
 
+    /// <summary>The broker epoch the clean-shutdown marker held; -1 after a crash or when it held none.</summary>
+    public long PreviousBrokerEpoch { get; private init; } = -1;
+
     /// <summary>
     /// Opens (creating if needed) a log directory: reads and removes the clean-shutdown marker, so that a crash from
     /// now on is seen as one, and reads the checkpoints.
@@ -84,16 +91,28 @@ public sealed class LogDirectory
         Directory.CreateDirectory(full);
         string marker = System.IO.Path.Combine(full, CleanShutdownFileName);
         bool clean = File.Exists(marker);
+        long previousEpoch = -1;
         if (clean)
         {
+            previousEpoch = ReadBrokerEpoch(File.ReadAllText(marker));
             File.Delete(marker);
             FileSync.SyncDirectory(full);
         }
         return new LogDirectory(full, clean,
             ReadCheckpoint(System.IO.Path.Combine(full, OffsetCheckpointFile.RecoveryPoint), logger),
             ReadCheckpoint(System.IO.Path.Combine(full, OffsetCheckpointFile.LogStartOffset), logger),
-            ReadCheckpoint(System.IO.Path.Combine(full, OffsetCheckpointFile.CleanerOffset), logger), logger);
+            ReadCheckpoint(System.IO.Path.Combine(full, OffsetCheckpointFile.CleanerOffset), logger), logger)
+        {
+            PreviousBrokerEpoch = previousEpoch,
+        };
     }
+
+    private static long ReadBrokerEpoch(string marker) =>
+        marker.StartsWith(BrokerEpochKey, StringComparison.Ordinal)
+        && long.TryParse(marker.AsSpan(BrokerEpochKey.Length).Trim(), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out long epoch)
+            ? epoch
+            : -1;
 
     /// <summary>A directory that could not be opened: offline from the start, with nothing loaded.</summary>
     internal static LogDirectory CreateOffline(string path, ILogger logger) =>
@@ -251,14 +270,18 @@ public sealed class LogDirectory
     }
 
     /// <summary>
-    /// Writes the checkpoints and then the clean-shutdown marker; call after every log in the directory closed.
+    /// Writes the checkpoints and then the clean-shutdown marker, with <paramref name="brokerEpoch"/> when it is
+    /// one (≥ 0); call after every log in the directory closed.
     /// </summary>
-    public void MarkCleanShutdown()
+    public void MarkCleanShutdown(long brokerEpoch = -1)
     {
         if (!WriteCheckpoints()) return;
         try
         {
-            File.WriteAllBytes(System.IO.Path.Combine(Path, CleanShutdownFileName), []);
+            string content = brokerEpoch >= 0
+                ? BrokerEpochKey + brokerEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n"
+                : "";
+            File.WriteAllText(System.IO.Path.Combine(Path, CleanShutdownFileName), content);
             FileSync.SyncDirectory(Path);
         }
         catch (IOException e)

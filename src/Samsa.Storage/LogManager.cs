@@ -343,10 +343,32 @@ public sealed class LogManager : IDisposable
     }
 
     /// <summary>
+    /// The broker epoch the node had when it last stopped cleanly (KIP-966's previous broker epoch, which a broker
+    /// sends when it registers): the one every directory's clean-shutdown marker holds; -1 when any directory
+    /// was not shut down cleanly, or they disagree.
+    /// </summary>
+    public long PreviousBrokerEpoch
+    {
+        get
+        {
+            long epoch = _directories.Length == 0 ? -1 : _directories[0].PreviousBrokerEpoch;
+            foreach (LogDirectory directory in _directories)
+            {
+                if (!directory.HadCleanShutdown || directory.PreviousBrokerEpoch != epoch) return -1;
+            }
+            return epoch;
+        }
+    }
+
+    /// <summary>
     /// Shuts down cleanly: closes every log (syncing it), then writes each online directory's checkpoints and
     /// clean-shutdown marker.
     /// </summary>
-    public void Close()
+    public void Close() => Close(-1);
+
+    /// <summary>As <see cref="Close()"/>, recording <paramref name="brokerEpoch"/> in the clean-shutdown markers for
+    /// the next start's registration.</summary>
+    public void Close(long brokerEpoch)
     {
         lock (_createLock)
         {
@@ -356,7 +378,7 @@ public sealed class LogManager : IDisposable
         CloseLogs(clean: true);
         foreach (LogDirectory directory in _directories)
         {
-            if (!directory.IsOffline) directory.MarkCleanShutdown();
+            if (!directory.IsOffline) directory.MarkCleanShutdown(brokerEpoch);
         }
     }
 

@@ -9,7 +9,7 @@ namespace Samsa.Testing;
 /// the line arrives, not on a poll. Dispose kills it (by its PID, with its descendants) if it is still running, so
 /// a failing test leaves nothing behind.
 /// </summary>
-public sealed class ChildProcess : IAsyncDisposable
+public sealed partial class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Lock _lock = new();
@@ -177,6 +177,17 @@ public sealed class ChildProcess : IAsyncDisposable
             // It exited between the check and the kill.
         }
     }
+
+    /// <summary>Sends <paramref name="signal"/> to the process (not its descendants), by PID: SIGTERM (15) asks it to
+    /// stop, SIGSTOP (19) pauses it, SIGCONT (18) resumes it. Nothing happens once it has exited.</summary>
+    public void Signal(int signal)
+    {
+        if (!_process.HasExited && SendSignal(_process.Id, signal) != 0 && !_process.HasExited)
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} failed");
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int SendSignal(int pid, int signal);
 
     public async ValueTask DisposeAsync()
     {

@@ -33,31 +33,5 @@ internal static partial class ErrorMapping
         _ => ErrorCode.UnknownServerError,
     };
 
-    public static ErrorCode ToErrorCode(ControllerStatus status) => status switch
-    {
-        ControllerStatus.Ok => ErrorCode.None,
-        ControllerStatus.NotController => ErrorCode.NotController,
-        ControllerStatus.MetadataLogError => ErrorCode.UnknownServerError,
-        ControllerStatus.InvalidRequest => ErrorCode.InvalidRequest,
-        ControllerStatus.PolicyViolation => ErrorCode.PolicyViolation,
-        ControllerStatus.InvalidTopic => ErrorCode.InvalidTopicException,
-        ControllerStatus.TopicAlreadyExists => ErrorCode.TopicAlreadyExists,
-        ControllerStatus.InvalidPartitions => ErrorCode.InvalidPartitions,
-        ControllerStatus.InvalidReplicationFactor => ErrorCode.InvalidReplicationFactor,
-        ControllerStatus.InvalidReplicaAssignment => ErrorCode.InvalidReplicaAssignment,
-        ControllerStatus.InvalidConfig => ErrorCode.InvalidConfig,
-        ControllerStatus.UnknownTopicOrPartition => ErrorCode.UnknownTopicOrPartition,
-        ControllerStatus.UnknownTopicId => ErrorCode.UnknownTopicId,
-        ControllerStatus.TopicDeletionDisabled => ErrorCode.TopicDeletionDisabled,
-        ControllerStatus.InconsistentClusterId => ErrorCode.InconsistentClusterId,
-        ControllerStatus.DuplicateBrokerRegistration => ErrorCode.DuplicateBrokerRegistration,
-        ControllerStatus.BrokerIdNotRegistered => ErrorCode.BrokerIdNotRegistered,
-        ControllerStatus.StaleBrokerEpoch => ErrorCode.StaleBrokerEpoch,
-        ControllerStatus.NotLeaderOrFollower => ErrorCode.NotLeaderOrFollower,
-        ControllerStatus.FencedLeaderEpoch => ErrorCode.FencedLeaderEpoch,
-        ControllerStatus.InvalidUpdateVersion => ErrorCode.InvalidUpdateVersion,
-        ControllerStatus.IneligibleReplica => ErrorCode.IneligibleReplica,
-        ControllerStatus.ProducerIdsExhausted => ErrorCode.UnknownServerError,
-        _ => ErrorCode.UnknownServerError,
-    };
+    public static ErrorCode ToErrorCode(ControllerStatus status) => ControllerErrors.ToErrorCode(status);
 }

@@ -14,7 +14,7 @@ namespace Samsa.Broker.Groups;
 /// shards up concurrently.
 /// </remarks>
 internal sealed class GroupCoordinator(ReplicaManager replicas, MetadataLoader metadata,
-    MetadataController controller, GroupCoordinatorOptions options, TimeProvider time, ILogger logger)
+    IController controller, GroupCoordinatorOptions options, TimeProvider time, ILogger logger)
     : IMetadataPublisher
 {
     public const string TopicName = "__consumer_offsets";

@@ -5,7 +5,7 @@ namespace Samsa.Broker.Handlers;
 /// the request becomes one <see cref="MetadataController"/> call, whose result becomes the response. The call
 /// answers once its records are committed and applied.
 /// </summary>
-internal abstract class ControllerRpcHandler<TRequest, TResponse, TResult>(MetadataController controller)
+internal abstract class ControllerRpcHandler<TRequest, TResponse, TResult>(IController controller)
     : ApiHandler<TRequest, TResponse>
     where TRequest : IKafkaMessage<TRequest>, IKafkaRequest
     where TResponse : class, IKafkaMessage
@@ -15,7 +15,7 @@ internal abstract class ControllerRpcHandler<TRequest, TResponse, TResult>(Metad
         Respond(await CallAsync(controller, request, cancellationToken).ConfigureAwait(false));
 
     /// <summary>The controller call the request asks for.</summary>
-    protected abstract Task<TResult> CallAsync(MetadataController controller, TRequest request,
+    protected abstract Task<TResult> CallAsync(IController controller, TRequest request,
         CancellationToken cancellationToken);
 
     /// <summary>The response that carries <paramref name="result"/>.</summary>

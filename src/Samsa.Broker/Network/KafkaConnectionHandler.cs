@@ -19,6 +19,10 @@ internal sealed class KafkaConnectionHandler(
     private readonly ILogger _logger = loggers.CreateLogger("Samsa.Broker.Network");
 
     public override Task OnConnectedAsync(ConnectionContext connection) =>
-        new KafkaConnection(connection, dispatcher, options, budget, time, _logger, listenerName)
+        OnConnectedAsync(connection, listenerName);
+
+    /// <summary>Serves a connection that came in on <paramref name="listener"/>, for nodes with several.</summary>
+    public Task OnConnectedAsync(ConnectionContext connection, string listener) =>
+        new KafkaConnection(connection, dispatcher, options, budget, time, _logger, listener)
             .RunAsync(lifetime.Stopping);
 }

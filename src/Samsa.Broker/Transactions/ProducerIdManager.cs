@@ -11,7 +11,7 @@ namespace Samsa.Broker.Transactions;
 /// allocation asks the controller for the next and every caller waits for it. The broker must be registered: the
 /// controller checks its broker epoch.
 /// </remarks>
-internal sealed partial class ProducerIdManager(int nodeId, MetadataController controller, MetadataLoader metadata,
+internal sealed partial class ProducerIdManager(int nodeId, IController controller, MetadataLoader metadata,
     ILogger logger)
 {
     private readonly Lock _lock = new();

@@ -8,5 +8,7 @@ namespace Samsa.Metadata.Controller;
 /// <param name="ClusterId">The cluster id in the broker's <c>meta.properties</c>, or null when it has none yet.</param>
 /// <param name="Endpoints">Its advertised listeners; at least one, with distinct names.</param>
 /// <param name="Rack">Its rack, or null.</param>
+/// <param name="PreviousBrokerEpoch">The broker epoch it had when it last shut down cleanly; -1 after an unclean
+/// shutdown or on a first start (KIP-966: a broker back from a crash may have lost unflushed records).</param>
 public sealed record BrokerRegistrationRequest(int BrokerId, Guid IncarnationId, string? ClusterId,
-    ImmutableArray<BrokerEndpoint> Endpoints, string? Rack = null);
+    ImmutableArray<BrokerEndpoint> Endpoints, string? Rack = null, long PreviousBrokerEpoch = -1);

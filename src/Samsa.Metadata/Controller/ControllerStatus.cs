@@ -80,4 +80,8 @@ public enum ControllerStatus
 
     /// <summary>No producer ids are left. <see cref="ErrorCode.UnknownServerError"/>, as Kafka answers.</summary>
     ProducerIdsExhausted,
+
+    /// <summary>The controller could not be reached (a broker forwarding to it).
+    /// <see cref="ErrorCode.RequestTimedOut"/>, which clients retry.</summary>
+    ControllerUnavailable,
 }

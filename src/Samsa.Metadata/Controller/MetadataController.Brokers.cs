@@ -51,7 +51,9 @@ public sealed partial class MetadataController
             if (!result.IsOk) return new(result.Status, result.Message, -1);
             _sessions[request.BrokerId] =
                 new BrokerSession(brokerEpoch, append.BaseOffset, _time.GetTimestamp(), contacted: true);
-            _logger.BrokerRegistered(request.BrokerId, brokerEpoch, request.IncarnationId);
+            _logger.BrokerRegistered(request.BrokerId, brokerEpoch, request.IncarnationId, existing is null
+                ? "nothing: its first registration"
+                : request.PreviousBrokerEpoch == existing.BrokerEpoch ? "a clean shutdown" : "an unclean shutdown");
             changes.LogElections(_logger);
             return new(ControllerStatus.Ok, null, brokerEpoch);
         }
@@ -127,7 +129,10 @@ public sealed partial class MetadataController
                 if (!result.IsOk) return new(result.Status, result.Message, caughtUp, false, false);
                 fenced = true;
             }
-            return new(ControllerStatus.Ok, null, caughtUp, fenced, request.WantShutDown && fenced);
+            bool shutDown = request.WantShutDown && fenced;
+            // A broker that may shut down ends its session: its next incarnation need not wait it out to register.
+            if (shutDown) _sessions.Remove(broker.BrokerId);
+            return new(ControllerStatus.Ok, null, caughtUp, fenced, shutDown);
         }
         finally
         {

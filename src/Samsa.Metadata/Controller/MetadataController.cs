@@ -21,7 +21,7 @@ namespace Samsa.Metadata.Controller;
 /// <para>The <see cref="MetadataLoader"/> must be subscribed to the same log: the controller reads its state from
 /// it.</para>
 /// </remarks>
-public sealed partial class MetadataController : IAsyncDisposable
+public sealed partial class MetadataController : IController, IAsyncDisposable
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly IMetadataLog _log;
@@ -56,10 +56,11 @@ public sealed partial class MetadataController : IAsyncDisposable
     /// <summary>The committed state the controller works from.</summary>
     public MetadataImage Image => _loader.Current;
 
-    /// <summary>Starts fencing brokers whose sessions expire, checking every quarter of the session timeout.</summary>
+    /// <summary>Starts fencing brokers whose sessions expire, checking every tenth of the session timeout, so a
+    /// broker that stops is fenced within the timeout plus a tenth of it.</summary>
     public void Start()
     {
-        TimeSpan period = Options.BrokerSessionTimeout / 4;
+        TimeSpan period = Options.BrokerSessionTimeout / 10;
         _sessionTimer ??=
             _time.CreateTimer(static s => ((MetadataController)s!).OnSessionTimer(), this, period, period);
     }

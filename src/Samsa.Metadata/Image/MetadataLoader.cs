@@ -59,7 +59,21 @@ public sealed class MetadataLoader : IMetadataLogListener
             if (_image.Offset >= offset) return Task.CompletedTask;
             var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add((offset, waiter));
-            return waiter.Task.WaitAsync(cancellationToken);
+            return cancellationToken.CanBeCanceled ? WaitAsync(waiter, cancellationToken) : waiter.Task;
+        }
+    }
+
+    // A wait given up is removed at once, so long polls that time out on an idle log leave nothing behind.
+    private async Task WaitAsync(TaskCompletionSource waiter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            lock (_lock) _waiters.RemoveAll(w => w.Waiter == waiter);
+            throw;
         }
     }
 

@@ -1,42 +1,54 @@
 using System.Collections.Immutable;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Samsa.Broker;
-using Samsa.Broker.Network;
 using Samsa.Metadata.Controller;
 using Samsa.Metadata.Image;
-using Samsa.Metadata.Log;
+using Samsa.Metadata.Network;
 using Samsa.Storage;
 
 namespace Samsa.Hosting;
 
-// One Samsa process: its log directories, the metadata log with the controller (single node for now), the broker,
-// and Kestrel serving the Kafka listeners and the HTTP endpoints. Start-up order: logs, metadata replay, cluster id,
-// Kafka listeners bound (ports known), broker registered and unfenced. Shutdown runs it backwards: connections stop
-// reading and finish what they owe, the broker unregisters, logs close cleanly (so the next start skips recovery).
-internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication web, LogManager logs,
-    LocalMetadataLog metadataLog, IDisposable subscription, MetadataLoader loader, MetadataController controller,
-    BrokerServer broker, ILogger logger) : IAsyncDisposable
+// One Samsa process, with the parts its process.roles name. A controller opens its metadata log, replays it, writes
+// or checks the cluster id, and serves the controller listener. A broker that is not a controller follows the metadata
+// log from the controller quorum over the wire until it has caught up (so it learns the cluster id), then checks its
+// log dirs belong to that cluster. A broker opens its logs, binds its listeners, registers and waits to be unfenced;
+// its admin changes go to the controller in process (a combined node) or over the controller listener. Shutdown runs
+// backwards: connections stop reading and finish what they owe, the broker asks for a controlled shutdown (fenced,
+// leadership moved), logs close cleanly with the broker epoch recorded for the next registration.
+internal sealed partial class SamsaNode : IAsyncDisposable
 {
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _heartbeats = Task.CompletedTask;
-    private long _brokerEpoch = -1;
-    private ControllerServer? _controllerServer;
+    private readonly WebApplication _web;
+    private readonly ControllerRole? _controller;
+    private readonly BrokerRole? _broker;
+    private readonly ILogger _logger;
 
-    public BrokerSettings Settings { get; } = settings;
+    private SamsaNode(BrokerSettings settings, WebApplication web, MetadataLoader loader, ControllerRole? controller,
+        BrokerRole? broker, ILogger logger)
+    {
+        Settings = settings;
+        _web = web;
+        Metadata = loader;
+        _controller = controller;
+        _broker = broker;
+        _logger = logger;
+    }
 
-    public MetadataLoader Metadata { get; } = loader;
+    public BrokerSettings Settings { get; }
+
+    /// <summary>This node's metadata image.</summary>
+    public MetadataLoader Metadata { get; }
 
     /// <summary>The broker, for tests that wait on its state (a parked fetch, a group's epoch) rather than on time.
     /// </summary>
-    public BrokerServer Broker => broker;
+    public BrokerServer Broker => _broker?.Server ?? throw new InvalidOperationException("the node is not a broker");
+
+    /// <summary>True once the broker is registered and unfenced (a controller-only node: once it leads a log with a
+    /// cluster id).</summary>
+    public bool IsReady => _broker is { } broker
+        ? !broker.Lifecycle.IsFenced
+        : Metadata.Current.ClusterId is not null;
 
     /// <summary>Where each client (non-controller) Kafka listener bound, by listener name (the real port when the
     /// configuration said 0).</summary>
@@ -47,12 +59,13 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
     public IReadOnlyDictionary<string, IPEndPoint> ControllerEndpoints { get; private set; } =
         new Dictionary<string, IPEndPoint>();
 
-    /// <summary>host:port of the first client listener, for bootstrap.servers.</summary>
+    /// <summary>host:port of the first client listener, for bootstrap.servers (a controller-only node: of its
+    /// controller listener).</summary>
     public string BootstrapServers
     {
         get
         {
-            IPEndPoint endpoint = KafkaEndpoints.Values.First();
+            IPEndPoint endpoint = (KafkaEndpoints.Count > 0 ? KafkaEndpoints : ControllerEndpoints).Values.First();
             return $"{endpoint.Address}:{endpoint.Port}";
         }
     }
@@ -62,69 +75,112 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
     {
         loggers = new NodeLoggerFactory(loggers, settings.NodeId);
         ILogger logger = loggers.CreateLogger("Samsa.Hosting");
-        string clusterId = ResolveClusterId(settings);
-        LogManager logs = LogManager.Open(settings.ToLogManagerOptions(clusterId), null, time, loggers);
-        LocalMetadataLog metadataLog = LocalMetadataLog.Open(settings.LogDirs[0], settings.NodeId, time,
-            loggers.CreateLogger("Samsa.Metadata.Log"));
         var loader = new MetadataLoader(loggers.CreateLogger("Samsa.Metadata"));
-        IDisposable subscription = metadataLog.Subscribe(loader);
-        await loader.WaitForOffsetAsync(metadataLog.CommittedOffset, cancellationToken).ConfigureAwait(false);
-
-        MetadataController controller = await StartControllerAsync(settings, metadataLog, loader, clusterId, time,
-            loggers, cancellationToken).ConfigureAwait(false);
-        BrokerOptions brokerOptions = BrokerOptionsFor(settings);
-        BrokerServer broker = BrokerServer.Create(brokerOptions, logs, loader, controller, time, loggers);
-        ControllerServer? controllerServer = settings.IsController && settings.ControllerListenerNames.Count > 0
-            ? ControllerServer.Create(brokerOptions, controller, settings.ControllerListenerNames[0], time, loggers)
-            : null;
-
-        WebApplication web = BuildWeb(settings, broker, controllerServer, loader, loggers,
-            out Dictionary<string, ListenOptions> listens);
-        var node = new SamsaNode(settings, web, logs, metadataLog, subscription, loader, controller, broker, logger)
+        ControllerRole? controller = null;
+        BrokerRole? broker = null;
+        MetadataFollower? follower = null;
+        RemoteController? remote = null;
+        WebApplication? web = null;
+        try
         {
-            _controllerServer = controllerServer,
-        };
-        await web.StartAsync(cancellationToken).ConfigureAwait(false);
-        node.KafkaEndpoints = settings.Listeners.Where(l => !l.IsController && listens.ContainsKey(l.Name))
-            .ToDictionary(l => l.Name, l => (IPEndPoint)listens[l.Name].EndPoint);
-        node.ControllerEndpoints = settings.Listeners.Where(l => l.IsController && listens.ContainsKey(l.Name))
-            .ToDictionary(l => l.Name, l => (IPEndPoint)listens[l.Name].EndPoint);
-        await node.RegisterAsync(time, cancellationToken).ConfigureAwait(false);
-        Log.Started(logger, settings.NodeId, clusterId, node.BootstrapServers);
-        return node;
+            string clusterId;
+            IController controllerApi;
+            if (settings.IsController)
+            {
+                controller = await ControllerRole.StartAsync(settings, loader, time, loggers, cancellationToken)
+                    .ConfigureAwait(false);
+                clusterId = controller.ClusterId;
+                controllerApi = controller.Controller;
+            }
+            else
+            {
+                KafkaClientOptions options = ControllerClientOptions(settings);
+                follower = new MetadataFollower(settings.NodeId, settings.ControllerQuorumVoters, loader, options,
+                    time, loggers.CreateLogger("Samsa.Metadata.Follower"));
+                follower.Start();
+                clusterId = await CatchUpAsync(settings, follower, loader, cancellationToken).ConfigureAwait(false);
+                controllerApi = remote = new RemoteController(settings.ControllerQuorumVoters, options, time);
+            }
+            if (settings.IsBroker)
+            {
+                broker = BrokerRole.Create(settings, loader, controllerApi, clusterId, follower, remote, time,
+                    loggers);
+            }
+            web = NodeWeb.Build(settings, broker?.Server, controller?.Server,
+                () => broker is null ? loader.Current.ClusterId is not null : !broker.Lifecycle.IsFenced, loggers,
+                out Dictionary<string, Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> listens);
+            var node = new SamsaNode(settings, web, loader, controller, broker, logger);
+            await web.StartAsync(cancellationToken).ConfigureAwait(false);
+            node.KafkaEndpoints = settings.Listeners.Where(l => !l.IsController && listens.ContainsKey(l.Name))
+                .ToDictionary(l => l.Name, l => (IPEndPoint)listens[l.Name].EndPoint);
+            node.ControllerEndpoints = settings.Listeners.Where(l => l.IsController && listens.ContainsKey(l.Name))
+                .ToDictionary(l => l.Name, l => (IPEndPoint)listens[l.Name].EndPoint);
+            if (broker is not null)
+                await broker.Lifecycle.StartAsync(node.Registration(broker), cancellationToken).ConfigureAwait(false);
+            Log.Started(logger, settings.NodeId, clusterId, node.BootstrapServers);
+            return node;
+        }
+        catch
+        {
+            if (web is not null) await web.DisposeAsync().ConfigureAwait(false);
+            if (broker is not null) await broker.DisposeAsync(clean: false).ConfigureAwait(false);
+            else if (follower is not null) await follower.DisposeAsync().ConfigureAwait(false);
+            if (broker is null && remote is not null) await remote.DisposeAsync().ConfigureAwait(false);
+            if (controller is not null) await controller.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
-    /// <summary>The controller over the metadata log, started once the log holds the cluster id (written to a new
-    /// log, checked on an existing one).</summary>
-    private static async Task<MetadataController> StartControllerAsync(BrokerSettings settings,
-        LocalMetadataLog metadataLog, MetadataLoader loader, string clusterId, TimeProvider time,
-        ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until a broker without the controller role has caught up with the metadata log (so it knows the cluster
+    /// id), and checks that id against cluster.id when that is set.
+    /// </summary>
+    private static async Task<string> CatchUpAsync(BrokerSettings settings, MetadataFollower follower,
+        MetadataLoader loader, CancellationToken cancellationToken)
     {
-        var controllerOptions = new MetadataControllerOptions
+        await follower.CaughtUp.WaitAsync(cancellationToken).ConfigureAwait(false);
+        string clusterId = loader.Current.ClusterId
+            ?? throw new InvalidOperationException("the controller's metadata log has no cluster id");
+        if (settings.ClusterId is { Length: > 0 } configured && configured != clusterId)
         {
-            DefaultNumPartitions = settings.NumPartitions,
-            DefaultReplicationFactor = (short)settings.DefaultReplicationFactor,
-            DeleteTopicEnable = settings.DeleteTopicEnable,
-            UncleanLeaderElectionEnable = settings.UncleanLeaderElectionEnable,
-            BrokerSessionTimeout = settings.BrokerSessionTimeout,
+            throw new InvalidOperationException(
+                $"cluster.id is {configured}, but the controller leads cluster {clusterId}; " +
+                "fix cluster.id or point controller.quorum.voters at that cluster's controllers");
+        }
+        return clusterId;
+    }
+
+    /// <summary>How a broker talks to the controller: requests bounded by the session timeout, Kafka's
+    /// backoff.</summary>
+    internal static KafkaClientOptions ControllerClientOptions(BrokerSettings settings) =>
+        KafkaClientOptions.Default($"samsa-broker-{settings.NodeId}") with
+        {
+            RequestTimeout = settings.BrokerSessionTimeout,
+            ConnectTimeout = TimeSpan.FromTicks(Math.Min(settings.BrokerSessionTimeout.Ticks,
+                TimeSpan.FromSeconds(5).Ticks)),
         };
-        var controller = new MetadataController(metadataLog, loader, controllerOptions, ConfigDefValidator.Instance,
-            time, loggers.CreateLogger("Samsa.Metadata.Controller"));
-        ControllerResult bootstrap =
-            await controller.BootstrapAsync(clusterId, cancellationToken).ConfigureAwait(false);
-        if (!bootstrap.IsOk) throw new InvalidOperationException(bootstrap.Message);
-        controller.Start();
-        return controller;
+
+    /// <summary>The broker's registration: its advertised client listeners (with the real ports when they were 0)
+    /// and the epoch it had at its last clean shutdown.</summary>
+    private BrokerRegistrationRequest Registration(BrokerRole broker)
+    {
+        ImmutableArray<BrokerEndpoint> endpoints = [.. Settings.Listeners
+            .Where(l => !l.IsController && l.Advertised is not null)
+            .Select(l => new BrokerEndpoint(l.Name, l.Advertised!.Value.Host,
+                l.Advertised.Value.Port == 0 ? KafkaEndpoints[l.Name].Port : l.Advertised.Value.Port, 0))];
+        return new BrokerRegistrationRequest(Settings.NodeId, Guid.NewGuid(), Metadata.Current.ClusterId, endpoints,
+            PreviousBrokerEpoch: broker.Logs!.PreviousBrokerEpoch);
     }
 
     /// <summary>The broker's options: its first client listener, limits, log upkeep and group coordinator.</summary>
     private static BrokerOptions BrokerOptionsFor(BrokerSettings settings)
     {
-        ConfiguredListener client = settings.Listeners.First(l => !l.IsController);
+        ConfiguredListener? client = settings.Listeners.FirstOrDefault(l => !l.IsController);
         return new BrokerOptions
         {
             NodeId = settings.NodeId,
-            ListenerName = client.Name,
+            ListenerName = client?.Name
+                ?? (settings.ControllerListenerNames.Count > 0 ? settings.ControllerListenerNames[0] : "PLAINTEXT"),
             SocketRequestMaxBytes = settings.SocketRequestMaxBytes,
             QueuedMaxRequestBytes = settings.QueuedMaxRequestBytes,
             FetchMaxBytes = settings.FetchMaxBytes,
@@ -150,120 +206,17 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
         };
     }
 
-    private static WebApplication BuildWeb(BrokerSettings settings, BrokerServer broker,
-        ControllerServer? controllerServer, MetadataLoader loader, ILoggerFactory loggers,
-        out Dictionary<string, ListenOptions> listens)
-    {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggers);
-        // The transport reads at most this far ahead of what a connection has examined, so a larger frame still
-        // arrives whole while a client pipelining faster than the log takes its requests waits in TCP.
-        builder.Services.Configure<SocketTransportOptions>(o => o.MaxReadBufferSize = TransportBlocks.ReadAheadBytes);
-        // Receive into 64 KiB blocks rather than Kestrel's 4 KiB ones: a sixteenth of the receive calls per request.
-        builder.Services.AddSingleton(TransportBlocks.Factory);
-        var bound = new Dictionary<string, ListenOptions>();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            foreach (ConfiguredListener listener in settings.Listeners)
-            {
-                if (listener.IsController && controllerServer is null) continue;
-                IPAddress address = BindAddress(listener.Bind.Host);
-                kestrel.Listen(address, listener.Bind.Port, options =>
-                {
-                    if (listener.IsController) options.Run(controllerServer!.OnConnectedAsync);
-                    else options.Run(broker.OnConnectedAsync);
-                    bound[listener.Name] = options;
-                });
-            }
-            foreach (Samsa.Metadata.Configs.ServerAddress http in settings.HttpListeners)
-                kestrel.Listen(BindAddress(http.Host), http.Port);
-        });
-        WebApplication web = builder.Build();
-        web.MapGet("/health/live", () => Results.Text("live\n"));
-        web.MapGet("/health/ready", () => loader.Current.Brokers.Count > 0
-            ? Results.Text("ready\n")
-            : Results.Text("starting\n", statusCode: StatusCodes.Status503ServiceUnavailable));
-        listens = bound;
-        return web;
-    }
-
-    private static IPAddress BindAddress(string host) => host switch
-    {
-        "" or "0.0.0.0" => IPAddress.Any,
-        "::" or "[::]" => IPAddress.IPv6Any,
-        "localhost" => IPAddress.Loopback,
-        _ => IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? ip) ? ip : Dns.GetHostAddresses(host)[0],
-    };
-
-    private static string ResolveClusterId(BrokerSettings settings)
-    {
-        if (settings.ClusterId is { Length: > 0 } configured) return configured;
-        foreach (string dir in settings.LogDirs)
-        {
-            if (MetaProperties.Read(dir) is { } meta) return meta.ClusterId;
-        }
-        // Kafka's form: a random UUID in URL-safe base64 without padding.
-        return Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-    }
-
-    private async Task RegisterAsync(TimeProvider time, CancellationToken cancellationToken)
-    {
-        ImmutableArray<BrokerEndpoint> endpoints = [.. Settings.Listeners
-            .Where(l => !l.IsController && l.Advertised is not null)
-            .Select(l => new BrokerEndpoint(l.Name, l.Advertised!.Value.Host,
-                l.Advertised.Value.Port == 0 ? KafkaEndpoints[l.Name].Port : l.Advertised.Value.Port, 0))];
-        BrokerRegistrationResult registered = await controller.RegisterBrokerAsync(
-            new BrokerRegistrationRequest(Settings.NodeId, Guid.NewGuid(), Metadata.Current.ClusterId, endpoints),
-            cancellationToken).ConfigureAwait(false);
-        if (registered.Status != ControllerStatus.Ok)
-            throw new InvalidOperationException($"broker registration failed: {registered.Message}");
-        _brokerEpoch = registered.BrokerEpoch;
-        await HeartbeatAsync(cancellationToken).ConfigureAwait(false);
-        _heartbeats = HeartbeatLoopAsync(time);
-    }
-
-    private async Task HeartbeatAsync(CancellationToken cancellationToken)
-    {
-        BrokerHeartbeatResult result = await controller.HeartbeatAsync(
-            new BrokerHeartbeatRequest(Settings.NodeId, _brokerEpoch, Metadata.Current.Offset), cancellationToken)
-            .ConfigureAwait(false);
-        if (result.Status != ControllerStatus.Ok)
-            Log.HeartbeatFailed(logger, result.Message ?? result.Status.ToString());
-    }
-
-    private async Task HeartbeatLoopAsync(TimeProvider time)
-    {
-        using var timer = new PeriodicTimer(Settings.BrokerHeartbeatInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
-                await HeartbeatAsync(_stopping.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    /// <summary>Stops gracefully: in-flight requests finish, the broker unregisters, logs close cleanly.</summary>
+    /// <summary>Stops gracefully: in-flight requests finish, the broker shuts down under the controller's control,
+    /// logs close cleanly.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        broker.Stop();
-        _controllerServer?.Stop();
-        await web.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        await _heartbeats.ConfigureAwait(false);
-        if (_brokerEpoch >= 0)
-            await controller.UnregisterBrokerAsync(Settings.NodeId, CancellationToken.None).ConfigureAwait(false);
-        await controller.DisposeAsync().ConfigureAwait(false);
-        subscription.Dispose();
-        await metadataLog.DisposeAsync().ConfigureAwait(false);
-        await broker.DisposeAsync().ConfigureAwait(false);
-        logs.Dispose();
-        await web.DisposeAsync().ConfigureAwait(false);
-        _controllerServer?.Dispose();
-        _stopping.Dispose();
+        _broker?.Server.Stop();
+        _controller?.Server?.Stop();
+        await _web.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        if (_broker is not null) await _broker.DisposeAsync(clean: true).ConfigureAwait(false);
+        if (_controller is not null) await _controller.DisposeAsync().ConfigureAwait(false);
+        await _web.DisposeAsync().ConfigureAwait(false);
+        Log.Stopped(_logger, Settings.NodeId);
     }
 
     private static partial class Log
@@ -272,7 +225,7 @@ internal sealed partial class SamsaNode(BrokerSettings settings, WebApplication 
             "Node {NodeId} of cluster {ClusterId} serving Kafka clients at {Bootstrap}")]
         public static partial void Started(ILogger logger, int nodeId, string clusterId, string bootstrap);
 
-        [LoggerMessage(5102, LogLevel.Warning, "Broker heartbeat failed: {Reason}")]
-        public static partial void HeartbeatFailed(ILogger logger, string reason);
+        [LoggerMessage(5103, LogLevel.Information, "Node {NodeId} stopped")]
+        public static partial void Stopped(ILogger logger, int nodeId);
     }
 }

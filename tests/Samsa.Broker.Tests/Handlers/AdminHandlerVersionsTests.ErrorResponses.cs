@@ -78,7 +78,7 @@ public sealed partial class AdminHandlerVersionsTests
     private static void AlterConfigsErrorIsWritten(HandlerFixture f, short version)
     {
         AlterConfigsResponse altered = HandlerFixture.ErrorResponse<AlterConfigsRequest, AlterConfigsResponse>(
-            new AlterConfigsHandler(f.Options, f.Controller),
+            new AlterConfigsHandler(f.Options.NodeId, f.Controller),
             new AlterConfigsRequest { Resources = [new() { ResourceType = 2, ResourceName = "a" }] }, version,
             Error);
         Assert.Equal((short)Error, Assert.Single(altered.Responses).ErrorCode);
@@ -88,7 +88,7 @@ public sealed partial class AdminHandlerVersionsTests
     {
         IncrementalAlterConfigsResponse incremental =
             HandlerFixture.ErrorResponse<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>(
-                new IncrementalAlterConfigsHandler(f.Options, f.Controller),
+                new IncrementalAlterConfigsHandler(f.Options.NodeId, f.Controller),
                 new IncrementalAlterConfigsRequest
                 {
                     Resources = [new() { ResourceType = 2, ResourceName = "a" }],

@@ -122,7 +122,7 @@ public sealed partial class AdminHandlerVersionsTests
     private static async Task AlterConfigsRoundTripsAsync(HandlerFixture f, short version)
     {
         AlterConfigsResponse altered = await SendAsync<AlterConfigsRequest, AlterConfigsResponse>(
-            new AlterConfigsHandler(f.Options, f.Controller), version, new AlterConfigsRequest
+            new AlterConfigsHandler(f.Options.NodeId, f.Controller), version, new AlterConfigsRequest
             {
                 Resources =
                 [
@@ -141,7 +141,7 @@ public sealed partial class AdminHandlerVersionsTests
     {
         IncrementalAlterConfigsResponse incremental =
             await SendAsync<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>(
-                new IncrementalAlterConfigsHandler(f.Options, f.Controller), version,
+                new IncrementalAlterConfigsHandler(f.Options.NodeId, f.Controller), version,
                 new IncrementalAlterConfigsRequest
                 {
                     Resources =

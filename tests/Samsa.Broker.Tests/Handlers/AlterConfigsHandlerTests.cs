@@ -110,7 +110,7 @@ public sealed class AlterConfigsHandlerTests
     {
         await using HandlerFixture f = await HandlerFixture.StartAsync();
         await f.CreateTopicAsync("orders", configs: [new("retention.ms", "1000"), new("max.message.bytes", "2048")]);
-        var handler = new AlterConfigsHandler(f.Options, f.Controller);
+        var handler = new AlterConfigsHandler(f.Options.NodeId, f.Controller);
         var request = new AlterConfigsRequest
         {
             Resources =
@@ -148,7 +148,7 @@ public sealed class AlterConfigsHandlerTests
     private static Task<IncrementalAlterConfigsResponse> IncrementalAsync(HandlerFixture f, bool validateOnly,
         params IncrementalResource[] resources) =>
         HandlerFixture.SendAsync<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>(
-            new IncrementalAlterConfigsHandler(f.Options, f.Controller),
+            new IncrementalAlterConfigsHandler(f.Options.NodeId, f.Controller),
             new IncrementalAlterConfigsRequest { Resources = [.. resources], ValidateOnly = validateOnly }, 1);
 
     private static IncrementalResource Resource(sbyte type, string name,

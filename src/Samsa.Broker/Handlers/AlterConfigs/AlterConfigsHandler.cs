@@ -5,11 +5,12 @@ namespace Samsa.Broker.Handlers;
 // AlterConfigs v0–2, the legacy API. Behaviour: replaces all the dynamic configs of each topic or broker resource
 // with those given (a config left out goes back to the next layer's value), through the controller, which checks
 // names and values (for brokers, dynamic keys only); validate-only checks and writes nothing. As Kafka's broker
-// checks before forwarding, a broker resource must be this node's id or "" (the cluster-wide default), and other
-// resource types get INVALID_REQUEST; so do a resource named twice, a key named twice and a null value.
+// checks before forwarding, a broker resource must be this node's id or "" (the cluster-wide default; on the
+// controller listener, node id -1, any broker's id), and other resource types get INVALID_REQUEST; so do a resource
+// named twice, a key named twice and a null value.
 // Each resource succeeds or fails on its own, with a message. Version notes: v2 first flexible.
 [ApiHandler(ApiKey.AlterConfigs, MinVersion = 0, MaxVersion = 2)]
-internal sealed class AlterConfigsHandler(BrokerOptions options, MetadataController controller)
+internal sealed class AlterConfigsHandler(int nodeId, IController controller)
     : ApiHandler<AlterConfigsRequest, AlterConfigsResponse>
 {
     protected override async ValueTask<AlterConfigsResponse?> HandleAsync(RequestContext context,
@@ -25,7 +26,7 @@ internal sealed class AlterConfigsHandler(BrokerOptions options, MetadataControl
                 ResourceType = resource.ResourceType, ResourceName = resource.ResourceName, ErrorMessage = null,
             };
             response.Responses.Add(result);
-            if (!TryResolve(resource.ResourceType, resource.ResourceName, options.NodeId, out ConfigResource target,
+            if (!TryResolve(resource.ResourceType, resource.ResourceName, nodeId, out ConfigResource target,
                 out string? message))
             {
                 result.ErrorCode = (short)ErrorCode.InvalidRequest;

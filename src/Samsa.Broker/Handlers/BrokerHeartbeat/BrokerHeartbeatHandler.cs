@@ -9,10 +9,10 @@ namespace Samsa.Broker.Handlers;
 // fenced; a broker that wants to shut down is fenced and told when it may. A stale broker epoch is
 // STALE_BROKER_EPOCH, an unknown broker BROKER_ID_NOT_REGISTERED. Version notes: v1 offline log directories.
 [ApiHandler(ApiKey.BrokerHeartbeat, MinVersion = 0, MaxVersion = 1)]
-internal sealed class BrokerHeartbeatHandler(MetadataController controller)
+internal sealed class BrokerHeartbeatHandler(IController controller)
     : ControllerRpcHandler<BrokerHeartbeatRequest, BrokerHeartbeatResponse, BrokerHeartbeatResult>(controller)
 {
-    protected override Task<BrokerHeartbeatResult> CallAsync(MetadataController controller,
+    protected override Task<BrokerHeartbeatResult> CallAsync(IController controller,
         BrokerHeartbeatRequest request, CancellationToken cancellationToken) =>
         controller.HeartbeatAsync(new DomainRequest(request.BrokerId, request.BrokerEpoch,
             request.CurrentMetadataOffset, request.WantFence, request.WantShutDown), cancellationToken);

@@ -11,10 +11,10 @@ namespace Samsa.Broker.Handlers;
 // id) or INVALID_REQUEST, as Kafka's controller does. Version notes: v1 ZK migration flag (ignored: no ZooKeeper);
 // v2 log dirs; v3 previous broker epoch (KIP-966); v4 feature levels of v0 included.
 [ApiHandler(ApiKey.BrokerRegistration, MinVersion = 0, MaxVersion = 4)]
-internal sealed class BrokerRegistrationHandler(MetadataController controller)
+internal sealed class BrokerRegistrationHandler(IController controller)
     : ControllerRpcHandler<BrokerRegistrationRequest, BrokerRegistrationResponse, BrokerRegistrationResult>(controller)
 {
-    protected override Task<BrokerRegistrationResult> CallAsync(MetadataController controller,
+    protected override Task<BrokerRegistrationResult> CallAsync(IController controller,
         BrokerRegistrationRequest request, CancellationToken cancellationToken)
     {
         ImmutableArray<BrokerEndpoint>.Builder endpoints =
@@ -22,7 +22,7 @@ internal sealed class BrokerRegistrationHandler(MetadataController controller)
         foreach (BrokerRegistrationRequest.Listener listener in request.Listeners)
             endpoints.Add(new BrokerEndpoint(listener.Name, listener.Host, listener.Port, listener.SecurityProtocol));
         var registration = new DomainRequest(request.BrokerId, request.IncarnationId, request.ClusterId,
-            endpoints.ToImmutable(), request.Rack);
+            endpoints.ToImmutable(), request.Rack, request.PreviousBrokerEpoch);
         return controller.RegisterBrokerAsync(registration, cancellationToken);
     }
 

@@ -8,7 +8,7 @@ namespace Samsa.Broker.Handlers;
 // An unknown topic gets UNKNOWN_TOPIC_OR_PARTITION, a topic named twice INVALID_REQUEST, each with a message.
 // Version notes: v2 first flexible; v3 may throttle (Samsa never does).
 [ApiHandler(ApiKey.CreatePartitions, MinVersion = 0, MaxVersion = 3)]
-internal sealed class CreatePartitionsHandler(MetadataController controller)
+internal sealed class CreatePartitionsHandler(IController controller)
     : ApiHandler<CreatePartitionsRequest, CreatePartitionsResponse>
 {
     protected override async ValueTask<CreatePartitionsResponse?> HandleAsync(RequestContext context,

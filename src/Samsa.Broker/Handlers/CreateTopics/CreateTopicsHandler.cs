@@ -13,7 +13,7 @@ namespace Samsa.Broker.Handlers;
 // version, as KRaft does); v5 first flexible, counts and configs in the response; v7 topic ids.
 [ApiHandler(ApiKey.CreateTopics, MinVersion = 0, MaxVersion = 7)]
 internal sealed class CreateTopicsHandler(BrokerOptions options, MetadataLoader metadata,
-    MetadataController controller) : ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
+    IController controller) : ApiHandler<CreateTopicsRequest, CreateTopicsResponse>
 {
     protected override async ValueTask<CreateTopicsResponse?> HandleAsync(RequestContext context,
         CreateTopicsRequest request, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace Samsa.Broker.Handlers;
 // v3, as Kafka answers). Version notes: v3 adds TOPIC_DELETION_DISABLED; v4 first flexible; v5 error messages;
 // v6 topics by name or id, with ids in the response.
 [ApiHandler(ApiKey.DeleteTopics, MinVersion = 0, MaxVersion = 6)]
-internal sealed class DeleteTopicsHandler(MetadataController controller)
+internal sealed class DeleteTopicsHandler(IController controller)
     : ApiHandler<DeleteTopicsRequest, DeleteTopicsResponse>
 {
     protected override async ValueTask<DeleteTopicsResponse?> HandleAsync(RequestContext context,

@@ -27,7 +27,8 @@ internal static class ConfigResources
 
     /// <summary>
     /// Checks the name of a broker resource: <c>""</c> (the cluster-wide default) or this node's id, as Kafka's
-    /// broker requires. On success <paramref name="resource"/> names it canonically (<c>"01"</c> becomes
+    /// broker requires; any broker's id when <paramref name="nodeId"/> is -1 (the controller listener, which takes
+    /// what brokers forward). On success <paramref name="resource"/> names it canonically (<c>"01"</c> becomes
     /// <c>"1"</c>), so the controller stores one resource per broker.
     /// </summary>
     public static bool TryCheckBroker(string? name, int nodeId, out ConfigResource resource, out string? message)
@@ -40,12 +41,12 @@ internal static class ConfigResources
             message = $"Broker id must be an integer, but it is: {name}";
             return false;
         }
-        if (id != nodeId)
+        if (nodeId >= 0 && id != nodeId)
         {
             message = $"Unexpected broker id, expected {nodeId} or empty string, but received {name}";
             return false;
         }
-        resource = ForBroker(nodeId);
+        resource = ForBroker(id);
         return true;
     }
 

@@ -11,7 +11,7 @@ namespace Samsa.Broker.Handlers;
 // operation; APPEND or SUBTRACT on a config that is not a list gets INVALID_CONFIG. Each resource succeeds or fails
 // on its own, with a message. Version notes: v1 first flexible.
 [ApiHandler(ApiKey.IncrementalAlterConfigs, MinVersion = 0, MaxVersion = 1)]
-internal sealed class IncrementalAlterConfigsHandler(BrokerOptions options, MetadataController controller)
+internal sealed class IncrementalAlterConfigsHandler(int nodeId, IController controller)
     : ApiHandler<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>
 {
     protected override async ValueTask<IncrementalAlterConfigsResponse?> HandleAsync(RequestContext context,
@@ -27,7 +27,7 @@ internal sealed class IncrementalAlterConfigsHandler(BrokerOptions options, Meta
                 ResourceType = resource.ResourceType, ResourceName = resource.ResourceName, ErrorMessage = null,
             };
             response.Responses.Add(result);
-            if (!AlterConfigsHandler.TryResolve(resource.ResourceType, resource.ResourceName, options.NodeId,
+            if (!AlterConfigsHandler.TryResolve(resource.ResourceType, resource.ResourceName, nodeId,
                 out ConfigResource target, out string? message))
             {
                 result.ErrorCode = (short)ErrorCode.InvalidRequest;

@@ -8,7 +8,7 @@ namespace Samsa.Broker.Handlers;
 // Authorized operations (v8+, cluster's v8-10 only) are reported when asked, as with no authorizer. Version notes:
 // v9 first flexible; v10 adds topic ids; v12 allows topics by id only (null name).
 [ApiHandler(ApiKey.Metadata, MinVersion = 0, MaxVersion = 12)]
-internal sealed class MetadataHandler(BrokerOptions options, MetadataLoader metadata, MetadataController controller)
+internal sealed class MetadataHandler(BrokerOptions options, MetadataLoader metadata, IController controller)
     : ApiHandler<MetadataRequest, MetadataResponse>
 {
     protected override ValueTask<MetadataResponse?> HandleAsync(RequestContext context, MetadataRequest request,

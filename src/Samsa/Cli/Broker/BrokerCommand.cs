@@ -49,6 +49,10 @@ internal static class BrokerCommand
             await Console.Error.WriteLineAsync($"samsa: {e.Message}").ConfigureAwait(false);
             return 1;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 0;   // stopped while starting (waiting for the controller): nothing was serving yet
+        }
         await using (node.ConfigureAwait(false))
         {
             try
