@@ -32,4 +32,21 @@ public sealed class BrokersImage : KeyedImage<int, BrokerRegistration>
         ids.Sort();
         return ids;
     }
+
+    /// <summary>
+    /// The broker a Metadata or DescribeCluster answer names as the controller, as KRaft brokers do: a live broker,
+    /// never a controller-only node, since clients send admin requests there and any broker forwards them. The
+    /// answering broker when it is unfenced (no extra hop), else the unfenced broker with the lowest id; -1 when
+    /// none is.
+    /// </summary>
+    public int ControllerIdFor(int answeringBrokerId)
+    {
+        if (IsUnfenced(answeringBrokerId)) return answeringBrokerId;
+        int lowest = -1;
+        foreach (BrokerRegistration b in All)
+        {
+            if (!b.IsFenced && (lowest < 0 || b.BrokerId < lowest)) lowest = b.BrokerId;
+        }
+        return lowest;
+    }
 }

@@ -88,7 +88,7 @@ public sealed partial class MetadataFollower : IAsyncDisposable
             }
             catch (KafkaClientException e)
             {
-                StartOutage(client, e.Message);
+                StartOutage(e.Message);
                 _current = (_current + 1) % _clients.Length;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -209,11 +209,11 @@ public sealed partial class MetadataFollower : IAsyncDisposable
         Volatile.Write(ref _nextOffset, endOffset);
     }
 
-    private void StartOutage(NodeClient client, string why)
+    private void StartOutage(string why)
     {
         if (_reachable == false) return;
         _reachable = false;
-        Log.ControllerUnreachable(_logger, string.Join(",", _voters), client.Endpoint, why);
+        Log.ControllerUnreachable(_logger, string.Join(",", _voters), why);
     }
 
     private void EndOutage(NodeClient client)
@@ -235,10 +235,8 @@ public sealed partial class MetadataFollower : IAsyncDisposable
     private static partial class Log
     {
         [LoggerMessage(3301, LogLevel.Warning,
-            "Waiting for the controller (controller.quorum.voters={Voters}): cannot reach {Endpoint}: {Reason}; " +
-            "retrying")]
-        public static partial void ControllerUnreachable(ILogger logger, string voters, string endpoint,
-            string reason);
+            "Waiting for the controller (controller.quorum.voters={Voters}): {Reason}; retrying")]
+        public static partial void ControllerUnreachable(ILogger logger, string voters, string reason);
 
         [LoggerMessage(3302, LogLevel.Information,
             "Following the metadata log from the controller at {Endpoint}, from offset {Offset}")]

@@ -1,8 +1,8 @@
 namespace Samsa.Broker.Handlers;
 
 // DescribeCluster v0–1. Behaviour: the cluster id, the unfenced brokers with their endpoint on the listener the
-// request came in on, and this node as the controller id (controllers are not separate nodes yet; -1 while this
-// node is not among the brokers listed, as Kafka answers). Only broker endpoints are described: endpoint type 2
+// request came in on, and as the controller id a live broker (this one when unfenced, else the lowest unfenced id;
+// -1 with none), never a controller-only node, as KRaft brokers answer. Only broker endpoints are described: endpoint type 2
 // (controllers) gets MISMATCHED_ENDPOINT_TYPE, any other UNSUPPORTED_ENDPOINT_TYPE. Cluster authorized operations,
 // when asked for, are every operation on the cluster resource (there is no authorizer).
 // Version notes: v0 first, flexible; v1 adds the endpoint type.
@@ -32,6 +32,7 @@ internal sealed class DescribeClusterHandler(BrokerOptions options, MetadataLoad
         var response = new DescribeClusterResponse
         {
             ClusterId = image.ClusterId ?? "",
+            ControllerId = image.Brokers.ControllerIdFor(options.NodeId),
             ClusterAuthorizedOperations = request.IncludeClusterAuthorizedOperations
                 ? AuthorizedOperations.Cluster
                 : AuthorizedOperations.NotRequested,
@@ -45,7 +46,6 @@ internal sealed class DescribeClusterHandler(BrokerOptions options, MetadataLoad
             {
                 BrokerId = broker.BrokerId, Host = endpoint.Host, Port = endpoint.Port, Rack = broker.Rack,
             });
-            if (broker.BrokerId == options.NodeId) response.ControllerId = options.NodeId;
         }
         return response;
     }

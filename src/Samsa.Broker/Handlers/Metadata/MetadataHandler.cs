@@ -4,7 +4,9 @@ namespace Samsa.Broker.Handlers;
 
 // Metadata v0–12. Behaviour: null topics (v1+) or an empty list (v0) means all topics; a named topic that does not
 // exist is created with the defaults when the request allows it and auto.create.topics.enable is on, else
-// UNKNOWN_TOPIC_OR_PARTITION. Brokers are listed with the endpoint of the listener the request came in on.
+// UNKNOWN_TOPIC_OR_PARTITION. Unfenced brokers are listed with the endpoint of the listener the request came in on;
+// the controller id is a live broker (this one when unfenced), never a controller-only node, as KRaft brokers answer.
+// A partition whose leader is fenced or gone has leader -1, LEADER_NOT_AVAILABLE, and its fenced replicas offline.
 // Authorized operations (v8+, cluster's v8-10 only) are reported when asked, as with no authorizer. Version notes:
 // v9 first flexible; v10 adds topic ids; v12 allows topics by id only (null name).
 [ApiHandler(ApiKey.Metadata, MinVersion = 0, MaxVersion = 12)]
@@ -44,7 +46,7 @@ internal sealed class MetadataHandler(BrokerOptions options, MetadataLoader meta
         var response = new MetadataResponse
         {
             ClusterId = image.ClusterId,
-            ControllerId = options.NodeId,
+            ControllerId = image.Brokers.ControllerIdFor(options.NodeId),
         };
         if (context.ApiVersion is >= 8 and <= 10 && request.IncludeClusterAuthorizedOperations)
             response.ClusterAuthorizedOperations = AuthorizedOperations.Cluster;
