@@ -44,6 +44,10 @@ internal static partial class MetadataLogMessages
     public static partial void BrokerRegistered(this ILogger logger, int nodeId, long brokerEpoch, Guid incarnationId,
         string shutdown);
 
+    [LoggerMessage(3216, LogLevel.Warning,
+        "Broker {NodeId} reports {Offline} of its {LogDirs} log dirs offline; with every one offline it is fenced")]
+    public static partial void LogDirsOffline(this ILogger logger, int nodeId, int offline, int logDirs);
+
     [LoggerMessage(3203, LogLevel.Information, "Unfenced broker {NodeId} at broker epoch {BrokerEpoch}")]
     public static partial void BrokerUnfenced(this ILogger logger, int nodeId, long brokerEpoch);
 

@@ -70,6 +70,10 @@ public sealed class LogDirectory
     /// <summary>The directory's full path.</summary>
     public string Path { get; }
 
+    /// <summary>Its id from <c>meta.properties</c> (<c>directory.id</c>); empty for one that could not be opened.
+    /// </summary>
+    public Guid Id { get; internal set; }
+
     /// <summary>True once an I/O error took the directory offline.</summary>
     public bool IsOffline => Volatile.Read(ref _offline) != 0;
 

@@ -103,7 +103,9 @@ public sealed class LogManager : IDisposable
             }
             if (meta is null)
             {
-                new MetaProperties(options.ClusterId, options.NodeId).Write(directory.Path);
+                meta = new MetaProperties(options.ClusterId, options.NodeId,
+                    DirectoryId: MetaProperties.NewDirectoryId());
+                meta.Write(directory.Path);
             }
             else if (meta.ClusterId != options.ClusterId)
             {
@@ -117,6 +119,12 @@ public sealed class LogManager : IDisposable
                     $"log dir {directory.Path} belongs to node {meta.NodeId} of cluster {meta.ClusterId}, not to " +
                     $"node.id={options.NodeId}; give this node its own log.dirs or wipe it (rm -rf {directory.Path})");
             }
+            else if (meta.DirectoryId == Guid.Empty)
+            {
+                meta = meta with { DirectoryId = MetaProperties.NewDirectoryId() };
+                meta.Write(directory.Path);
+            }
+            directory.Id = meta.DirectoryId;
         }
         catch (IOException e)
         {

@@ -4,10 +4,11 @@ using Confluent.Kafka;
 namespace Samsa.Testing;
 
 /// <summary>
-/// A cluster of Samsa nodes as OS processes, configured with Kafka's KRaft keys only: node 1 is broker and the one
-/// controller (<c>process.roles=broker,controller</c>, with a CONTROLLER listener), nodes 2..N are brokers that find
-/// it through <c>controller.quorum.voters</c>. Ports are loopback ports the OS handed out, fixed for the cluster's
-/// life; data lives in one temporary folder per node, removed on dispose, which also kills every process.
+/// A cluster of Samsa nodes as OS processes, configured with Kafka's KRaft keys
+/// (<see cref="NodeSettings.JoinQuorum"/>): node 1 is broker and the one controller
+/// (<c>process.roles=broker,controller</c>, with a CONTROLLER listener), nodes 2..N are brokers that find it through
+/// <c>controller.quorum.voters</c>. Ports are loopback ports the OS handed out, fixed for the cluster's life; data
+/// lives in one temporary folder per node, removed on dispose, which also kills every process.
 /// </summary>
 public sealed class ProcessCluster : IAsyncDisposable
 {
@@ -37,25 +38,15 @@ public sealed class ProcessCluster : IAsyncDisposable
         Action<int, Dictionary<string, string>>? configure = null)
     {
         string root = Directory.CreateTempSubdirectory("samsa-cluster-").FullName;
-        int controllerPort = LoopbackPort.Free();
-        string voters = $"1@127.0.0.1:{controllerPort}";
+        string voters = $"1@127.0.0.1:{LoopbackPort.Free()}";
         var nodes = new NodeProcess[brokers];
         for (int id = 1; id <= brokers; id++)
         {
             string dataDir = Directory.CreateDirectory(Path.Combine(root, $"node{id}")).FullName;
             int port = LoopbackPort.Free();
-            var settings = new Dictionary<string, string>
-            {
-                ["node.id"] = id.ToString(CultureInfo.InvariantCulture),
-                ["process.roles"] = id == 1 ? "broker,controller" : "broker",
-                ["listeners"] = id == 1
-                    ? $"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controllerPort}"
-                    : $"PLAINTEXT://127.0.0.1:{port}",
-                ["controller.listener.names"] = "CONTROLLER",
-                ["controller.quorum.voters"] = voters,
-                ["log.dirs"] = dataDir,
-                ["http.listeners"] = "http://127.0.0.1:0",
-            };
+            Dictionary<string, string> settings = NodeSettings.Defaults(id, dataDir);
+            settings["listeners"] = $"PLAINTEXT://127.0.0.1:{port}";
+            NodeSettings.JoinQuorum(settings, id, voters);
             configure?.Invoke(id, settings);
             nodes[id - 1] = new NodeProcess(id, settings, dataDir, $"127.0.0.1:{port}");
         }

@@ -74,6 +74,7 @@ public sealed partial class MetadataController
             BrokerEpoch = brokerEpoch,
             Rack = request.Rack,
             Fenced = true,
+            LogDirs = [.. request.LogDirs ?? []],
         };
         foreach (BrokerEndpoint e in request.Endpoints)
         {
@@ -114,17 +115,17 @@ public sealed partial class MetadataController
             BrokerSession session = Touch(broker.BrokerId, broker.BrokerEpoch);
             bool caughtUp = request.CurrentMetadataOffset >= session.RegistrationOffset;
             bool fenced = broker.IsFenced;
-            if (fenced && caughtUp && !request.WantFence && !request.WantShutDown)
+            string? fenceReason = FenceReason(request, broker, session);
+            if (fenced && caughtUp && fenceReason is null)
             {
                 ControllerResult result =
                     await UnfenceAsync(epoch, image, broker, cancellationToken).ConfigureAwait(false);
                 if (!result.IsOk) return new(result.Status, result.Message, caughtUp, true, false);
                 fenced = false;
             }
-            else if (!fenced && (request.WantFence || request.WantShutDown))
+            else if (!fenced && fenceReason is not null)
             {
-                string reason = request.WantShutDown ? "controlled shutdown" : "the broker asked";
-                ControllerResult result = await FenceAsync(epoch, image, broker, reason, cancellationToken)
+                ControllerResult result = await FenceAsync(epoch, image, broker, fenceReason, cancellationToken)
                     .ConfigureAwait(false);
                 if (!result.IsOk) return new(result.Status, result.Message, caughtUp, false, false);
                 fenced = true;
@@ -203,6 +204,29 @@ public sealed partial class MetadataController
         }
     }
 
+    // Why a heartbeating broker must be (or stay) fenced, or null. A broker whose every registered log dir is offline
+    // holds no readable replica: it is fenced so leadership moves to replicas on healthy disks, and stays fenced until
+    // a heartbeat reports a dir back. Some dirs offline (JBOD) is logged: partitions are not assigned to dirs in the
+    // metadata, so the controller cannot tell which ones to move.
+    private string? FenceReason(BrokerHeartbeatRequest request, BrokerRegistration broker, BrokerSession session)
+    {
+        if (request.WantShutDown) return "controlled shutdown";
+        if (request.WantFence) return "the broker asked";
+        int offline = 0;
+        foreach (Guid dir in broker.LogDirs)
+        {
+            if (request.OfflineLogDirs?.Contains(dir) == true) offline++;
+        }
+        if (offline != session.OfflineLogDirs)
+        {
+            session.OfflineLogDirs = offline;
+            if (offline > 0) _logger.LogDirsOffline(broker.BrokerId, offline, broker.LogDirs.Length);
+        }
+        return offline > 0 && offline == broker.LogDirs.Length
+            ? $"all {offline} of its log dirs are offline"
+            : null;
+    }
+
     private async ValueTask<ControllerResult> FenceAsync(int epoch, MetadataImage image, BrokerRegistration broker,
         string reason, CancellationToken cancellationToken)
     {
@@ -264,7 +288,8 @@ public sealed partial class MetadataController
 
     private static bool SameRegistration(BrokerRegistration existing, BrokerRegistrationRequest request) =>
         string.Equals(existing.Rack, request.Rack, StringComparison.Ordinal) &&
-        existing.Endpoints.AsSpan().SequenceEqual(request.Endpoints.AsSpan());
+        existing.Endpoints.AsSpan().SequenceEqual(request.Endpoints.AsSpan()) &&
+        existing.LogDirs.AsSpan().SequenceEqual((request.LogDirs ?? []).ToArray());
 
     // Sessions belong to one leader epoch: a controller that (re)gains leadership gives every broker a fresh deadline
     // (so none is fenced before it could have heartbeated), but no evidence of life (so a restarted broker, with a new
@@ -321,5 +346,8 @@ public sealed partial class MetadataController
         public long LastContact { get; set; } = lastContact;
 
         public bool Contacted { get; set; } = contacted;
+
+        /// <summary>How many of its registered log dirs its last heartbeat reported offline.</summary>
+        public int OfflineLogDirs { get; set; }
     }
 }

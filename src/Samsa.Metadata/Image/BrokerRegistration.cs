@@ -7,8 +7,9 @@ namespace Samsa.Metadata.Image;
 public sealed class BrokerRegistration
 {
     public BrokerRegistration(int brokerId, Guid incarnationId, long brokerEpoch,
-        ImmutableArray<BrokerEndpoint> endpoints, string? rack, bool isFenced)
+        ImmutableArray<BrokerEndpoint> endpoints, string? rack, bool isFenced, ImmutableArray<Guid> logDirs = default)
     {
+        LogDirs = logDirs.IsDefault ? [] : logDirs;
         BrokerId = brokerId;
         IncarnationId = incarnationId;
         BrokerEpoch = brokerEpoch;
@@ -35,6 +36,9 @@ public sealed class BrokerRegistration
     /// <summary>True while the broker may not lead or join an ISR.</summary>
     public bool IsFenced { get; }
 
+    /// <summary>The ids of its log directories, as it registered them; empty when it did not say.</summary>
+    public ImmutableArray<Guid> LogDirs { get; }
+
     /// <summary>The endpoint of the named listener, if the broker advertises it.</summary>
     public bool TryGetEndpoint(string listenerName, out BrokerEndpoint endpoint)
     {
@@ -53,7 +57,7 @@ public sealed class BrokerRegistration
     internal BrokerRegistration WithFenced(bool isFenced) =>
         isFenced == IsFenced
             ? this
-            : new BrokerRegistration(BrokerId, IncarnationId, BrokerEpoch, Endpoints, Rack, isFenced);
+            : new BrokerRegistration(BrokerId, IncarnationId, BrokerEpoch, Endpoints, Rack, isFenced, LogDirs);
 
     internal static BrokerRegistration FromRecord(RegisterBrokerRecord record)
     {
@@ -61,7 +65,7 @@ public sealed class BrokerRegistration
         foreach (RegisterBrokerRecord.BrokerEndpoint e in record.Endpoints)
             endpoints.Add(new BrokerEndpoint(e.Name, e.Host, e.Port, e.SecurityProtocol));
         return new BrokerRegistration(record.BrokerId, record.IncarnationId, record.BrokerEpoch,
-            endpoints.MoveToImmutable(), record.Rack, record.Fenced);
+            endpoints.MoveToImmutable(), record.Rack, record.Fenced, [.. record.LogDirs]);
     }
 
     /// <summary>The record that registers this broker as it is now (for snapshots).</summary>
@@ -86,6 +90,7 @@ public sealed class BrokerRegistration
             Endpoints = endpoints,
             Rack = Rack,
             Fenced = IsFenced,
+            LogDirs = [.. LogDirs],
         };
     }
 }

@@ -91,9 +91,9 @@ public sealed partial class MetadataFollower : IAsyncDisposable
                 StartOutage(e.Message);
                 _current = (_current + 1) % _clients.Length;
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            catch (Exception) when (stopping.IsCancellationRequested)
             {
-                return;
+                return;   // stopping: whatever the cancelled fetch threw
             }
             catch (Exception e) when (e is InvalidDataException or ProtocolException)
             {

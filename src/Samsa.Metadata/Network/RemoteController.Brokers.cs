@@ -31,6 +31,7 @@ public sealed partial class RemoteController
             IncarnationId = request.IncarnationId,
             Rack = request.Rack,
             PreviousBrokerEpoch = request.PreviousBrokerEpoch,
+            LogDirs = [.. request.LogDirs ?? []],
         };
         foreach (BrokerEndpoint endpoint in request.Endpoints)
         {

@@ -23,6 +23,7 @@ internal sealed partial class BrokerLifecycle(IController controller, MetadataLo
     private readonly CancellationTokenSource _stopping = new();
     private BrokerRegistrationRequest? _registration;
     private Task _heartbeats = Task.CompletedTask;
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _brokerEpoch = -1;
     private volatile bool _fenced = true;
     private bool _unreachable;
@@ -73,13 +74,24 @@ internal sealed partial class BrokerLifecycle(IController controller, MetadataLo
         }
     }
 
+    /// <summary>Sends the next heartbeat now rather than at the next interval (a log dir just failed).</summary>
+    public void HeartbeatSoon() => Volatile.Read(ref _wake).TrySetResult();
+
     private async Task HeartbeatLoopAsync(CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(heartbeatInterval, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            while (true)
+            {
+                Task wake = Volatile.Read(ref _wake).Task;
+                await Task.WhenAny(wake, Task.Delay(heartbeatInterval, time, stopping)).ConfigureAwait(false);
+                stopping.ThrowIfCancellationRequested();
+                if (wake.IsCompleted)
+                {
+                    Volatile.Write(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                }
                 await HeartbeatAsync(stopping).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -106,7 +118,7 @@ internal sealed partial class BrokerLifecycle(IController controller, MetadataLo
         {
             case ControllerStatus.Ok:
                 Reached();
-                if (result.IsFenced && !_fenced) Log.Fenced(logger, BrokerEpoch);
+                if (result.IsFenced && !_fenced) Log.Fenced(logger, BrokerEpoch, offlineLogDirs().Count);
                 else if (!result.IsFenced && _fenced) Log.Unfenced(logger, BrokerEpoch);
                 _fenced = result.IsFenced;
                 break;
@@ -169,9 +181,9 @@ internal sealed partial class BrokerLifecycle(IController controller, MetadataLo
         public static partial void Unfenced(ILogger logger, long brokerEpoch);
 
         [LoggerMessage(5113, LogLevel.Warning,
-            "The controller fenced this broker (broker epoch {BrokerEpoch}): its session lapsed; clients are sent " +
-            "elsewhere until the next heartbeat unfences it")]
-        public static partial void Fenced(ILogger logger, long brokerEpoch);
+            "The controller fenced this broker (broker epoch {BrokerEpoch}; offline log dirs: {OfflineLogDirs}): " +
+            "clients are sent elsewhere until a heartbeat finds it caught up with a log dir online")]
+        public static partial void Fenced(ILogger logger, long brokerEpoch, int offlineLogDirs);
 
         [LoggerMessage(5114, LogLevel.Warning, "The controller is unreachable: {Reason}; heartbeats go on")]
         public static partial void ControllerUnreachable(ILogger logger, string reason);

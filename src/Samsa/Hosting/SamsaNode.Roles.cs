@@ -147,10 +147,19 @@ internal sealed partial class SamsaNode
             LogManager logs = LogManager.Open(settings.ToLogManagerOptions(clusterId), null, time, loggers);
             BrokerServer server = BrokerServer.Create(BrokerOptionsFor(settings), logs, loader, controller, time,
                 loggers);
-            var lifecycle = new BrokerLifecycle(controller, loader, () => [], settings.BrokerHeartbeatInterval,
-                settings.BrokerSessionTimeout, time, loggers.CreateLogger("Samsa.Broker.Lifecycle"));
+            var lifecycle = new BrokerLifecycle(controller, loader, () => OfflineLogDirs(logs),
+                settings.BrokerHeartbeatInterval, settings.BrokerSessionTimeout, time,
+                loggers.CreateLogger("Samsa.Broker.Lifecycle"));
+            // A failed log dir is told to the controller at once, so leadership does not wait for the next beat.
+            logs.LogDirectoryOffline += (_, _) => lifecycle.HeartbeatSoon();
             return new BrokerRole(logs, server, lifecycle, follower, remote);
         }
+
+        /// <summary>The ids of the log dirs (<c>directory.id</c>) the broker registers.</summary>
+        public IReadOnlyList<Guid> LogDirIds => [.. Logs.LogDirectories.Select(d => d.Id).Where(id => id != Guid.Empty)];
+
+        private static List<Guid> OfflineLogDirs(LogManager logs) =>
+            [.. logs.LogDirectories.Where(d => d.IsOffline && d.Id != Guid.Empty).Select(d => d.Id)];
 
         /// <summary>Controlled shutdown, then the broker and its logs close; <paramref name="clean"/> records the
         /// broker epoch for the next registration.</summary>

@@ -44,6 +44,9 @@ internal sealed partial class SamsaNode : IAsyncDisposable
     /// </summary>
     public BrokerServer Broker => _broker?.Server ?? throw new InvalidOperationException("the node is not a broker");
 
+    /// <summary>The broker's log dirs, for tests that fail one.</summary>
+    internal LogManager Logs => _broker?.Logs ?? throw new InvalidOperationException("the node is not a broker");
+
     /// <summary>True once the broker is registered and unfenced (a controller-only node: once it leads a log with a
     /// cluster id).</summary>
     public bool IsReady => _broker is { } broker
@@ -169,7 +172,7 @@ internal sealed partial class SamsaNode : IAsyncDisposable
             .Select(l => new BrokerEndpoint(l.Name, l.Advertised!.Value.Host,
                 l.Advertised.Value.Port == 0 ? KafkaEndpoints[l.Name].Port : l.Advertised.Value.Port, 0))];
         return new BrokerRegistrationRequest(Settings.NodeId, Guid.NewGuid(), Metadata.Current.ClusterId, endpoints,
-            PreviousBrokerEpoch: broker.Logs!.PreviousBrokerEpoch);
+            PreviousBrokerEpoch: broker.Logs.PreviousBrokerEpoch, LogDirs: broker.LogDirIds);
     }
 
     /// <summary>The broker's options: its first client listener, limits, log upkeep and group coordinator.</summary>

@@ -22,7 +22,7 @@ internal sealed class BrokerRegistrationHandler(IController controller)
         foreach (BrokerRegistrationRequest.Listener listener in request.Listeners)
             endpoints.Add(new BrokerEndpoint(listener.Name, listener.Host, listener.Port, listener.SecurityProtocol));
         var registration = new DomainRequest(request.BrokerId, request.IncarnationId, request.ClusterId,
-            endpoints.ToImmutable(), request.Rack, request.PreviousBrokerEpoch);
+            endpoints.ToImmutable(), request.Rack, request.PreviousBrokerEpoch, request.LogDirs);
         return controller.RegisterBrokerAsync(registration, cancellationToken);
     }
 
