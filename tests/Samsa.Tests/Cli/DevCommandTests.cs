@@ -26,6 +26,36 @@ public sealed class DevCommandTests
     }
 
     [Fact]
+    public void Brokers_lays_out_node_1_as_broker_and_controller_and_the_others_as_brokers_on_their_own_ports()
+    {
+        ConfigSources sources = ConfigTestSources.Create(flags: ("num.partitions", "3"));
+
+        ConfigLoadResult[] nodes = [.. Enumerable.Range(1, 3).Select(id => ConfigLoader.Load(
+            DevDefaults.ApplyNode(sources, id, 3, out _, out string? error)!, ConfigTestSources.Machine))];
+
+        Assert.All(nodes, n => Assert.True(n.IsValid, string.Join('\n', n.Errors)));
+        Assert.Equal([1, 2, 3], nodes.Select(n => n.Settings!.NodeId));
+        Assert.Equal([true, false, false], nodes.Select(n => n.Settings!.IsController));
+        Assert.All(nodes, n => Assert.True(n.Settings!.IsBroker));
+        Assert.Equal(["PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093", "PLAINTEXT://127.0.0.1:9094",
+            "PLAINTEXT://127.0.0.1:9096"], nodes.Select(n => n.Configuration![BrokerConfigs.Listeners].Value));
+        Assert.All(nodes, n => Assert.Equal("1@127.0.0.1:9093",
+            n.Configuration![BrokerConfigs.ControllerQuorumVoters].Value));
+        Assert.Equal(Enumerable.Range(1, 3).Select(id => Path.GetFullPath(Path.Combine("data", "dev", $"node-{id}"))),
+            nodes.Select(n => Assert.Single(n.Settings!.LogDirs)));
+        Assert.All(nodes, n => Assert.Equal(3, n.Settings!.NumPartitions));
+    }
+
+    [Fact]
+    public void Brokers_refuses_a_key_it_sets_per_node()
+    {
+        ConfigSources sources = ConfigTestSources.Create(flags: ("listeners", "PLAINTEXT://127.0.0.1:19092"));
+
+        Assert.Null(DevDefaults.ApplyNode(sources, 1, 2, out _, out string? error));
+        Assert.Equal("samsa: --brokers 2 sets listeners for each node; leave it unset", error);
+    }
+
+    [Fact]
     public void Every_source_overrides_the_dev_defaults()
     {
         ConfigLoadResult loaded = LoadDev(ConfigTestSources.Create(

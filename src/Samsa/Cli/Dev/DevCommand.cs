@@ -13,10 +13,12 @@ namespace Samsa.Cli.Dev;
 /// from the <c>deploy/topics.yaml</c> built into the executable (or <c>--topics FILE</c>) with the same code as
 /// <c>samsa topics apply</c>; then it prints the bootstrap string and the topics and runs until Ctrl-C or SIGTERM.
 /// It takes every flag <c>samsa broker</c> takes; the dev defaults apply only to keys no source sets.
+/// <c>--brokers N</c> runs N nodes in this process instead, as a cluster (<see cref="DevDefaults.ApplyNode"/>).
 /// </summary>
 internal static class DevCommand
 {
-    /// <summary>The variable <c>deploy/topics.yaml</c> reads its replication factor from; dev sets it.</summary>
+    /// <summary>The variable <c>deploy/topics.yaml</c> reads its replication factor from; dev sets it to one, as
+    /// partitions are not copied to followers yet.</summary>
     public const string ReplicationFactorVariable = "TOPICS_REPLICATION_FACTOR";
 
     private const int Brokers = 1;
@@ -33,8 +35,15 @@ internal static class DevCommand
         {
             Description = "Delete the node's data (./data/dev unless log.dirs says otherwise) before starting.",
         };
+        var brokers = new Option<int>("--brokers")
+        {
+            Description = "How many brokers to run in this process (1-9): node 1 is also the controller, node k "
+                + "listens on 127.0.0.1:9092+2(k-1).",
+            DefaultValueFactory = _ => 1,
+        };
         command.Options.Add(topicsFile);
         command.Options.Add(reset);
+        command.Options.Add(brokers);
         var sourceOptions = new ConfigSourceOptions();
         sourceOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -47,38 +56,76 @@ internal static class DevCommand
                 return 1;
             }
 
-            ConfigLoadResult loaded = ConfigLoader.Load(DevDefaults.Apply(sources, out bool defaultDataDirectory),
-                context.Machine);
-            foreach (string line in loaded.Errors) await error.WriteLineAsync(line).ConfigureAwait(false);
-            if (!loaded.IsValid) return 1;
-            if (!TryLoadTopics(result.GetValue(topicsFile), context, error, out TopicsFile? topics)) return 1;
-            if (result.GetValue(reset)
-                && !DevData.TryReset(loaded.Settings!.LogDirs, defaultDataDirectory, output, out string? resetError))
+            int count = result.GetValue(brokers);
+            if (count is < 1 or > DevDefaults.MaxBrokers)
             {
-                await error.WriteLineAsync(resetError).ConfigureAwait(false);
+                await error.WriteLineAsync($"samsa: --brokers must be 1 to {DevDefaults.MaxBrokers}, not {count}")
+                    .ConfigureAwait(false);
                 return 1;
             }
+            List<ConfigLoadResult>? nodes = LoadNodes(sources, count, context, error, out bool defaultDataDirectory);
+            if (nodes is null) return 1;
+            if (!TryLoadTopics(result.GetValue(topicsFile), context, error, out TopicsFile? topics)) return 1;
+            foreach (ConfigLoadResult node in nodes)
+            {
+                if (result.GetValue(reset) && !DevData.TryReset(node.Settings!.LogDirs, defaultDataDirectory, output,
+                        out string? resetError))
+                {
+                    await error.WriteLineAsync(resetError).ConfigureAwait(false);
+                    return 1;
+                }
+            }
 
-            return await RunAsync(loaded, topics, LogLevelFrom(context), output, error, cancellationToken)
+            return await RunAsync(nodes, topics, LogLevelFrom(context), output, error, cancellationToken)
                 .ConfigureAwait(false);
         });
         return command;
     }
 
-    /// <summary>
-    /// Starts the node, applies the topics, prints them, and runs until <paramref name="cancellationToken"/>.
+    /// <summary>Each node's configuration: the one node's with the dev defaults, or node k of a dev cluster's.
     /// </summary>
-    internal static async Task<int> RunAsync(ConfigLoadResult loaded, TopicsFile topics, LogLevel logLevel,
-        TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static List<ConfigLoadResult>? LoadNodes(ConfigSources sources, int brokers, CliContext context,
+        TextWriter error, out bool defaultDataDirectory)
+    {
+        defaultDataDirectory = false;
+        var nodes = new List<ConfigLoadResult>(brokers);
+        for (int id = 1; id <= brokers; id++)
+        {
+            string? clash = null;
+            ConfigSources? node = brokers == 1
+                ? DevDefaults.Apply(sources, out defaultDataDirectory)
+                : DevDefaults.ApplyNode(sources, id, brokers, out defaultDataDirectory, out clash);
+            if (node is null)
+            {
+                error.WriteLine(clash);
+                return null;
+            }
+            ConfigLoadResult loaded = ConfigLoader.Load(node, context.Machine);
+            foreach (string line in loaded.Errors) error.WriteLine(line);
+            if (!loaded.IsValid) return null;
+            nodes.Add(loaded);
+        }
+        return nodes;
+    }
+
+    /// <summary>
+    /// Starts the nodes (node 1 first: it is the controller), applies the topics, prints them, and runs until
+    /// <paramref name="cancellationToken"/>; then stops them, node 1 last.
+    /// </summary>
+    internal static async Task<int> RunAsync(IReadOnlyList<ConfigLoadResult> nodes, TopicsFile topics,
+        LogLevel logLevel, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         using ILoggerFactory loggers = HostLogging.Create(logLevel);
-        loggers.CreateLogger("Samsa").LogConfiguration(loaded);
-        BrokerSettings settings = loaded.Settings!;
-        SamsaNode node;
+        var running = new List<SamsaNode>(nodes.Count);
         try
         {
-            node = await SamsaNode.StartAsync(settings, loggers, TimeProvider.System, cancellationToken)
-                .ConfigureAwait(false);
+            foreach (ConfigLoadResult loaded in nodes)
+            {
+                loggers.CreateLogger("Samsa").LogConfiguration(loaded);
+                running.Add(await SamsaNode.StartAsync(loaded.Settings!, loggers, TimeProvider.System,
+                    cancellationToken).ConfigureAwait(false));
+            }
+            return await ServeAsync(running, topics, output, error, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -89,37 +136,42 @@ internal static class DevCommand
             await error.WriteLineAsync($"samsa: {e.Message}").ConfigureAwait(false);
             return 1;
         }
-
-        await using (node.ConfigureAwait(false))
+        finally
         {
-            try
-            {
-                string bootstrap = node.BootstrapServers;
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"Samsa dev: node {settings.NodeId}, data in {string.Join(", ", settings.LogDirs)}"))
-                    .ConfigureAwait(false);
-                await output.WriteLineAsync($"bootstrap.servers={bootstrap}").ConfigureAwait(false);
-                ApplyReport report;
-                using (var admin = new ConfluentTopicAdmin(bootstrap))
-                {
-                    report = await new TopicsApplier(admin, TimeProvider.System)
-                        .ApplyAsync(topics.Topics, new ApplyOptions(), cancellationToken).ConfigureAwait(false);
-                }
+            if (running.Count > 0) await output.WriteLineAsync("Stopping.").ConfigureAwait(false);
+            for (int i = running.Count - 1; i >= 0; i--) await running[i].DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
-                int exitCode = TopicsCommand.Print(report, topics.Source, bootstrap, json: false, failOnDrift: false,
-                    output, error);
-                if (exitCode != 0) return exitCode;
-                await output.WriteLineAsync("Ready. Ctrl-C stops it; the data stays for the next start "
-                    + "(samsa dev --reset deletes it).").ConfigureAwait(false);
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-            }
-
-            await output.WriteLineAsync("Stopping.").ConfigureAwait(false);
+    private static async Task<int> ServeAsync(IReadOnlyList<SamsaNode> nodes, TopicsFile topics, TextWriter output,
+        TextWriter error, CancellationToken cancellationToken)
+    {
+        string bootstrap = string.Join(',', nodes.Select(n => n.BootstrapServers));
+        string data = string.Join(", ", nodes.SelectMany(n => n.Settings.LogDirs));
+        string who = nodes.Count == 1
+            ? $"node {nodes[0].Settings.NodeId}"
+            : $"{nodes.Count} brokers (node 1 also the controller)";
+        await output.WriteLineAsync($"Samsa dev: {who}, data in {data}").ConfigureAwait(false);
+        await output.WriteLineAsync($"bootstrap.servers={bootstrap}").ConfigureAwait(false);
+        ApplyReport report;
+        using (var admin = new ConfluentTopicAdmin(bootstrap))
+        {
+            report = await new TopicsApplier(admin, TimeProvider.System)
+                .ApplyAsync(topics.Topics, new ApplyOptions(), cancellationToken).ConfigureAwait(false);
         }
 
+        int exitCode = TopicsCommand.Print(report, topics.Source, bootstrap, json: false, failOnDrift: false,
+            output, error);
+        if (exitCode != 0) return exitCode;
+        await output.WriteLineAsync("Ready. Ctrl-C stops it; the data stays for the next start "
+            + "(samsa dev --reset deletes it).").ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
         return 0;
     }
 
