@@ -48,6 +48,12 @@ internal static partial class MetadataLogMessages
         "Broker {NodeId} reports {Offline} of its {LogDirs} log dirs offline; with every one offline it is fenced")]
     public static partial void LogDirsOffline(this ILogger logger, int nodeId, int offline, int logDirs);
 
+    [LoggerMessage(3217, LogLevel.Information,
+        "Broker {NodeId} (broker epoch {BrokerEpoch}) shut down under control: {Moved} partitions changed leader, " +
+        "{Leaderless} are left without one until a replica is back")]
+    public static partial void BrokerShutDown(this ILogger logger, int nodeId, long brokerEpoch, int moved,
+        int leaderless);
+
     [LoggerMessage(3203, LogLevel.Information, "Unfenced broker {NodeId} at broker epoch {BrokerEpoch}")]
     public static partial void BrokerUnfenced(this ILogger logger, int nodeId, long brokerEpoch);
 

@@ -8,6 +8,8 @@ namespace Samsa.Metadata.Controller;
 // shrinks ISRs in the same batch; unfencing elects it where partitions have no leader.
 public sealed partial class MetadataController
 {
+    private const string ControlledShutdown = "controlled shutdown";
+
     private readonly Dictionary<int, BrokerSession> _sessions = [];
     private int _sessionsEpoch = -1;
 
@@ -210,7 +212,7 @@ public sealed partial class MetadataController
     // metadata, so the controller cannot tell which ones to move.
     private string? FenceReason(BrokerHeartbeatRequest request, BrokerRegistration broker, BrokerSession session)
     {
-        if (request.WantShutDown) return "controlled shutdown";
+        if (request.WantShutDown) return ControlledShutdown;
         if (request.WantFence) return "the broker asked";
         int offline = 0;
         foreach (Guid dir in broker.LogDirs)
@@ -236,7 +238,10 @@ public sealed partial class MetadataController
         changes.RemoveBroker(image, broker.BrokerId, Excluding(image, broker.BrokerId), Options);
         (ControllerResult result, _) = await CommitAsync(epoch, records, cancellationToken).ConfigureAwait(false);
         if (!result.IsOk) return result;
-        _logger.BrokerFenced(broker.BrokerId, broker.BrokerEpoch, reason, changes.Moved, changes.Leaderless);
+        if (reason == ControlledShutdown)
+            _logger.BrokerShutDown(broker.BrokerId, broker.BrokerEpoch, changes.Moved, changes.Leaderless);
+        else
+            _logger.BrokerFenced(broker.BrokerId, broker.BrokerEpoch, reason, changes.Moved, changes.Leaderless);
         changes.LogElections(_logger);
         return result;
     }
