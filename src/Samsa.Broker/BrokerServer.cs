@@ -15,15 +15,15 @@ namespace Samsa.Broker;
 /// <remarks>
 /// Thread-safe. The replica manager follows the metadata image on the metadata thread; connections run in
 /// parallel. <see cref="Stop"/> makes connections stop reading and finish the responses they owe. The broker also
-/// runs the background jobs on its logs (retention, checkpoints, the log cleaner) and gives memory back when load
-/// stops (<see cref="IdleMemoryTrim"/>) until disposed.
+/// runs the background jobs on its logs (retention, checkpoints, the log cleaner) and, with every other broker in the
+/// process, gives memory back when load stops (one <see cref="IdleMemoryTrim"/> per process) until disposed.
 /// </remarks>
 public sealed class BrokerServer : IAsyncDisposable
 {
     private readonly KafkaConnectionHandler _connections;
     private readonly BrokerLifetime _lifetime = new();
     private readonly LogMaintenance _maintenance;
-    private readonly IdleMemoryTrim _memoryTrim;
+    private readonly IAsyncDisposable _memoryTrim;
 
     private BrokerServer(BrokerOptions options, LogManager logs, MetadataLoader metadata,
         IController controller, TimeProvider time, ILoggerFactory loggers)
@@ -42,8 +42,7 @@ public sealed class BrokerServer : IAsyncDisposable
         metadata.AddPublisher(Replicas);
         metadata.AddPublisher(Groups);   // after the replicas: it looks up the partitions they open
         _maintenance = new LogMaintenance(logs, Replicas, options, time, loggers);
-        _memoryTrim = new IdleMemoryTrim(time, IdleMemoryTrim.ProcessActivity, IdleMemoryTrim.TrimProcess,
-            loggers.CreateLogger("Samsa.Broker.Memory"));
+        _memoryTrim = IdleMemoryTrim.ForProcess(time, loggers.CreateLogger("Samsa.Broker.Memory"));
     }
 
     public BrokerOptions Options { get; }

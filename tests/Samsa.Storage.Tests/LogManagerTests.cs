@@ -49,8 +49,12 @@ public sealed class LogManagerTests
     {
         using var root = new TempDirectory();
         string dir = root.Combine("data");
-        Open("cluster-a", 1, dir).Dispose();
-        Assert.Equal(new MetaProperties("cluster-a", 1), MetaProperties.Read(dir));
+        Guid directoryId;
+        using (LogManager first = Open("cluster-a", 1, dir)) directoryId = first.LogDirectories[0].Id;
+        MetaProperties written = MetaProperties.Read(dir)!;
+        Assert.Equal(("cluster-a", 1, directoryId), (written.ClusterId, written.NodeId, written.DirectoryId));
+        Assert.NotEqual(Guid.Empty, directoryId);
+        using (LogManager again = Open("cluster-a", 1, dir)) Assert.Equal(directoryId, again.LogDirectories[0].Id);
 
         var error = Assert.Throws<LogDirectoryException>(() => Open("cluster-b", 1, dir));
 
@@ -73,6 +77,23 @@ public sealed class LogManagerTests
         Assert.Contains("cluster.id=MkU3OEVBNTcwNTJENDM2Qk", lines);
         Assert.Contains("node.id=3", lines);
         Assert.Contains("version=1", lines);
+    }
+
+    [Fact]
+    public void Meta_properties_keeps_the_directory_id_as_kafka_writes_it()
+    {
+        using var root = new TempDirectory();
+        File.WriteAllText(Path.Combine(root.Path, "meta.properties"),
+            "version=1\ncluster.id=MkU3OEVBNTcwNTJENDM2Qk\nnode.id=3\ndirectory.id=AAAAAAAAAAAAAAAAAAAAAQ\n");
+
+        MetaProperties read = MetaProperties.Read(root.Path)!;
+        Assert.Equal(new Guid([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], bigEndian: true), read.DirectoryId);
+        read.Write(root.Path);
+
+        Assert.Contains("directory.id=AAAAAAAAAAAAAAAAAAAAAQ",
+            File.ReadAllLines(Path.Combine(root.Path, "meta.properties")));
+        using LogManager opened = Open("MkU3OEVBNTcwNTJENDM2Qk", 3, root.Path);
+        Assert.Equal(read.DirectoryId, opened.LogDirectories[0].Id);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ internal sealed partial class BrokerLifecycle(IController controller, MetadataLo
     private readonly CancellationTokenSource _stopping = new();
     private BrokerRegistrationRequest? _registration;
     private Task _heartbeats = Task.CompletedTask;
-    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _wake = NewWake();
     private long _brokerEpoch = -1;
     private volatile bool _fenced = true;
     private bool _unreachable;
@@ -74,6 +74,8 @@ internal sealed partial class BrokerLifecycle(IController controller, MetadataLo
         }
     }
 
+    private static TaskCompletionSource NewWake() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Sends the next heartbeat now rather than at the next interval (a log dir just failed).</summary>
     public void HeartbeatSoon() => Volatile.Read(ref _wake).TrySetResult();
 
@@ -86,10 +88,7 @@ internal sealed partial class BrokerLifecycle(IController controller, MetadataLo
                 Task wake = Volatile.Read(ref _wake).Task;
                 await Task.WhenAny(wake, Task.Delay(heartbeatInterval, time, stopping)).ConfigureAwait(false);
                 stopping.ThrowIfCancellationRequested();
-                if (wake.IsCompleted)
-                {
-                    Volatile.Write(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-                }
+                if (wake.IsCompleted) Volatile.Write(ref _wake, NewWake());
                 await HeartbeatAsync(stopping).ConfigureAwait(false);
             }
         }

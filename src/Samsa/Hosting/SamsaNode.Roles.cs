@@ -156,7 +156,8 @@ internal sealed partial class SamsaNode
         }
 
         /// <summary>The ids of the log dirs (<c>directory.id</c>) the broker registers.</summary>
-        public IReadOnlyList<Guid> LogDirIds => [.. Logs.LogDirectories.Select(d => d.Id).Where(id => id != Guid.Empty)];
+        public IReadOnlyList<Guid> LogDirIds =>
+            [.. Logs.LogDirectories.Select(d => d.Id).Where(id => id != Guid.Empty)];
 
         private static List<Guid> OfflineLogDirs(LogManager logs) =>
             [.. logs.LogDirectories.Where(d => d.IsOffline && d.Id != Guid.Empty).Select(d => d.Id)];

@@ -136,7 +136,8 @@ public sealed class ClusterMembershipTests
 
         await broker.StartAsync(waitUntilServing: false);
         string refusal = await broker.WaitForLineAsync(
-            line => line.Contains(other, StringComparison.Ordinal) && line.Contains(clusterId, StringComparison.Ordinal),
+            line => line.Contains(other, StringComparison.Ordinal)
+                && line.Contains(clusterId, StringComparison.Ordinal),
             Deadline);
         Assert.Contains("rm -rf", refusal, StringComparison.Ordinal);
         await Eventually.TrueAsync(() => !broker.IsRunning, Deadline, "node 2 to exit");
@@ -170,8 +171,8 @@ public sealed class ClusterMembershipTests
                 for (int i = 0; i < 5; i++)
                 {
                     string value = $"{prefix}-{p}-{i}";
-                    await producer.ProduceAsync(new TopicPartition(Topic, p), new Message<Null, string> { Value = value },
-                        Ct);
+                    await producer.ProduceAsync(new TopicPartition(Topic, p),
+                        new Message<Null, string> { Value = value }, Ct);
                     sent.Add(value);
                 }
             }

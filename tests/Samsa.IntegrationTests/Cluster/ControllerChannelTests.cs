@@ -60,7 +60,8 @@ public sealed class ControllerChannelTests : IAsyncLifetime
     [Fact]
     public async Task A_broker_registers_heartbeats_and_changes_topics_and_configs_through_the_remote_controller()
     {
-        await using var remote = new RemoteController([_voter], KafkaClientOptions.Default("test"), TimeProvider.System);
+        await using var remote =
+            new RemoteController([_voter], KafkaClientOptions.Default("test"), TimeProvider.System);
 
         BrokerRegistrationResult registered = await remote.RegisterBrokerAsync(new BrokerRegistrationRequest(2,
             Guid.NewGuid(), "channel-cluster", [new BrokerEndpoint("PLAINTEXT", "127.0.0.1", 9092, 0)]), Ct);

@@ -1,11 +1,11 @@
 namespace Samsa.Broker.Handlers;
 
-// DescribeCluster v0–1. Behaviour: the cluster id, the unfenced brokers with their endpoint on the listener the
-// request came in on, and as the controller id a live broker (this one when unfenced, else the lowest unfenced id;
-// -1 with none), never a controller-only node, as KRaft brokers answer. Only broker endpoints are described: endpoint type 2
-// (controllers) gets MISMATCHED_ENDPOINT_TYPE, any other UNSUPPORTED_ENDPOINT_TYPE. Cluster authorized operations,
-// when asked for, are every operation on the cluster resource (there is no authorizer).
-// Version notes: v0 first, flexible; v1 adds the endpoint type.
+// DescribeCluster v0–1. Behaviour: the cluster id, the unfenced brokers with their endpoint on the listener the request
+// came in on, and as the controller id a live broker (this one when unfenced, else the lowest unfenced id; -1 with
+// none), never a controller-only node, as KRaft brokers answer. Only broker endpoints are described: endpoint type 2
+// (controllers) gets MISMATCHED_ENDPOINT_TYPE, any other UNSUPPORTED_ENDPOINT_TYPE. Cluster authorized operations, when
+// asked for, are every operation on the cluster resource (there is no authorizer). Version notes: v0 first, flexible;
+// v1 adds the endpoint type.
 [ApiHandler(ApiKey.DescribeCluster, MinVersion = 0, MaxVersion = 1)]
 internal sealed class DescribeClusterHandler(BrokerOptions options, MetadataLoader metadata)
     : SyncApiHandler<DescribeClusterRequest, DescribeClusterResponse>

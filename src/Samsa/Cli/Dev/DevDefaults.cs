@@ -86,7 +86,8 @@ internal static class DevDefaults
             new("http.listeners", $"http://:{(9308 + nodeId - 1).ToString(CultureInfo.InvariantCulture)}", Origin),
         ];
         // Every node gets its own folder under the one given (or ./data/dev); after the user's flags, so it wins.
-        string dirs = string.Join(',', dataBase.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        string dirs = string.Join(',', dataBase
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(dir => Path.Combine(Path.GetFullPath(dir), "node-" + id)));
         node.Add(new ConfigFlag("log.dirs", dirs, Origin));
         return sources with { Flags = [.. sources.Flags, .. node] };
