@@ -84,6 +84,9 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>Starts the node again on the same data and ports after a kill or stop.</summary>
     public Task RestartAsync(bool waitUntilServing = true) => StartAsync(waitUntilServing);
 
+    /// <summary>Everything the current process has printed so far, stdout then stderr.</summary>
+    public string Output => Process.StandardOutput + "\n" + Process.StandardError;
+
     /// <summary>The command and its output's tail, for failure messages.</summary>
     public string Describe() => _process?.Describe() ?? $"node {NodeId}: never started";
 

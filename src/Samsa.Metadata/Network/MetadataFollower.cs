@@ -38,6 +38,7 @@ public sealed partial class MetadataFollower : IAsyncDisposable
     private long _nextOffset;
     private int _lastEpoch = -1;
     private long _highWatermark = -1;
+    private short _refused;      // the error the last refusal was logged with, so a lasting one is logged once
     private bool? _reachable;   // null until the first attempt: both the first success and the first failure log
 
     /// <param name="nodeId">This broker's id, sent as the fetch's replica id.</param>
@@ -84,7 +85,7 @@ public sealed partial class MetadataFollower : IAsyncDisposable
             {
                 bool progressed = await FetchOnceAsync(client, stopping).ConfigureAwait(false);
                 EndOutage(client);
-                if (!progressed) await Task.Delay(_options.ReconnectBackoff, _time, stopping).ConfigureAwait(false);
+                if (!progressed) await Task.Delay(_options.ReconnectBackoffMax, _time, stopping).ConfigureAwait(false);
             }
             catch (KafkaClientException e)
             {
@@ -120,10 +121,12 @@ public sealed partial class MetadataFollower : IAsyncDisposable
         {
             if (error is (short)ErrorCode.NotLeaderOrFollower or (short)ErrorCode.NotController)
                 _current = (_current + 1) % _clients.Length;
-            else
+            else if (_refused != error)
                 Log.FetchRefused(_logger, client.Endpoint, (ErrorCode)error, NextOffset);
+            _refused = error;
             return false;
         }
+        _refused = 0;
         Volatile.Write(ref _highWatermark, partition.HighWatermark);
         if (partition.SnapshotId.EndOffset > 0)
         {

@@ -9,13 +9,15 @@ namespace Samsa.Hosting;
 // reached its registration. From then on one heartbeat per broker.heartbeat.interval.ms, each bounded by the session
 // timeout so a paused controller cannot hold the loop. A heartbeat that finds the broker fenced (its session lapsed)
 // logs it and goes on: the next one unfences it. One the controller no longer knows (a stale epoch, an unknown id)
-// registers again. Shutdown is Kafka's controlled shutdown: a heartbeat asking to shut down, so the controller fences
+// registers again. Fencing and unfencing are logged as the metadata log shows them (a publisher watching this broker's
+// registration), since a broker paused past its session is often fenced and unfenced again by its next heartbeat
+// without any answer saying so. Shutdown is Kafka's controlled shutdown: a heartbeat asking to shut down, so the controller fences
 // the broker and moves its leadership away before the process goes.
 /// <summary>Registers the broker with the controller and keeps its session alive.</summary>
 /// <remarks>Start once, then <see cref="ShutdownAsync"/>; the state properties may be read from any thread.</remarks>
 internal sealed partial class BrokerLifecycle(IController controller, MetadataLoader metadata,
     Func<IReadOnlyList<Guid>> offlineLogDirs, TimeSpan heartbeatInterval, TimeSpan sessionTimeout, TimeProvider time,
-    ILogger logger) : IDisposable
+    ILogger logger) : IMetadataPublisher, IDisposable
 {
     private static readonly TimeSpan FencedHeartbeatInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(5);
@@ -117,8 +119,6 @@ internal sealed partial class BrokerLifecycle(IController controller, MetadataLo
         {
             case ControllerStatus.Ok:
                 Reached();
-                if (result.IsFenced && !_fenced) Log.Fenced(logger, BrokerEpoch, offlineLogDirs().Count);
-                else if (!result.IsFenced && _fenced) Log.Unfenced(logger, BrokerEpoch);
                 _fenced = result.IsFenced;
                 break;
             case ControllerStatus.StaleBrokerEpoch or ControllerStatus.BrokerIdNotRegistered:
@@ -134,6 +134,19 @@ internal sealed partial class BrokerLifecycle(IController controller, MetadataLo
                 Log.HeartbeatFailed(logger, result.Message ?? result.Status.ToString());
                 break;
         }
+    }
+
+    /// <summary>Logs this broker's registration being fenced or unfenced, as the metadata log records it.</summary>
+    public void OnMetadataUpdate(MetadataImage previous, MetadataImage image, MetadataDelta? delta)
+    {
+        if (_stopping.IsCancellationRequested   // a controlled shutdown fences it on purpose
+            || _registration is not { } registration
+            || !image.Brokers.TryGetBroker(registration.BrokerId, out BrokerRegistration? now)
+            || !previous.Brokers.TryGetBroker(registration.BrokerId, out BrokerRegistration? before)
+            || before.BrokerEpoch != now.BrokerEpoch || before.IsFenced == now.IsFenced)
+            return;
+        if (now.IsFenced) Log.Fenced(logger, now.BrokerEpoch, offlineLogDirs().Count);
+        else Log.Unfenced(logger, now.BrokerEpoch);
     }
 
     private void Reached()

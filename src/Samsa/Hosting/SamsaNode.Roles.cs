@@ -152,6 +152,7 @@ internal sealed partial class SamsaNode
                 loggers.CreateLogger("Samsa.Broker.Lifecycle"));
             // A failed log dir is told to the controller at once, so leadership does not wait for the next beat.
             logs.LogDirectoryOffline += (_, _) => lifecycle.HeartbeatSoon();
+            loader.AddPublisher(lifecycle);
             return new BrokerRole(logs, server, lifecycle, follower, remote);
         }
 

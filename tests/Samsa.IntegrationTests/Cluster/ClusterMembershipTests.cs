@@ -81,6 +81,8 @@ public sealed class ClusterMembershipTests
         await cluster.Node(2).KillAsync();
         await cluster.WaitForBrokersAsync([1], Deadline, node1);
         TimeSpan fencedAfter = fencing.Elapsed;
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"node 2 left Metadata {fencedAfter.TotalMilliseconds:F0} ms after SIGKILL");
         // The deadline is the session plus one heartbeat; reading Metadata adds up to one poll of the test's own.
         Assert.True(fencedAfter < TimeSpan.FromMilliseconds(sessionMs + heartbeatMs + 1000),
             $"node 2 left Metadata {fencedAfter.TotalMilliseconds:F0} ms after SIGKILL");
@@ -106,6 +108,30 @@ public sealed class ClusterMembershipTests
     }
 
     [Fact]
+    public async Task A_broker_paused_past_its_session_is_fenced_and_unfenced_again_when_it_resumes()
+    {
+        await using ProcessCluster cluster = await ProcessCluster.StartAsync(brokers: 2, configure: (_, s) =>
+        {
+            s["broker.session.timeout.ms"] = "3000";
+            s["broker.heartbeat.interval.ms"] = "500";
+        });
+        string node1 = cluster.Node(1).BootstrapServers;
+        await cluster.WaitForBrokersAsync([1, 2], Deadline, node1);
+
+        cluster.Node(2).Pause();
+        await cluster.WaitForBrokersAsync([1], Deadline, node1);
+        cluster.Node(2).Resume();
+        await cluster.WaitForBrokersAsync([1, 2], Deadline, node1);
+
+        // The same registration comes back: its next heartbeat learns it was fenced, the one after unfences it.
+        await cluster.Node(2).WaitForLineAsync(
+            line => line.Contains("The controller fenced this broker", StringComparison.Ordinal), Deadline);
+        await Eventually.TrueAsync(() => Lines(cluster.Node(2), "The controller unfenced this broker") == 2, Deadline,
+            "node 2 to log its second unfencing");
+        Assert.Equal(1, Lines(cluster.Node(2), "Registered broker 2 with the controller"));
+    }
+
+    [Fact]
     public async Task A_broker_started_before_its_controller_waits_saying_so_once_and_joins_when_it_comes()
     {
         await using ProcessCluster cluster = await ProcessCluster.StartAsync(brokers: 2, start: false);
@@ -117,8 +143,7 @@ public sealed class ClusterMembershipTests
         await cluster.Node(1).StartAsync();
         await broker.WaitUntilServingAsync();
         await cluster.WaitForBrokersAsync([1, 2], Deadline, broker.BootstrapServers);
-        int waits = broker.Describe().Split('\n')
-            .Count(line => line.Contains("Waiting for the controller", StringComparison.Ordinal));
+        int waits = Lines(broker, "Waiting for the controller");
         Assert.True(waits == 1, $"the wait was logged {waits} times\n{broker.Describe()}");
     }
 
@@ -142,6 +167,9 @@ public sealed class ClusterMembershipTests
         Assert.Contains("rm -rf", refusal, StringComparison.Ordinal);
         await Eventually.TrueAsync(() => !broker.IsRunning, Deadline, "node 2 to exit");
     }
+
+    private static int Lines(NodeProcess node, string containing) =>
+        node.Output.Split('\n').Count(line => line.Contains(containing, StringComparison.Ordinal));
 
     private static string ReadClusterId(string dataDir) =>
         File.ReadAllLines(Path.Combine(dataDir, "meta.properties"))
