@@ -7,12 +7,12 @@ namespace Samsa.Hosting;
 // Kafka's broker lifecycle, seen from the broker. Start-up registers (retrying while no controller answers, saying so
 // once), then heartbeats quickly until the controller unfences the broker, which it does once the broker's image has
 // reached its registration. From then on one heartbeat per broker.heartbeat.interval.ms, each bounded by the session
-// timeout so a paused controller cannot hold the loop. A heartbeat that finds the broker fenced (its session lapsed)
-// logs it and goes on: the next one unfences it. One the controller no longer knows (a stale epoch, an unknown id)
-// registers again. Fencing and unfencing are logged as the metadata log shows them (a publisher watching this broker's
-// registration), since a broker paused past its session is often fenced and unfenced again by its next heartbeat
-// without any answer saying so. Shutdown is Kafka's controlled shutdown: a heartbeat asking to shut down, so the controller fences
-// the broker and moves its leadership away before the process goes.
+// timeout so a paused controller cannot hold the loop. A broker found fenced (its session lapsed) is unfenced by a
+// heartbeat once caught up. One the controller no longer knows (a stale epoch, an unknown id) registers again. Fencing
+// and unfencing are logged as the metadata log shows them (a publisher watching this broker's registration), since a
+// broker paused past its session is often fenced and unfenced again by its next heartbeat without any answer saying so.
+// Shutdown is Kafka's controlled shutdown: a heartbeat asking to shut down, so the controller fences the broker and
+// moves its leadership away before the process goes.
 /// <summary>Registers the broker with the controller and keeps its session alive.</summary>
 /// <remarks>Start once, then <see cref="ShutdownAsync"/>; the state properties may be read from any thread.</remarks>
 internal sealed partial class BrokerLifecycle(IController controller, MetadataLoader metadata,
