@@ -54,7 +54,8 @@ public sealed partial class NodeProcess : IAsyncDisposable
         if (waitUntilServing) await WaitUntilServingAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Waits for the line that says the node serves clients (after registering and being unfenced).</summary>
+    /// <summary>Waits for the line that says the node serves clients (after registering and being unfenced), or, for a
+    /// controller-only node, its controller listener.</summary>
     public Task WaitUntilServingAsync() => WaitForLineAsync(line => ServingLine().IsMatch(line), StartDeadline);
 
     /// <summary>Waits for an output line of the current process.</summary>
@@ -97,6 +98,6 @@ public sealed partial class NodeProcess : IAsyncDisposable
         await _process.DisposeAsync().ConfigureAwait(false);
     }
 
-    [GeneratedRegex(@"serving Kafka clients at (?<bootstrap>\S+)")]
+    [GeneratedRegex(@"serving (Kafka clients|the controller listener) at (?<bootstrap>\S+)")]
     private static partial Regex ServingLine();
 }

@@ -13,28 +13,9 @@ internal sealed partial class SamsaNode
 {
     /// <summary>The controller role: the metadata log on this node's disk, the controller over it, and the controller
     /// listener's server (when a controller listener is configured).</summary>
-    private sealed class ControllerRole : IAsyncDisposable
+    private sealed record ControllerRole(LocalMetadataLog Log, IDisposable Subscription, MetadataController Controller,
+        ControllerServer? Server, string ClusterId) : IAsyncDisposable
     {
-        private ControllerRole(LocalMetadataLog log, IDisposable subscription, MetadataController controller,
-            ControllerServer? server, string clusterId)
-        {
-            Log = log;
-            Subscription = subscription;
-            Controller = controller;
-            Server = server;
-            ClusterId = clusterId;
-        }
-
-        public LocalMetadataLog Log { get; }
-
-        public IDisposable Subscription { get; }
-
-        public MetadataController Controller { get; }
-
-        public ControllerServer? Server { get; }
-
-        public string ClusterId { get; }
-
         /// <summary>Opens and replays the metadata log, writes or checks the cluster id, and starts the controller.
         /// </summary>
         public static async Task<ControllerRole> StartAsync(BrokerSettings settings, MetadataLoader loader,
@@ -118,28 +99,9 @@ internal sealed partial class SamsaNode
     /// <summary>The broker role: the partition logs, the broker serving clients, its lifecycle with the controller,
     /// and, on a node without the controller role, its follower of the metadata log and client of the
     /// controller.</summary>
-    private sealed class BrokerRole
+    private sealed record BrokerRole(LogManager Logs, BrokerServer Server, BrokerLifecycle Lifecycle,
+        MetadataFollower? Follower, RemoteController? Remote)
     {
-        private BrokerRole(LogManager logs, BrokerServer server, BrokerLifecycle lifecycle, MetadataFollower? follower,
-            RemoteController? remote)
-        {
-            Logs = logs;
-            Server = server;
-            Lifecycle = lifecycle;
-            Follower = follower;
-            Remote = remote;
-        }
-
-        public LogManager Logs { get; }
-
-        public BrokerServer Server { get; }
-
-        public BrokerLifecycle Lifecycle { get; }
-
-        public MetadataFollower? Follower { get; }
-
-        public RemoteController? Remote { get; }
-
         public static BrokerRole Create(BrokerSettings settings, MetadataLoader loader, IController controller,
             string clusterId, MetadataFollower? follower, RemoteController? remote, TimeProvider time,
             ILoggerFactory loggers)

@@ -120,7 +120,8 @@ internal sealed partial class SamsaNode : IAsyncDisposable
                 .ToDictionary(l => l.Name, l => (IPEndPoint)listens[l.Name].EndPoint);
             if (broker is not null)
                 await broker.Lifecycle.StartAsync(node.Registration(broker), cancellationToken).ConfigureAwait(false);
-            Log.Started(logger, settings.NodeId, clusterId, node.BootstrapServers);
+            if (broker is not null) Log.Started(logger, settings.NodeId, clusterId, node.BootstrapServers);
+            else Log.StartedController(logger, settings.NodeId, clusterId, node.BootstrapServers);
             return node;
         }
         catch
@@ -227,6 +228,10 @@ internal sealed partial class SamsaNode : IAsyncDisposable
         [LoggerMessage(5101, LogLevel.Information,
             "Node {NodeId} of cluster {ClusterId} serving Kafka clients at {Bootstrap}")]
         public static partial void Started(ILogger logger, int nodeId, string clusterId, string bootstrap);
+
+        [LoggerMessage(5104, LogLevel.Information,
+            "Node {NodeId} of cluster {ClusterId} serving the controller listener at {Endpoint}")]
+        public static partial void StartedController(ILogger logger, int nodeId, string clusterId, string endpoint);
 
         [LoggerMessage(5103, LogLevel.Information, "Node {NodeId} stopped")]
         public static partial void Stopped(ILogger logger, int nodeId);

@@ -108,6 +108,32 @@ public sealed class ClusterMembershipTests
     }
 
     [Fact]
+    public async Task A_controller_only_node_serves_no_clients_and_brokers_name_one_of_themselves_as_controller()
+    {
+        await using ProcessCluster cluster = await ProcessCluster.StartAsync(brokers: 3, configure: (id, s) =>
+        {
+            if (id != 1) return;
+            s["process.roles"] = "controller";
+            s["listeners"] = "CONTROLLER://" + s["controller.quorum.voters"].Split('@')[1];
+        });
+        string node2 = cluster.Node(2).BootstrapServers;
+        Confluent.Kafka.Metadata metadata = await cluster.WaitForBrokersAsync([2, 3], Deadline, node2);
+        Assert.Contains(metadata.OriginatingBrokerId, new[] { 2, 3 });
+
+        using (IAdminClient admin = cluster.CreateAdmin(node2))
+        {
+            await admin.CreateTopicsAsync(
+                [new TopicSpecification { Name = Topic, NumPartitions = Partitions, ReplicationFactor = 1 }]);
+        }
+        TopicMetadata topic = await WaitForLeadersAsync(cluster, node2, Topic);
+        Assert.Equal([2, 3], topic.Partitions.Select(p => p.Leader).Distinct().Order());
+        Assert.Equal(2, (await RawMetadataAsync(node2, Topic)).ControllerId);
+        Assert.Equal(3, (await RawMetadataAsync(cluster.Node(3).BootstrapServers, Topic)).ControllerId);
+        Assert.Empty(Directory.GetDirectories(cluster.Node(1).DataDir, Topic + "-*"));
+        Assert.Contains("serving the controller listener", cluster.Node(1).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_broker_paused_past_its_session_is_fenced_and_unfenced_again_when_it_resumes()
     {
         await using ProcessCluster cluster = await ProcessCluster.StartAsync(brokers: 2, configure: (_, s) =>
