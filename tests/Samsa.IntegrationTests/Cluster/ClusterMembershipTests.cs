@@ -117,8 +117,7 @@ public sealed class ClusterMembershipTests
             s["listeners"] = "CONTROLLER://" + s["controller.quorum.voters"].Split('@')[1];
         });
         string node2 = cluster.Node(2).BootstrapServers;
-        Confluent.Kafka.Metadata metadata = await cluster.WaitForBrokersAsync([2, 3], Deadline, node2);
-        Assert.Contains(metadata.OriginatingBrokerId, new[] { 2, 3 });
+        await cluster.WaitForBrokersAsync([2, 3], Deadline, node2);
 
         using (IAdminClient admin = cluster.CreateAdmin(node2))
         {
@@ -131,6 +130,41 @@ public sealed class ClusterMembershipTests
         Assert.Equal(3, (await RawMetadataAsync(cluster.Node(3).BootstrapServers, Topic)).ControllerId);
         Assert.Empty(Directory.GetDirectories(cluster.Node(1).DataDir, Topic + "-*"));
         Assert.Contains("serving the controller listener", cluster.Node(1).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_broker_keeps_serving_while_its_controller_restarts_and_stays_registered()
+    {
+        await using ProcessCluster cluster = await ProcessCluster.StartAsync(brokers: 2);
+        string node2 = cluster.Node(2).BootstrapServers;
+        await cluster.WaitForBrokersAsync([1, 2], Deadline, node2);
+        using (IAdminClient admin = cluster.CreateAdmin(node2))
+        {
+            await admin.CreateTopicsAsync(
+                [new TopicSpecification { Name = Topic, NumPartitions = 2, ReplicationFactor = 1 }]);
+        }
+        TopicMetadata topic = await WaitForLeadersAsync(cluster, node2, Topic, partitions: 2);
+        int onNode2 = topic.Partitions.Single(p => p.Leader == 2).PartitionId;
+
+        await cluster.Node(1).KillAsync();
+        await cluster.Node(2).WaitForLineAsync(
+            line => line.Contains("Waiting for the controller", StringComparison.Ordinal), Deadline);
+        using (IProducer<Null, string> producer = new ProducerBuilder<Null, string>(new ProducerConfig
+        {
+            BootstrapServers = node2, Acks = Acks.All, MessageTimeoutMs = 30_000,
+        }).Build())
+        {
+            DeliveryResult<Null, string> delivered = await producer.ProduceAsync(new TopicPartition(Topic, onNode2),
+                new Message<Null, string> { Value = "while the controller is away" }, Ct);
+            Assert.Equal(PersistenceStatus.Persisted, delivered.Status);
+        }
+
+        await cluster.Node(1).RestartAsync();
+        await cluster.WaitForBrokersAsync([1, 2], Deadline, cluster.Node(1).BootstrapServers);
+        Assert.Equal(1, Lines(cluster.Node(2), "Registered broker 2 with the controller"));
+        // It follows the restarted controller's log with the registration it had.
+        await Eventually.TrueAsync(() => Lines(cluster.Node(2), "Following the metadata log") == 2, Deadline,
+            "node 2 to follow the restarted controller");
     }
 
     [Fact]
@@ -202,12 +236,12 @@ public sealed class ClusterMembershipTests
             .Single(l => l.StartsWith("cluster.id=", StringComparison.Ordinal))["cluster.id=".Length..];
 
     private static async Task<TopicMetadata> WaitForLeadersAsync(ProcessCluster cluster, string bootstrap,
-        string topic)
+        string topic, int partitions = Partitions)
     {
         using IAdminClient admin = cluster.CreateAdmin(bootstrap);
         return await Eventually.ValueAsync(
             () => admin.GetMetadata(topic, TimeSpan.FromSeconds(5)).Topics.Single(),
-            t => t.Error.Code == ErrorCode.NoError && t.Partitions.Count == Partitions
+            t => t.Error.Code == ErrorCode.NoError && t.Partitions.Count == partitions
                 && t.Partitions.All(p => p.Leader >= 0 && p.Error.Code == ErrorCode.NoError),
             Deadline, $"every partition of {topic} to have a leader");
     }
