@@ -114,10 +114,8 @@ internal sealed partial class SamsaNode : IAsyncDisposable
                 out Dictionary<string, Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> listens);
             var node = new SamsaNode(settings, web, loader, controller, broker, logger);
             await web.StartAsync(cancellationToken).ConfigureAwait(false);
-            node.KafkaEndpoints = settings.Listeners.Where(l => !l.IsController && listens.ContainsKey(l.Name))
-                .ToDictionary(l => l.Name, l => (IPEndPoint)listens[l.Name].EndPoint);
-            node.ControllerEndpoints = settings.Listeners.Where(l => l.IsController && listens.ContainsKey(l.Name))
-                .ToDictionary(l => l.Name, l => (IPEndPoint)listens[l.Name].EndPoint);
+            node.KafkaEndpoints = Bound(settings, listens, controller: false);
+            node.ControllerEndpoints = Bound(settings, listens, controller: true);
             if (broker is not null)
                 await broker.Lifecycle.StartAsync(node.Registration(broker), cancellationToken).ConfigureAwait(false);
             if (broker is not null) Log.Started(logger, settings.NodeId, clusterId, node.BootstrapServers);
@@ -134,6 +132,12 @@ internal sealed partial class SamsaNode : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Where each listener of the kind asked for bound, by name (the real port when it said 0).</summary>
+    private static Dictionary<string, IPEndPoint> Bound(BrokerSettings settings,
+        Dictionary<string, Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> listens, bool controller) =>
+        settings.Listeners.Where(l => l.IsController == controller && listens.ContainsKey(l.Name))
+            .ToDictionary(l => l.Name, l => (IPEndPoint)listens[l.Name].EndPoint);
 
     /// <summary>
     /// Waits until a broker without the controller role has caught up with the metadata log (so it knows the cluster
