@@ -12,6 +12,17 @@ public sealed record BrokerOptions
     /// endpoints.</summary>
     public string ListenerName { get; init; } = "PLAINTEXT";
 
+    /// <summary>The listener brokers reach each other on (<c>inter.broker.listener.name</c>); followers fetch from
+    /// the leader's endpoint on it. Null: <see cref="ListenerName"/>.</summary>
+    public string? InterBrokerListenerName { get; init; }
+
+    /// <summary><c>replica.fetch.max.bytes</c>: what a follower asks for per partition in one fetch.</summary>
+    public int ReplicaFetchMaxBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>The most a follower's fetch response may hold in all (Kafka's
+    /// <c>replica.fetch.response.max.bytes</c> default).</summary>
+    public int ReplicaFetchResponseMaxBytes { get; init; } = 10 * 1024 * 1024;
+
     public int SocketRequestMaxBytes { get; init; } = 100 * 1024 * 1024;
 
     /// <summary>queued.max.request.bytes; -1 for unbounded.</summary>

@@ -4,6 +4,7 @@ using Samsa.Broker.Handlers;
 using Samsa.Broker.Maintenance;
 using Samsa.Broker.Network;
 using Samsa.Broker.Transactions;
+using Samsa.Metadata.Network;
 
 namespace Samsa.Broker;
 
@@ -39,8 +40,12 @@ public sealed class BrokerServer : IAsyncDisposable
             loggers.CreateLogger("Samsa.Broker.Requests"));
         _connections = new KafkaConnectionHandler(dispatcher, options.Connection,
             new ByteBudget(options.QueuedMaxRequestBytes), time, loggers, _lifetime, options.ListenerName);
+        Fetchers = new ReplicaFetcherManager(Replicas, options.InterBrokerListenerName ?? options.ListenerName,
+            new ReplicaFetcherOptions(options.ReplicaFetchMaxBytes, options.ReplicaFetchResponseMaxBytes,
+                KafkaClientOptions.Default($"samsa-replica-{options.NodeId}")), time, loggers);
         metadata.AddPublisher(Replicas);
-        metadata.AddPublisher(Groups);   // after the replicas: it looks up the partitions they open
+        metadata.AddPublisher(Fetchers);  // after the replicas: it follows the partitions they open
+        metadata.AddPublisher(Groups);    // likewise
         _maintenance = new LogMaintenance(logs, Replicas, options, time, loggers);
         _memoryTrim = IdleMemoryTrim.ForProcess(time, loggers.CreateLogger("Samsa.Broker.Memory"));
     }
@@ -50,6 +55,9 @@ public sealed class BrokerServer : IAsyncDisposable
     internal ReplicaManager Replicas { get; }
 
     internal GroupCoordinator Groups { get; }
+
+    /// <summary>The follower side of replication: a fetcher per leader broker.</summary>
+    internal ReplicaFetcherManager Fetchers { get; }
 
     /// <summary>
     /// Wires the broker over its logs, the metadata image and the controller it sends admin changes to.
@@ -120,6 +128,7 @@ public sealed class BrokerServer : IAsyncDisposable
     {
         await _maintenance.DisposeAsync().ConfigureAwait(false);
         await _memoryTrim.DisposeAsync().ConfigureAwait(false);
+        await Fetchers.DisposeAsync().ConfigureAwait(false);
         Groups.Shutdown();
         Replicas.Dispose();
         _lifetime.Dispose();

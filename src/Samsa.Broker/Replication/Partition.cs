@@ -15,6 +15,8 @@ namespace Samsa.Broker.Replication;
 internal sealed class Partition(TopicPartition topicPartition, Guid topicId, PartitionLog log, PartitionState state)
 {
     private volatile PartitionState _state = state;
+    private long _followerRetryAt;
+    private long _followerHighWatermark;
 
     public TopicPartition TopicPartition { get; } = topicPartition;
 
@@ -31,7 +33,26 @@ internal sealed class Partition(TopicPartition topicPartition, Guid topicId, Par
 
     public long LastStableOffset => HighWatermark;
 
-    public void Update(PartitionState state) => _state = state;
+    /// <summary>When the leader refused this follower's fetch (not yet its leader, an epoch it does not know yet),
+    /// the timestamp before which the fetcher leaves it out; a new state from the image lifts it.</summary>
+    public long FollowerRetryAt
+    {
+        get => Volatile.Read(ref _followerRetryAt);
+        set => Volatile.Write(ref _followerRetryAt, value);
+    }
+
+    /// <summary>On a follower, the leader's high watermark as of the last fetch, capped at this log's end.</summary>
+    public long FollowerHighWatermark
+    {
+        get => Volatile.Read(ref _followerHighWatermark);
+        set => Volatile.Write(ref _followerHighWatermark, value);
+    }
+
+    public void Update(PartitionState state)
+    {
+        _state = state;
+        FollowerRetryAt = 0;
+    }
 
     /// <summary>Appends validated batches as leader and wakes the fetches waiting on this partition.</summary>
     public async ValueTask<AppendResult> AppendAsLeaderAsync(Memory<byte> records)

@@ -189,6 +189,8 @@ internal sealed partial class SamsaNode : IAsyncDisposable
             NodeId = settings.NodeId,
             ListenerName = client?.Name
                 ?? (settings.ControllerListenerNames.Count > 0 ? settings.ControllerListenerNames[0] : "PLAINTEXT"),
+            InterBrokerListenerName = settings.InterBrokerListenerName,
+            ReplicaFetchMaxBytes = settings.ReplicaFetchMaxBytes,
             SocketRequestMaxBytes = settings.SocketRequestMaxBytes,
             QueuedMaxRequestBytes = settings.QueuedMaxRequestBytes,
             FetchMaxBytes = settings.FetchMaxBytes,
