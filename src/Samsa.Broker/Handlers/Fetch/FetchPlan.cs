@@ -14,11 +14,11 @@ internal sealed class FetchPlan
     private readonly bool _incremental;
 
     private FetchPlan(List<Entry> entries, FetchRequest request, short version, int fetchMaxBytes,
-        FetchSession? session, bool incremental)
+        FetchSession? session, bool incremental, MetadataImage image)
     {
         _entries = entries;
         ReadCommitted = request.IsolationLevel == 1;
-        FromFollower = ReplicaId(request, version) >= 0;
+        FromFollower = IsRegisteredReplica(request, version, image);
         MaxBytes = FromFollower ? request.MaxBytes
             : request.MaxBytes <= 0 ? fetchMaxBytes : Math.Min(request.MaxBytes, fetchMaxBytes);
         _session = session;
@@ -69,7 +69,7 @@ internal sealed class FetchPlan
                     p.CurrentLeaderEpoch, cached, replicas, image));
             }
         }
-        return new FetchPlan(entries, request, version, fetchMaxBytes, newSession, incremental: false);
+        return new FetchPlan(entries, request, version, fetchMaxBytes, newSession, incremental: false, image);
     }
 
     /// <summary>
@@ -87,7 +87,18 @@ internal sealed class FetchPlan
             entries.Add(Resolve(name, p.TopicId, session.TopicIds, p.Partition, p.FetchOffset, p.MaxBytes,
                 p.CurrentLeaderEpoch, p, replicas, image));
         }
-        return new FetchPlan(entries, request, version, fetchMaxBytes, session, incremental: true);
+        return new FetchPlan(entries, request, version, fetchMaxBytes, session, incremental: true, image);
+    }
+
+    // A fetch is a follower's (read to the log end, not capped by fetch.max.bytes) only when its replica id is a
+    // registered broker and, from v15 where followers send it, its broker epoch is that registration's (KIP-903). Any
+    // other claim is served as a consumer's fetch: up to the high watermark.
+    private static bool IsRegisteredReplica(FetchRequest request, short version, MetadataImage image)
+    {
+        int replicaId = ReplicaId(request, version);
+        if (replicaId < 0 || !image.Brokers.TryGetBroker(replicaId, out BrokerRegistration? broker)) return false;
+        long epoch = version >= 15 ? request.ReplicaState.ReplicaEpoch : -1;
+        return epoch < 0 || epoch == broker.BrokerEpoch;
     }
 
     private static int ReplicaId(FetchRequest request, short version) =>
