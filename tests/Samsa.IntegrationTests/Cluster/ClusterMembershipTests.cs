@@ -32,12 +32,7 @@ public sealed class ClusterMembershipTests
         await cluster.WaitForBrokersAsync([1, 2], Deadline, node2);
 
         // CreateTopics sent to node 2, which is not the controller, is forwarded and takes effect everywhere.
-        using (IAdminClient admin = cluster.CreateAdmin(node2))
-        {
-            await admin.CreateTopicsAsync(
-                [new TopicSpecification { Name = Topic, NumPartitions = Partitions, ReplicationFactor = 1 }]);
-        }
-        TopicMetadata topic = await WaitForLeadersAsync(cluster, node1, Topic);
+        TopicMetadata topic = await CreateTopicAsync(cluster, via: node2, partitions: Partitions, seenFrom: node1);
         Assert.Equal([1, 2], topic.Partitions.Select(p => p.Leader).Distinct().Order());
         Assert.All(topic.Partitions, p => Assert.Equal([p.Leader], p.Replicas));
 
@@ -67,12 +62,7 @@ public sealed class ClusterMembershipTests
         });
         string node1 = cluster.Node(1).BootstrapServers;
         await cluster.WaitForBrokersAsync([1, 2], Deadline, node1);
-        using (IAdminClient admin = cluster.CreateAdmin(node1))
-        {
-            await admin.CreateTopicsAsync(
-                [new TopicSpecification { Name = Topic, NumPartitions = Partitions, ReplicationFactor = 1 }]);
-        }
-        TopicMetadata before = await WaitForLeadersAsync(cluster, node1, Topic);
+        TopicMetadata before = await CreateTopicAsync(cluster, via: node1, partitions: Partitions, seenFrom: node1);
         int[] onNode2 = [.. before.Partitions.Where(p => p.Leader == 2).Select(p => p.PartitionId).Order()];
         Assert.NotEmpty(onNode2);
         List<string> acknowledged = await ProduceEveryPartitionAsync(cluster.BootstrapServers, "before", perPartition);
@@ -119,12 +109,7 @@ public sealed class ClusterMembershipTests
         string node2 = cluster.Node(2).BootstrapServers;
         await cluster.WaitForBrokersAsync([2, 3], Deadline, node2);
 
-        using (IAdminClient admin = cluster.CreateAdmin(node2))
-        {
-            await admin.CreateTopicsAsync(
-                [new TopicSpecification { Name = Topic, NumPartitions = Partitions, ReplicationFactor = 1 }]);
-        }
-        TopicMetadata topic = await WaitForLeadersAsync(cluster, node2, Topic);
+        TopicMetadata topic = await CreateTopicAsync(cluster, via: node2, partitions: Partitions, seenFrom: node2);
         Assert.Equal([2, 3], topic.Partitions.Select(p => p.Leader).Distinct().Order());
         Assert.Equal(2, (await RawMetadataAsync(node2, Topic)).ControllerId);
         Assert.Equal(3, (await RawMetadataAsync(cluster.Node(3).BootstrapServers, Topic)).ControllerId);
@@ -138,12 +123,7 @@ public sealed class ClusterMembershipTests
         await using ProcessCluster cluster = await ProcessCluster.StartAsync(brokers: 2);
         string node2 = cluster.Node(2).BootstrapServers;
         await cluster.WaitForBrokersAsync([1, 2], Deadline, node2);
-        using (IAdminClient admin = cluster.CreateAdmin(node2))
-        {
-            await admin.CreateTopicsAsync(
-                [new TopicSpecification { Name = Topic, NumPartitions = 2, ReplicationFactor = 1 }]);
-        }
-        TopicMetadata topic = await WaitForLeadersAsync(cluster, node2, Topic, partitions: 2);
+        TopicMetadata topic = await CreateTopicAsync(cluster, via: node2, partitions: 2, seenFrom: node2);
         int onNode2 = topic.Partitions.Single(p => p.Leader == 2).PartitionId;
 
         await cluster.Node(1).KillAsync();
@@ -234,6 +214,19 @@ public sealed class ClusterMembershipTests
     private static string ReadClusterId(string dataDir) =>
         File.ReadAllLines(Path.Combine(dataDir, "meta.properties"))
             .Single(l => l.StartsWith("cluster.id=", StringComparison.Ordinal))["cluster.id=".Length..];
+
+    /// <summary>Creates the test topic (replication factor 1) through <paramref name="via"/> and waits until
+    /// <paramref name="seenFrom"/> names a leader for each partition.</summary>
+    private static async Task<TopicMetadata> CreateTopicAsync(ProcessCluster cluster, string via, int partitions,
+        string seenFrom)
+    {
+        using (IAdminClient admin = cluster.CreateAdmin(via))
+        {
+            await admin.CreateTopicsAsync(
+                [new TopicSpecification { Name = Topic, NumPartitions = partitions, ReplicationFactor = 1 }]);
+        }
+        return await WaitForLeadersAsync(cluster, seenFrom, Topic, partitions);
+    }
 
     private static async Task<TopicMetadata> WaitForLeadersAsync(ProcessCluster cluster, string bootstrap,
         string topic, int partitions = Partitions)

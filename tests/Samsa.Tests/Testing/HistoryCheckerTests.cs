@@ -19,19 +19,26 @@ public sealed class HistoryCheckerTests
         {
             int partition = i < 6 ? 0 : 1;
             history.Attempted("p", partition, $"v{i}", At(i));
-            history.Acknowledged($"v{i}", ackOffset?.Invoke(i) ?? (i < 6 ? i : i - 6), At(i + 1));
+            history.Acknowledged($"v{i}", ackOffset?.Invoke(i) ?? Offset(i), At(i + 1));
         }
         if (changeReads is not null) changeReads(history);
         else ReadAll(history);
         return history;
     }
 
-    private static void ReadAll(WriteHistory history, params string[] except)
+    /// <summary>v0..v5 sit at offsets 0..5 of partition 0, v6..v9 at 0..3 of partition 1.</summary>
+    private static long Offset(int i) => i < 6 ? i : i - 6;
+
+    private static void ReadAll(WriteHistory history, params string[] except) =>
+        ReadAllAt(history, Offset, except);
+
+    /// <summary>Consumer c reads v0..v9 in order, each at the offset <paramref name="offsetOf"/> gives.</summary>
+    private static void ReadAllAt(WriteHistory history, Func<int, long> offsetOf, params string[] except)
     {
         for (int i = 0; i < 10; i++)
         {
             if (except.Contains($"v{i}")) continue;
-            history.Read("c", i < 6 ? 0 : 1, i < 6 ? i : i - 6, $"v{i}");
+            history.Read("c", i < 6 ? 0 : 1, offsetOf(i), $"v{i}");
         }
     }
 
@@ -88,11 +95,7 @@ public sealed class HistoryCheckerTests
     public void A_value_read_at_another_offset_than_acknowledged_is_a_moved_offset()
     {
         // v4 was acknowledged at 4 but the log holds it at 7 (and nothing at 4).
-        HistoryReport report = HistoryChecker.Check(Clean(h =>
-        {
-            for (int i = 0; i < 10; i++)
-                h.Read("c", i < 6 ? 0 : 1, i == 4 ? 7 : i < 6 ? i : i - 6, $"v{i}");
-        }));
+        HistoryReport report = HistoryChecker.Check(Clean(h => ReadAllAt(h, i => i == 4 ? 7 : Offset(i))));
 
         MovedOffset moved = Assert.Single(report.MovedOffsets);
         Assert.Equal(("v4", 4L), (moved.Send.Value, moved.Send.Offset));
@@ -120,13 +123,8 @@ public sealed class HistoryCheckerTests
     public void Writes_of_one_producer_landing_out_of_their_send_order_are_a_nonmonotonic_send()
     {
         // v1 and v2 swapped places in the log, and were acknowledged where they landed.
-        HistoryReport report = HistoryChecker.Check(Clean(
-            h =>
-            {
-                for (int i = 0; i < 10; i++)
-                    h.Read("c", i < 6 ? 0 : 1, i == 1 ? 2 : i == 2 ? 1 : i < 6 ? i : i - 6, $"v{i}");
-            },
-            ackOffset: i => i == 1 ? 2 : i == 2 ? 1 : i < 6 ? i : i - 6));
+        static long Swapped(int i) => i == 1 ? 2 : i == 2 ? 1 : Offset(i);
+        HistoryReport report = HistoryChecker.Check(Clean(h => ReadAllAt(h, Swapped), ackOffset: Swapped));
 
         NonmonotonicSend reordered = Assert.Single(report.NonmonotonicSends);
         Assert.Equal(("v1", "v2"), (reordered.Earlier.Value, reordered.Later.Value));
