@@ -19,9 +19,12 @@ public sealed record BrokerOptions
     /// <summary><c>replica.fetch.max.bytes</c>: what a follower asks for per partition in one fetch.</summary>
     public int ReplicaFetchMaxBytes { get; init; } = 1024 * 1024;
 
-    /// <summary>The most a follower's fetch response may hold in all (Kafka's
-    /// <c>replica.fetch.response.max.bytes</c> default).</summary>
+    /// <summary><c>replica.fetch.response.max.bytes</c>: the most a follower's fetch response may hold in all.
+    /// </summary>
     public int ReplicaFetchResponseMaxBytes { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary><c>replica.fetch.wait.max.ms</c>: how long a follower's fetch waits at the leader.</summary>
+    public TimeSpan ReplicaFetchWaitMax { get; init; } = TimeSpan.FromMilliseconds(500);
 
     public int SocketRequestMaxBytes { get; init; } = 100 * 1024 * 1024;
 

@@ -42,7 +42,8 @@ public sealed class BrokerServer : IAsyncDisposable
             new ByteBudget(options.QueuedMaxRequestBytes), time, loggers, _lifetime, options.ListenerName);
         Fetchers = new ReplicaFetcherManager(Replicas, options.InterBrokerListenerName ?? options.ListenerName,
             new ReplicaFetcherOptions(options.ReplicaFetchMaxBytes, options.ReplicaFetchResponseMaxBytes,
-                KafkaClientOptions.Default($"samsa-replica-{options.NodeId}")), time, loggers);
+                options.ReplicaFetchWaitMax, KafkaClientOptions.Default($"samsa-replica-{options.NodeId}")), time,
+            loggers);
         metadata.AddPublisher(Replicas);
         metadata.AddPublisher(Fetchers);  // after the replicas: it follows the partitions they open
         metadata.AddPublisher(Groups);    // likewise

@@ -14,8 +14,6 @@ namespace Samsa.Broker.Replication;
 /// <summary>Copies the partitions this broker follows from one leader broker.</summary>
 internal sealed partial class ReplicaFetcher : IAsyncDisposable
 {
-    private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(500);
-
     private readonly int _nodeId;
     private readonly NodeClient _client;
     private readonly ReplicaFetcherOptions _options;
@@ -121,7 +119,7 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
         var request = new FetchRequest
         {
             ReplicaId = version < 15 ? _nodeId : -1,
-            MaxWaitMs = (int)MaxWait.TotalMilliseconds,
+            MaxWaitMs = (int)_options.MaxWait.TotalMilliseconds,
             MinBytes = 1,
             MaxBytes = _options.ResponseMaxBytes,
         };
@@ -229,6 +227,7 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
     }
 }
 
-/// <summary>How followers fetch: <c>replica.fetch.max.bytes</c> per partition, a response bound, the connection's
-/// timeouts and backoff.</summary>
-internal sealed record ReplicaFetcherOptions(int PartitionMaxBytes, int ResponseMaxBytes, KafkaClientOptions Client);
+/// <summary>How followers fetch: <c>replica.fetch.max.bytes</c> per partition, <c>replica.fetch.response.max.bytes</c>
+/// in all, <c>replica.fetch.wait.max.ms</c> at the leader, the connection's timeouts and backoff.</summary>
+internal sealed record ReplicaFetcherOptions(int PartitionMaxBytes, int ResponseMaxBytes, TimeSpan MaxWait,
+    KafkaClientOptions Client);

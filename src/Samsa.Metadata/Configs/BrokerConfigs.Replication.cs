@@ -12,6 +12,17 @@ public static partial class BrokerConfigs
         doc: "Bytes a follower asks for per partition in one fetch. Not a hard limit: a first batch larger than "
             + "this is still returned, so replication always makes progress.");
 
+    public static readonly ConfigDef<int> ReplicaFetchWaitMaxMs = ConfigDef.Int("replica.fetch.wait.max.ms",
+        defaultValue: 500, min: 0, importance: ConfigImportance.Medium,
+        doc: "How long a follower's fetch waits at the leader for new records before it is answered empty. Keep it "
+            + "below replica.lag.time.max.ms.");
+
+    public static readonly ConfigDef<int> ReplicaFetchResponseMaxBytes = ConfigDef.Int(
+        "replica.fetch.response.max.bytes", defaultValue: 10 * 1024 * 1024, min: 0,
+        importance: ConfigImportance.Medium,
+        doc: "Bytes a follower asks for in all in one fetch. Not a hard limit: a first batch larger than this is "
+            + "still returned.");
+
     public static readonly ConfigDef<int> OffsetsTopicNumPartitions = ConfigDef.Int("offsets.topic.num.partitions",
         defaultValue: 50, min: 1, importance: ConfigImportance.High,
         doc: "Partitions of __consumer_offsets, fixed when it is created. Each group's coordinator is the leader "

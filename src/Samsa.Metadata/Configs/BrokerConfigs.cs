@@ -72,7 +72,7 @@ public static partial class BrokerConfigs
                 LogMessageTimestampAfterMaxMs,
             ]),
             new("Replication",
-                [ReplicaLagTimeMaxMs, ReplicaFetchMaxBytes]),
+                [ReplicaLagTimeMaxMs, ReplicaFetchMaxBytes, ReplicaFetchWaitMaxMs, ReplicaFetchResponseMaxBytes]),
             new("Consumer groups",
             [
                 OffsetsTopicNumPartitions, OffsetsTopicReplicationFactor, OffsetsRetentionMinutes,

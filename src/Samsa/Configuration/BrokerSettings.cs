@@ -93,6 +93,12 @@ internal sealed record BrokerSettings
 
     public required int ReplicaFetchMaxBytes { get; init; }
 
+    /// <summary><c>replica.fetch.wait.max.ms</c>.</summary>
+    public TimeSpan ReplicaFetchWaitMax { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary><c>replica.fetch.response.max.bytes</c>.</summary>
+    public int ReplicaFetchResponseMaxBytes { get; init; } = 10 * 1024 * 1024;
+
     public required int OffsetsTopicNumPartitions { get; init; }
 
     public required short OffsetsTopicReplicationFactor { get; init; }

@@ -106,18 +106,13 @@ internal static class BrokerSettingsBuilder
             NumRecoveryThreadsPerDataDir = config.Get(NumRecoveryThreadsPerDataDir),
             LogRetentionCheckInterval = Ms(config.Get(LogRetentionCheckIntervalMs)),
             LogFlushOffsetCheckpointInterval = Ms(config.Get(LogFlushOffsetCheckpointIntervalMs)),
-            LogCleaner = config.Get(LogCleanerEnable)
-                ? new LogCleanerOptions
-                {
-                    DedupeBufferBytes = config.Get(LogCleanerDedupeBufferSize),
-                    Backoff = Ms(config.Get(LogCleanerBackoffMs)),
-                    ProducerIdExpiration = Ms(config.Get(ProducerIdExpirationMs)),
-                }
-                : null,
+            LogCleaner = LogCleanerFrom(config),
             TopicDefaults = EffectiveTopicConfig.Resolve(new Dictionary<string, string>(),
                 new BrokerConfigValues(staticValues: config.StaticValues)),
             ReplicaLagTimeMax = Ms(config.Get(ReplicaLagTimeMaxMs)),
             ReplicaFetchMaxBytes = config.Get(ReplicaFetchMaxBytes),
+            ReplicaFetchWaitMax = Ms(config.Get(ReplicaFetchWaitMaxMs)),
+            ReplicaFetchResponseMaxBytes = config.Get(ReplicaFetchResponseMaxBytes),
             OffsetsTopicNumPartitions = config.Get(OffsetsTopicNumPartitions),
             OffsetsTopicReplicationFactor = config.Get(OffsetsTopicReplicationFactor),
             OffsetsRetention = TimeSpan.FromMinutes(config.Get(OffsetsRetentionMinutes)),
@@ -133,6 +128,16 @@ internal static class BrokerSettingsBuilder
             ProducerIdExpiration = Ms(config.Get(ProducerIdExpirationMs)),
         };
     }
+
+    /// <summary>The log cleaner's settings; null with <c>log.cleaner.enable=false</c>.</summary>
+    private static LogCleanerOptions? LogCleanerFrom(EffectiveConfiguration config) => config.Get(LogCleanerEnable)
+        ? new LogCleanerOptions
+        {
+            DedupeBufferBytes = config.Get(LogCleanerDedupeBufferSize),
+            Backoff = Ms(config.Get(LogCleanerBackoffMs)),
+            ProducerIdExpiration = Ms(config.Get(ProducerIdExpirationMs)),
+        }
+        : null;
 
     private static int ResolveNodeId(EffectiveConfiguration config, Checker check, List<string> errors)
     {

@@ -191,6 +191,8 @@ internal sealed partial class SamsaNode : IAsyncDisposable
                 ?? (settings.ControllerListenerNames.Count > 0 ? settings.ControllerListenerNames[0] : "PLAINTEXT"),
             InterBrokerListenerName = settings.InterBrokerListenerName,
             ReplicaFetchMaxBytes = settings.ReplicaFetchMaxBytes,
+            ReplicaFetchResponseMaxBytes = settings.ReplicaFetchResponseMaxBytes,
+            ReplicaFetchWaitMax = settings.ReplicaFetchWaitMax,
             SocketRequestMaxBytes = settings.SocketRequestMaxBytes,
             QueuedMaxRequestBytes = settings.QueuedMaxRequestBytes,
             FetchMaxBytes = settings.FetchMaxBytes,
