@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -252,7 +251,7 @@ public sealed partial class TopicsApplyTests
         {
             await dev.WaitForLineAsync(l => l.StartsWith("Ready.", StringComparison.Ordinal), Deadline);
             Assert.Contains("6 topics: 6 created.", dev.StandardOutput, StringComparison.Ordinal);
-            Assert.Equal(0, SendSignal(dev.Pid, SigTerm));
+            dev.Signal(SigTerm);
             await dev.WaitForExitAsync(TimeSpan.FromSeconds(30));
             Assert.True(dev.ExitCode == 0, dev.Describe());
             Assert.Contains("Stopping.", dev.StandardOutput, StringComparison.Ordinal);
@@ -360,11 +359,7 @@ public sealed partial class TopicsApplyTests
         return results.Single().Entries;
     }
 
-
     private const int SigTerm = 15;
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SendSignal(int pid, int signal);
 
     [GeneratedRegex(@"bootstrap\.servers=(\S+)")]
     private static partial Regex BootstrapLine();

@@ -16,7 +16,6 @@ internal sealed class Partition(TopicPartition topicPartition, Guid topicId, Par
 {
     private volatile PartitionState _state = state;
     private long _followerRetryAt;
-    private long _followerHighWatermark;
 
     public TopicPartition TopicPartition { get; } = topicPartition;
 
@@ -39,13 +38,6 @@ internal sealed class Partition(TopicPartition topicPartition, Guid topicId, Par
     {
         get => Volatile.Read(ref _followerRetryAt);
         set => Volatile.Write(ref _followerRetryAt, value);
-    }
-
-    /// <summary>On a follower, the leader's high watermark as of the last fetch, capped at this log's end.</summary>
-    public long FollowerHighWatermark
-    {
-        get => Volatile.Read(ref _followerHighWatermark);
-        set => Volatile.Write(ref _followerHighWatermark, value);
     }
 
     public void Update(PartitionState state)

@@ -175,8 +175,9 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
         }
         if (data.Records is { Length: > 0 } records)
         {
-            AppendResult appended =
-                await partition.Log.AppendAsFollowerAsync(records.ToArray()).ConfigureAwait(false);
+            // The response's own frame holds the batches: append them from there, without a copy.
+            ReadOnlyMemory<byte> batches = records.IsSingleSegment ? records.First : records.ToArray();
+            AppendResult appended = await partition.Log.AppendAsFollowerAsync(batches).ConfigureAwait(false);
             if (appended.Status != AppendStatus.Ok)
             {
                 Log.AppendFailed(_logger, LeaderId, partition.TopicPartition.Topic,
@@ -186,7 +187,6 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
         }
         if (data.LogStartOffset > partition.Log.LogStartOffset && data.LogStartOffset <= partition.Log.LogEndOffset)
             partition.Log.DeleteRecordsBefore(data.LogStartOffset);
-        partition.FollowerHighWatermark = Math.Min(data.HighWatermark, partition.Log.LogEndOffset);
     }
 
     public async ValueTask DisposeAsync()

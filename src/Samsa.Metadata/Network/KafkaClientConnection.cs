@@ -152,16 +152,11 @@ public sealed class KafkaClientConnection : IAsyncDisposable
                     throw new KafkaClientException(
                         $"{_endpoint} sent a response frame of {size} bytes (at most {_options.MaxResponseBytes})");
                 }
-                byte[] frame = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
-                try
-                {
-                    await _stream.ReadExactlyAsync(frame.AsMemory(0, size), _closing.Token).ConfigureAwait(false);
-                    Complete(frame.AsMemory(0, size));
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(frame);
-                }
+                // A frame of its own, never pooled: a decoded response keeps slices of it (the records of a Fetch,
+                // a snapshot's bytes), read on the caller's thread after this loop has moved on.
+                byte[] frame = new byte[size];
+                await _stream.ReadExactlyAsync(frame, _closing.Token).ConfigureAwait(false);
+                Complete(frame);
             }
         }
         catch (Exception e)

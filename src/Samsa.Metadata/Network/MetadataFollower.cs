@@ -135,7 +135,8 @@ public sealed partial class MetadataFollower : IAsyncDisposable
         }
         else if (partition.Records is { Length: > 0 } records)
         {
-            foreach (MetadataBatch batch in MetadataWireFormat.ReadBatches(records.ToArray()))
+            foreach (MetadataBatch batch in MetadataWireFormat.ReadBatches(
+                records.IsSingleSegment ? records.First : records.ToArray()))
             {
                 if (batch.LastOffset < _nextOffset) continue;
                 _listener.OnCommit(batch);

@@ -47,12 +47,6 @@ internal sealed partial class SamsaNode : IAsyncDisposable
     /// <summary>The broker's log dirs, for tests that fail one.</summary>
     internal LogManager Logs => _broker?.Logs ?? throw new InvalidOperationException("the node is not a broker");
 
-    /// <summary>True once the broker is registered and unfenced (a controller-only node: once it leads a log with a
-    /// cluster id).</summary>
-    public bool IsReady => _broker is { } broker
-        ? !broker.Lifecycle.IsFenced
-        : Metadata.Current.ClusterId is not null;
-
     /// <summary>Where each client (non-controller) Kafka listener bound, by listener name (the real port when the
     /// configuration said 0).</summary>
     public IReadOnlyDictionary<string, IPEndPoint> KafkaEndpoints { get; private set; } =
