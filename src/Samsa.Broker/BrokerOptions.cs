@@ -26,6 +26,14 @@ public sealed record BrokerOptions
     /// <summary><c>replica.fetch.wait.max.ms</c>: how long a follower's fetch waits at the leader.</summary>
     public TimeSpan ReplicaFetchWaitMax { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary><c>replica.lag.time.max.ms</c>: a follower that has not caught up for this long leaves the ISR.
+    /// </summary>
+    public TimeSpan ReplicaLagTimeMax { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>replica.high.watermark.checkpoint.interval.ms</c>: how often high watermarks are written to
+    /// each log dir's <c>replication-offset-checkpoint</c>.</summary>
+    public TimeSpan HighWatermarkCheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     public int SocketRequestMaxBytes { get; init; } = 100 * 1024 * 1024;
 
     /// <summary>queued.max.request.bytes; -1 for unbounded.</summary>

@@ -25,13 +25,15 @@ public sealed class BrokerServer : IAsyncDisposable
     private readonly BrokerLifetime _lifetime = new();
     private readonly LogMaintenance _maintenance;
     private readonly IAsyncDisposable _memoryTrim;
+    private readonly IsrUpdater _isrUpdater;
 
     private BrokerServer(BrokerOptions options, LogManager logs, MetadataLoader metadata,
         IController controller, TimeProvider time, ILoggerFactory loggers)
     {
         Options = options;
-        Replicas = new ReplicaManager(options.NodeId, logs, options.Configs,
-            loggers.CreateLogger("Samsa.Broker.Replication"));
+        ILogger replication = loggers.CreateLogger("Samsa.Broker.Replication");
+        _isrUpdater = new IsrUpdater(options.NodeId, AlterPartitionOf(controller), replication);
+        Replicas = new ReplicaManager(options.NodeId, logs, options.Configs, replication, time, _isrUpdater);
         Groups = new GroupCoordinator(Replicas, metadata, controller, options.Groups, time,
             loggers.CreateLogger("Samsa.Broker.Groups"));
         IApiHandler[] handlers = CreateHandlers(options, logs, metadata, controller, time, loggers);
@@ -67,6 +69,14 @@ public sealed class BrokerServer : IAsyncDisposable
         IController controller, TimeProvider time, ILoggerFactory loggers) =>
         new(options, logs, metadata, controller, time, loggers);
 
+    // TODO(merge): IController.AlterPartitionAsync
+    private static Func<Samsa.Metadata.Controller.AlterPartitionRequest, CancellationToken,
+        Task<AlterPartitionResult>> AlterPartitionOf(IController controller) =>
+        controller is MetadataController local
+            ? local.AlterPartitionAsync
+            : (_, _) => Task.FromResult(new AlterPartitionResult(ControllerStatus.ControllerUnavailable,
+                "not yet", null));
+
     /// <summary>One handler per API the broker serves; the constructor adds ApiVersions, which lists them.</summary>
     private IApiHandler[] CreateHandlers(BrokerOptions options, LogManager logs, MetadataLoader metadata,
         IController controller, TimeProvider time, ILoggerFactory loggers)
@@ -76,7 +86,7 @@ public sealed class BrokerServer : IAsyncDisposable
         return
         [
             new MetadataHandler(options, metadata, controller),
-            new ProduceHandler(replicas, metadata, time),
+            new ProduceHandler(replicas, metadata, time, loggers.CreateLogger("Samsa.Broker.Produce")),
             new FetchHandler(replicas, metadata, new FetchSessionCache(time), time, options.FetchMaxBytes),
             new ListOffsetsHandler(replicas, metadata),
             new CreateTopicsHandler(options, metadata, controller),
@@ -130,6 +140,8 @@ public sealed class BrokerServer : IAsyncDisposable
         await _maintenance.DisposeAsync().ConfigureAwait(false);
         await _memoryTrim.DisposeAsync().ConfigureAwait(false);
         await Fetchers.DisposeAsync().ConfigureAwait(false);
+        _isrUpdater.Dispose();
+        Replicas.CheckpointHighWatermarks();
         Groups.Shutdown();
         Replicas.Dispose();
         _lifetime.Dispose();

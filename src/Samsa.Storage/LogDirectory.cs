@@ -245,6 +245,28 @@ public sealed class LogDirectory
         }
     }
 
+    /// <summary>The high watermarks checkpointed here (<c>replication-offset-checkpoint</c>); empty when there are
+    /// none or the file cannot be read.</summary>
+    public Dictionary<TopicPartition, long> ReadHighWatermarks() =>
+        IsOffline ? [] : ReadCheckpoint(System.IO.Path.Combine(Path, OffsetCheckpointFile.HighWatermark), _logger);
+
+    /// <summary>Replaces the high-watermark checkpoint; false (and offline) on an I/O error.</summary>
+    public bool WriteHighWatermarks(Dictionary<TopicPartition, long> highWatermarks)
+    {
+        if (IsOffline) return false;
+        try
+        {
+            OffsetCheckpointFile.Write(System.IO.Path.Combine(Path, OffsetCheckpointFile.HighWatermark),
+                highWatermarks);
+            return true;
+        }
+        catch (IOException e)
+        {
+            MarkOffline("writing the high-watermark checkpoint", e);
+            return false;
+        }
+    }
+
     /// <summary>Writes the checkpoint files from what the logs reported; false (and offline) on an I/O error.</summary>
     public bool WriteCheckpoints()
     {

@@ -158,6 +158,28 @@ public sealed partial class PartitionLog
     /// </summary>
     public OffsetAndEpoch EndOffsetForEpoch(int leaderEpoch) => _epochs.EndOffsetFor(leaderEpoch, LogEndOffset);
 
+    /// <summary>
+    /// Records that <paramref name="leaderEpoch"/> begins at the log end, as a new leader does before it writes:
+    /// OffsetForLeaderEpoch and a follower's diverging-epoch check then see the epoch even before its first batch.
+    /// </summary>
+    public LogStatus AssignLeaderEpoch(int leaderEpoch)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            if (_directory.IsOffline) return LogStatus.StorageError;
+            try
+            {
+                if (leaderEpoch > _epochs.LatestEpoch) _epochs.Assign(leaderEpoch, _nextOffset);
+                return LogStatus.Ok;
+            }
+            catch (IOException e)
+            {
+                return Offline("recording a leader epoch", e);
+            }
+        }
+    }
+
     private LogSegment Active => _segments[^1];
 
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();

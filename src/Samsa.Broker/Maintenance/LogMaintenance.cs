@@ -3,8 +3,10 @@ using Microsoft.Extensions.Logging;
 namespace Samsa.Broker.Maintenance;
 
 /// <summary>
-/// The broker's background work on its logs: retention every <c>log.retention.check.interval.ms</c>, flushes and
-/// checkpoints every <c>log.flush.offset.checkpoint.interval.ms</c>, and the log cleaner for compacted topics.
+/// The broker's background work on its logs and replicas: retention every <c>log.retention.check.interval.ms</c>,
+/// flushes and checkpoints every <c>log.flush.offset.checkpoint.interval.ms</c>, high watermarks every
+/// <c>replica.high.watermark.checkpoint.interval.ms</c>, the ISR check every half <c>replica.lag.time.max.ms</c>, and
+/// the log cleaner for compacted topics.
 /// </summary>
 /// <remarks>
 /// Each job is one task waiting on a timer of the broker's <see cref="TimeProvider"/>, so an idle broker wakes only
@@ -35,6 +37,10 @@ internal sealed partial class LogMaintenance : IAsyncDisposable
         [
             RunPeriodicallyAsync(options.LogRetentionCheckInterval, "retention", DeleteOldSegments),
             RunPeriodicallyAsync(options.LogCheckpointInterval, "checkpoint", logs.FlushAndCheckpoint),
+            RunPeriodicallyAsync(options.HighWatermarkCheckpointInterval, "high-watermark checkpoint",
+                replicas.CheckpointHighWatermarks),
+            RunPeriodicallyAsync(options.ReplicaLagTimeMax / 2, "ISR check",
+                () => replicas.ShrinkIsrs(options.ReplicaLagTimeMax)),
         ];
         if (_cleaner is not null)
             jobs.Add(Task.Factory.StartNew(() => _cleaner.RunAsync(logs, HighWatermarkOf, _stopping.Token),

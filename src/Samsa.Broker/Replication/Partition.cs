@@ -3,32 +3,58 @@ using Samsa.Broker.Purgatory;
 namespace Samsa.Broker.Replication;
 
 /// <summary>
-/// One partition this broker holds a replica of: its log, its role from the metadata image, and the fetches
-/// waiting for it to grow.
+/// One partition this broker holds a replica of: its log, its role from the metadata image, its high watermark, and
+/// the operations waiting for it (fetches for data, acks=all produces for replication).
 /// </summary>
 /// <remarks>
-/// Role and config are replaced by the replica manager on the metadata thread and read lock-free by request
-/// threads (each is one immutable reference). Appends go through <see cref="PartitionLog"/>, which has one
-/// writer at a time. With a single replica the high watermark is the log end offset; the replication issue
-/// moves it to the minimum of the ISR.
+/// The role is replaced by the replica manager on the metadata thread and read lock-free by request threads (one
+/// immutable reference). What the leader knows of its followers, the ISR it acts on and the high watermark change
+/// under the partition's lock (follower fetches, appends, ISR answers, the metadata thread); the high watermark is
+/// read lock-free. Appends go through <see cref="PartitionLog"/>, which has one writer at a time.
 /// </remarks>
-internal sealed class Partition(TopicPartition topicPartition, Guid topicId, PartitionLog log, PartitionState state)
+internal sealed partial class Partition
 {
-    private volatile PartitionState _state = state;
+    private readonly object _lock = new();
+    private readonly int _nodeId;
+    private readonly TimeProvider _time;
+    private readonly IsrUpdater? _isrUpdater;
+    private volatile PartitionState _state;
     private long _followerRetryAt;
+    private long _highWatermark;
 
-    public TopicPartition TopicPartition { get; } = topicPartition;
+    public Partition(int nodeId, TopicPartition topicPartition, Guid topicId, PartitionLog log, PartitionState state,
+        long highWatermark, TimeProvider time, IsrUpdater? isrUpdater)
+    {
+        _nodeId = nodeId;
+        _time = time;
+        _isrUpdater = isrUpdater;
+        TopicPartition = topicPartition;
+        TopicId = topicId;
+        Log = log;
+        _state = state;
+        _isr = state.Isr;
+        _partitionEpoch = state.PartitionEpoch;
+        _highWatermark = Math.Clamp(highWatermark, log.LogStartOffset, log.LogEndOffset);
+        if (state.IsLeader) lock (_lock) BecomeLeaderLocked(state);
+    }
 
-    public Guid TopicId { get; } = topicId;
+    public TopicPartition TopicPartition { get; }
 
-    public PartitionLog Log { get; } = log;
+    public Guid TopicId { get; }
+
+    public PartitionLog Log { get; }
 
     public PartitionState State => _state;
 
     /// <summary>Fetches waiting for this partition to reach their min bytes.</summary>
     public WatcherList FetchWatchers { get; } = new();
 
-    public long HighWatermark => Log.LogEndOffset;
+    /// <summary>acks=all produces waiting for the ISR to hold their batches.</summary>
+    public WatcherList ProduceWatchers { get; } = new();
+
+    /// <summary>Offsets below it are on every in-sync replica: consumers and ListOffsets see no further. A follower
+    /// keeps the leader's, bounded by its own log end.</summary>
+    public long HighWatermark => Volatile.Read(ref _highWatermark);
 
     public long LastStableOffset => HighWatermark;
 
@@ -40,10 +66,29 @@ internal sealed class Partition(TopicPartition topicPartition, Guid topicId, Par
         set => Volatile.Write(ref _followerRetryAt, value);
     }
 
+    /// <summary>Takes the role and ISR of a new image; a new leader epoch here starts a leadership.</summary>
     public void Update(PartitionState state)
     {
-        _state = state;
+        bool advanced;
+        lock (_lock)
+        {
+            PartitionState old = _state;
+            bool newEpoch = state.LeaderEpoch != old.LeaderEpoch || state.IsLeader != old.IsLeader;
+            if (newEpoch || state.PartitionEpoch >= _partitionEpoch)
+            {
+                _isr = state.Isr;
+                _partitionEpoch = state.PartitionEpoch;
+                if (newEpoch || state.PartitionEpoch > _proposalBasedOn) _proposal = null;
+            }
+            _state = state;
+            if (!state.IsLeader) _leader = null;
+            else if (newEpoch || _leader is null) BecomeLeaderLocked(state);
+            advanced = AdvanceHighWatermarkLocked();
+        }
         FollowerRetryAt = 0;
+        // Leadership or the ISR may have changed: acks=all produces re-check, fetches answer or keep waiting.
+        ProduceWatchers.Notify();
+        if (advanced) FetchWatchers.Notify();
     }
 
     /// <summary>Appends validated batches as leader and wakes the fetches waiting on this partition.</summary>
@@ -51,7 +96,35 @@ internal sealed class Partition(TopicPartition topicPartition, Guid topicId, Par
     {
         ValueTask<AppendResult> pending = Log.AppendAsync(records, _state.LeaderEpoch);
         AppendResult result = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
-        if (result.Status == AppendStatus.Ok) FetchWatchers.Notify();
+        if (result.Status != AppendStatus.Ok) return result;
+        bool advanced;
+        lock (_lock) advanced = AdvanceHighWatermarkLocked();
+        FetchWatchers.Notify();
+        if (advanced) ProduceWatchers.Notify();
         return result;
+    }
+
+    /// <summary>
+    /// Where an acks=all write that ends before <paramref name="requiredOffset"/> stands: null while the ISR does not
+    /// hold it yet; NONE once it does; NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below
+    /// min.insync.replicas after the append (it cannot complete until the ISR recovers); NOT_LEADER_OR_FOLLOWER when
+    /// the leadership it was appended under ended.
+    /// </summary>
+    public ErrorCode? ReplicationStatus(long requiredOffset, int leaderEpoch)
+    {
+        PartitionState state = _state;
+        if (!state.IsLeader || state.LeaderEpoch != leaderEpoch || Log.IsOffline) return ErrorCode.NotLeaderOrFollower;
+        if (InSyncReplicaCount < state.Config.MinInsyncReplicas) return ErrorCode.NotEnoughReplicasAfterAppend;
+        return HighWatermark >= requiredOffset ? ErrorCode.None : null;
+    }
+
+    /// <summary>As a follower, takes the high watermark the leader sent, bounded by this replica's log end.</summary>
+    public void UpdateFollowerHighWatermark(long leaderHighWatermark)
+    {
+        lock (_lock)
+        {
+            if (_state.IsLeader) return;
+            Volatile.Write(ref _highWatermark, Math.Max(0, Math.Min(leaderHighWatermark, Log.LogEndOffset)));
+        }
     }
 }

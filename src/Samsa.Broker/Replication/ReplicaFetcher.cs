@@ -164,13 +164,13 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
                     LeaderId, (ErrorCode)data.ErrorCode, partition.Log.LogEndOffset);
                 return;
         }
+        // The answer may come after this broker became the leader or moved to another one: its records are not
+        // this replica's any more.
+        PartitionState state = partition.State;
+        if (state.IsLeader || state.Leader != LeaderId) return;
         if (data.DivergingEpoch.EndOffset >= 0)
         {
-            long before = partition.Log.LogEndOffset;
-            long to = Math.Min(data.DivergingEpoch.EndOffset, before);
-            partition.Log.TruncateTo(to);
-            Log.Truncated(_logger, partition.TopicPartition.Topic, partition.TopicPartition.Partition, before, to,
-                data.DivergingEpoch.Epoch, LeaderId);
+            Truncate(partition, data.DivergingEpoch);
             return;
         }
         if (data.Records is { Length: > 0 } records)
@@ -187,6 +187,31 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
         }
         if (data.LogStartOffset > partition.Log.LogStartOffset && data.LogStartOffset <= partition.Log.LogEndOffset)
             partition.Log.DeleteRecordsBefore(data.LogStartOffset);
+        partition.UpdateFollowerHighWatermark(data.HighWatermark);
+    }
+
+    // Kafka's rule for a diverging epoch: where the leader's epoch ends is where this log must end too, unless this
+    // log's own history for that epoch ends earlier; when this log does not have that epoch, it cuts to the end of
+    // the largest epoch below it, and the next fetch compares again from there.
+    private void Truncate(Partition partition, FetchResponse.EpochEndOffset diverging)
+    {
+        PartitionLog log = partition.Log;
+        long before = log.LogEndOffset;
+        long to = Math.Min(diverging.EndOffset, before);
+        if (diverging.Epoch >= 0)
+        {
+            OffsetAndEpoch mine = log.EndOffsetForEpoch(diverging.Epoch);
+            if (mine.LeaderEpoch >= 0)
+            {
+                to = mine.LeaderEpoch == diverging.Epoch
+                    ? Math.Min(to, mine.Offset)
+                    : Math.Min(before, mine.Offset);
+            }
+        }
+        if (log.TruncateTo(to) != LogStatus.Ok) return;
+        partition.UpdateFollowerHighWatermark(partition.HighWatermark);
+        Log.Truncated(_logger, partition.TopicPartition.Topic, partition.TopicPartition.Partition, before,
+            log.LogEndOffset, diverging.Epoch, LeaderId);
     }
 
     public async ValueTask DisposeAsync()

@@ -24,9 +24,19 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
     private readonly ConfigResource _brokerResource;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<TopicPartition, Partition> _partitions = new();
+    private readonly TimeProvider _time;
+    private readonly IsrUpdater? _isrUpdater;
+    private readonly Dictionary<TopicPartition, long> _checkpointedHighWatermarks;
     private BrokerConfigValues _brokerConfigs;
 
-    public ReplicaManager(int nodeId, LogManager logs, BrokerConfigValues brokerConfigs, ILogger logger)
+    /// <param name="nodeId">This broker.</param>
+    /// <param name="logs">The logs of its replicas.</param>
+    /// <param name="brokerConfigs">Its static and dynamic configs.</param>
+    /// <param name="logger">Where replica events go.</param>
+    /// <param name="time">The clock followers' lag is measured with.</param>
+    /// <param name="isrUpdater">Where leaders send ISR changes; null: the ISR never changes (a single broker).</param>
+    public ReplicaManager(int nodeId, LogManager logs, BrokerConfigValues brokerConfigs, ILogger logger,
+        TimeProvider? time = null, IsrUpdater? isrUpdater = null)
     {
         _nodeId = nodeId;
         _logs = logs;
@@ -34,6 +44,14 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
         _brokerResource = ConfigResources.ForBroker(nodeId);
         _brokerConfigs = brokerConfigs;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _isrUpdater = isrUpdater;
+        _checkpointedHighWatermarks = [];
+        foreach (LogDirectory directory in logs.LogDirectories)
+        {
+            foreach ((TopicPartition tp, long offset) in directory.ReadHighWatermarks())
+                _checkpointedHighWatermarks[tp] = offset;
+        }
         _logs.LogDirectoryOffline += OnLogDirectoryOffline;
     }
 
@@ -49,6 +67,8 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
 
     public void OnMetadataUpdate(MetadataImage previous, MetadataImage image, MetadataDelta? delta)
     {
+        if (_isrUpdater is not null && image.Brokers.TryGetBroker(_nodeId, out BrokerRegistration? self))
+            _isrUpdater.BrokerEpoch = self.BrokerEpoch;
         bool brokerConfigsChanged = delta is null
             || delta.ConfigChanges.Any(r => r.IsBrokerDefault || r == _brokerResource);
         if (brokerConfigsChanged) _brokerConfigs = ConfigResources.BrokerLayers(image, _nodeId, _staticValues);
@@ -105,7 +125,8 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
             config ??= EffectiveTopicConfig.Resolve(image.Configs.Get(ConfigResource.ForTopic(topic.Name)),
                 _brokerConfigs);
             var state = new PartitionState(registration.Leader == _nodeId, registration.LeaderEpoch,
-                registration.Leader, [.. registration.Replicas], [.. registration.Isr], config);
+                registration.Leader, [.. registration.Replicas], [.. registration.Isr], config,
+                registration.PartitionEpoch);
             var tp = new TopicPartition(topic.Name, registration.Partition);
             if (_partitions.TryGetValue(tp, out Partition? existing))
             {
@@ -122,9 +143,47 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
                 Log.ReplicaOffline(_logger, tp.Topic, tp.Partition);
                 continue;
             }
-            _partitions[tp] = new Partition(tp, topic.TopicId, log, state);
+            long highWatermark;
+            lock (_checkpointedHighWatermarks)
+                highWatermark = _checkpointedHighWatermarks.GetValueOrDefault(tp, 0);
+            _partitions[tp] = new Partition(_nodeId, tp, topic.TopicId, log, state, highWatermark, _time, _isrUpdater);
             if (state.IsLeader)
                 Log.BecameLeader(_logger, tp.Topic, tp.Partition, state.LeaderEpoch, log.LogEndOffset);
+        }
+    }
+
+    /// <summary>Proposes to drop, from the ISR of every partition this broker leads, the followers that have not
+    /// caught up within <paramref name="maxLag"/> (<c>replica.lag.time.max.ms</c>).</summary>
+    public void ShrinkIsrs(TimeSpan maxLag)
+    {
+        foreach (Partition partition in _partitions.Values)
+        {
+            if (partition.State.IsLeader) partition.MaybeShrinkIsr(maxLag);
+        }
+    }
+
+    /// <summary>Writes every partition's high watermark to its log dir's <c>replication-offset-checkpoint</c>, so a
+    /// restarted broker starts from what was visible rather than from zero.</summary>
+    public void CheckpointHighWatermarks()
+    {
+        var byDirectory = new Dictionary<LogDirectory, Dictionary<TopicPartition, long>>();
+        foreach (Partition partition in _partitions.Values)
+        {
+            LogDirectory directory = partition.Log.Directory;
+            if (!byDirectory.TryGetValue(directory, out Dictionary<TopicPartition, long>? offsets))
+                byDirectory[directory] = offsets = [];
+            offsets[partition.TopicPartition] = partition.HighWatermark;
+        }
+        lock (_checkpointedHighWatermarks)
+        {
+            foreach (LogDirectory directory in _logs.LogDirectories)
+            {
+                Dictionary<TopicPartition, long> offsets = byDirectory.GetValueOrDefault(directory) ?? [];
+                if (directory.WriteHighWatermarks(offsets))
+                {
+                    foreach ((TopicPartition tp, long offset) in offsets) _checkpointedHighWatermarks[tp] = offset;
+                }
+            }
         }
     }
 

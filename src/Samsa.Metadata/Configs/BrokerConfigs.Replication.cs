@@ -23,6 +23,12 @@ public static partial class BrokerConfigs
         doc: "Bytes a follower asks for in all in one fetch. Not a hard limit: a first batch larger than this is "
             + "still returned.");
 
+    public static readonly ConfigDef<long> ReplicaHighWatermarkCheckpointIntervalMs = ConfigDef.Long(
+        "replica.high.watermark.checkpoint.interval.ms", defaultValue: 5000, min: 1,
+        importance: ConfigImportance.High,
+        doc: "How often each log dir's replication-offset-checkpoint is rewritten with the high watermarks, so a "
+            + "restarted broker starts from what consumers could already see.");
+
     public static readonly ConfigDef<int> OffsetsTopicNumPartitions = ConfigDef.Int("offsets.topic.num.partitions",
         defaultValue: 50, min: 1, importance: ConfigImportance.High,
         doc: "Partitions of __consumer_offsets, fixed when it is created. Each group's coordinator is the leader "

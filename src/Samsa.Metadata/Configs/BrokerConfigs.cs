@@ -72,7 +72,8 @@ public static partial class BrokerConfigs
                 LogMessageTimestampAfterMaxMs,
             ]),
             new("Replication",
-                [ReplicaLagTimeMaxMs, ReplicaFetchMaxBytes, ReplicaFetchWaitMaxMs, ReplicaFetchResponseMaxBytes]),
+                [ReplicaLagTimeMaxMs, ReplicaFetchMaxBytes, ReplicaFetchWaitMaxMs, ReplicaFetchResponseMaxBytes,
+                    ReplicaHighWatermarkCheckpointIntervalMs]),
             new("Consumer groups",
             [
                 OffsetsTopicNumPartitions, OffsetsTopicReplicationFactor, OffsetsRetentionMinutes,

@@ -3,9 +3,9 @@ using System.Globalization;
 namespace Samsa.Storage.Checkpoints;
 
 /// <summary>
-/// A log dir's <c>recovery-point-offset-checkpoint</c>, <c>log-start-offset-checkpoint</c> or
-/// <c>cleaner-offset-checkpoint</c>: one <c>topic partition offset</c> line per partition (topic names hold no
-/// spaces).
+/// A log dir's <c>recovery-point-offset-checkpoint</c>, <c>log-start-offset-checkpoint</c>,
+/// <c>cleaner-offset-checkpoint</c> or <c>replication-offset-checkpoint</c>: one <c>topic partition offset</c> line
+/// per partition (topic names hold no spaces).
 /// </summary>
 internal static class OffsetCheckpointFile
 {
@@ -14,6 +14,9 @@ internal static class OffsetCheckpointFile
 
     /// <summary>Per compacted partition, the first offset the cleaner has not yet cleaned (Kafka's name).</summary>
     public const string CleanerOffset = "cleaner-offset-checkpoint";
+
+    /// <summary>Per partition, the high watermark this broker last knew (Kafka's name).</summary>
+    public const string HighWatermark = "replication-offset-checkpoint";
 
     public static void Write(string path, Dictionary<TopicPartition, long> offsets)
     {

@@ -99,6 +99,9 @@ internal sealed record BrokerSettings
     /// <summary><c>replica.fetch.response.max.bytes</c>.</summary>
     public int ReplicaFetchResponseMaxBytes { get; init; } = 10 * 1024 * 1024;
 
+    /// <summary><c>replica.high.watermark.checkpoint.interval.ms</c>.</summary>
+    public TimeSpan HighWatermarkCheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     public required int OffsetsTopicNumPartitions { get; init; }
 
     public required short OffsetsTopicReplicationFactor { get; init; }

@@ -113,6 +113,7 @@ internal static class BrokerSettingsBuilder
             ReplicaFetchMaxBytes = config.Get(ReplicaFetchMaxBytes),
             ReplicaFetchWaitMax = Ms(config.Get(ReplicaFetchWaitMaxMs)),
             ReplicaFetchResponseMaxBytes = config.Get(ReplicaFetchResponseMaxBytes),
+            HighWatermarkCheckpointInterval = Ms(config.Get(ReplicaHighWatermarkCheckpointIntervalMs)),
             OffsetsTopicNumPartitions = config.Get(OffsetsTopicNumPartitions),
             OffsetsTopicReplicationFactor = config.Get(OffsetsTopicReplicationFactor),
             OffsetsRetention = TimeSpan.FromMinutes(config.Get(OffsetsRetentionMinutes)),

@@ -187,6 +187,8 @@ internal sealed partial class SamsaNode : IAsyncDisposable
             ReplicaFetchMaxBytes = settings.ReplicaFetchMaxBytes,
             ReplicaFetchResponseMaxBytes = settings.ReplicaFetchResponseMaxBytes,
             ReplicaFetchWaitMax = settings.ReplicaFetchWaitMax,
+            ReplicaLagTimeMax = settings.ReplicaLagTimeMax,
+            HighWatermarkCheckpointInterval = settings.HighWatermarkCheckpointInterval,
             SocketRequestMaxBytes = settings.SocketRequestMaxBytes,
             QueuedMaxRequestBytes = settings.QueuedMaxRequestBytes,
             FetchMaxBytes = settings.FetchMaxBytes,

@@ -53,6 +53,7 @@ internal sealed class FetchHandler(ReplicaManager replicas, MetadataLoader metad
                 plan = FetchPlan.FromSession(request, version, fetchMaxBytes, session, replicas, image);
             }
         }
+        if (plan.FromFollower) plan.RecordFollowerFetch(FetchPlan.ReplicaIdOf(request, version));
         int minBytes = request.MinBytes;
         if (request.MaxWaitMs <= 0 || minBytes <= 0 || plan.HasErrors || plan.AvailableBytes(minBytes) >= minBytes)
             return Answer(plan.Read());

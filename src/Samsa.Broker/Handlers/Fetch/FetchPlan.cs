@@ -65,8 +65,10 @@ internal sealed class FetchPlan
                         p.CurrentLeaderEpoch);
                     cached = newSession.Partitions[^1];
                 }
-                entries.Add(Resolve(name, topic.TopicId, version >= 13, p.Partition, p.FetchOffset, p.PartitionMaxBytes,
-                    p.CurrentLeaderEpoch, cached, replicas, image));
+                Entry entry = Resolve(name, topic.TopicId, version >= 13, p.Partition, p.FetchOffset,
+                    p.PartitionMaxBytes, p.CurrentLeaderEpoch, cached, replicas, image);
+                entry.LastFetchedEpoch = version >= 12 ? p.LastFetchedEpoch : -1;
+                entries.Add(entry);
             }
         }
         return new FetchPlan(entries, request, version, fetchMaxBytes, newSession, incremental: false, image);
@@ -120,14 +122,41 @@ internal sealed class FetchPlan
         return entry;
     }
 
-    /// <summary>True when some partition answers with an error: such a fetch is not delayed.</summary>
+    /// <summary>
+    /// For a follower's fetch, as the leader: a partition whose last fetched epoch ends earlier here than the fetch
+    /// offset gets the diverging epoch (the follower truncates there and reads no records this time); every other
+    /// partition records the follower's progress, which may raise the high watermark and grow the ISR.
+    /// </summary>
+    public void RecordFollowerFetch(int replicaId)
+    {
+        foreach (Entry entry in _entries)
+        {
+            if (entry.Error != ErrorCode.None || entry.Partition is not { } partition) continue;
+            if (entry.LastFetchedEpoch >= 0)
+            {
+                OffsetAndEpoch end = partition.Log.EndOffsetForEpoch(entry.LastFetchedEpoch);
+                if (end.LeaderEpoch < entry.LastFetchedEpoch || end.Offset < entry.FetchOffset)
+                {
+                    entry.Diverging = end;
+                    continue;
+                }
+            }
+            partition.OnFollowerFetch(replicaId, entry.FetchOffset);
+        }
+    }
+
+    /// <summary>The replica id a follower's fetch names.</summary>
+    public static int ReplicaIdOf(FetchRequest request, short version) => ReplicaId(request, version);
+
+    /// <summary>True when some partition answers with an error or a diverging epoch: such a fetch is not delayed.
+    /// </summary>
     public bool HasErrors
     {
         get
         {
             foreach (Entry entry in _entries)
             {
-                if (entry.Error != ErrorCode.None) return true;
+                if (entry.Error != ErrorCode.None || entry.Diverging is not null) return true;
             }
             return false;
         }
@@ -221,6 +250,12 @@ internal sealed class FetchPlan
         data.HighWatermark = partition.HighWatermark;
         data.LastStableOffset = partition.LastStableOffset;
         data.LogStartOffset = partition.Log.LogStartOffset;
+        if (entry.Diverging is { } diverging)
+        {
+            data.DivergingEpoch.Epoch = diverging.LeaderEpoch;
+            data.DivergingEpoch.EndOffset = diverging.Offset;
+            return data;
+        }
         long end = Bound(partition);
         if (entry.FetchOffset == end) return data;
         // Not yet visible: the offset is in the log but above what this fetch may read.
@@ -259,5 +294,11 @@ internal sealed class FetchPlan
         public Partition? Partition { get; set; }
 
         public ErrorCode Error { get; set; }
+
+        /// <summary>The epoch of the follower's last fetched batch; -1 for a consumer or an old version.</summary>
+        public int LastFetchedEpoch { get; set; } = -1;
+
+        /// <summary>Where the follower's log diverges from this leader's, when it does.</summary>
+        public OffsetAndEpoch? Diverging { get; set; }
     }
 }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 using Samsa.Broker.Network;
+using Samsa.Broker.Purgatory;
 using Samsa.Metadata.Configs;
 using Samsa.Protocol.Records;
 using PartitionResponse = Samsa.Protocol.Messages.ProduceResponse.PartitionProduceResponse;
@@ -19,15 +21,16 @@ namespace Samsa.Broker.Handlers;
 // connection, as Kafka does; acks=1 answers after the leader's append, acks=all after the ISR holds it and refuses
 // below min.insync.replicas. Version notes: v3 first with batch v2 only; v8 adds record errors; v9 first flexible.
 [ApiHandler(ApiKey.Produce, MinVersion = 3, MaxVersion = 11)]
-internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader metadata, TimeProvider time)
-    : ApiHandler<ProduceRequest, ProduceResponse>
+internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader metadata, TimeProvider time,
+    ILogger? logger = null) : ApiHandler<ProduceRequest, ProduceResponse>
 {
     protected override ValueTask<ProduceResponse?> HandleAsync(RequestContext context, ProduceRequest request,
         CancellationToken cancellationToken)
     {
         var response = new ProduceResponse();
         bool validAcks = request.Acks is -1 or 0 or 1;
-        List<(PartitionResponse Response, ValueTask<AppendResult> Append, Partition Partition)>? pending = null;
+        List<Appending>? pending = null;
+        List<DelayedProduce.Waiting>? waiting = null;
         List<byte[]>? rented = null;
         foreach (ProduceRequest.TopicProduceData topic in request.TopicData)
         {
@@ -49,17 +52,36 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
                     partitionResponse.ErrorCode = (short)error;
                     continue;
                 }
-                ValueTask<AppendResult> append = partition!.AppendAsLeaderAsync(batch);
-                if (append.IsCompletedSuccessfully) Complete(partitionResponse, append.Result, partition);
-                else (pending ??= []).Add((partitionResponse, append, partition));
+                var appending = new Appending(partitionResponse, partition!.AppendAsLeaderAsync(batch), partition,
+                    partition.State.LeaderEpoch);
+                if (appending.Append.IsCompletedSuccessfully)
+                    Complete(appending, appending.Append.Result, request.Acks, ref waiting);
+                else (pending ??= []).Add(appending);
             }
         }
         if (pending is null)
         {
             Return(rented);
-            return ValueTask.FromResult<ProduceResponse?>(response);
+            return waiting is null
+                ? ValueTask.FromResult<ProduceResponse?>(response)
+                : WaitForReplicas(request, response, waiting);
         }
-        return CompleteAsync(response, pending, rented);
+        return CompleteAsync(request, response, pending, waiting, rented);
+    }
+
+    /// <summary>A partition's append in progress, with the leader epoch it was made under.</summary>
+    private sealed record Appending(PartitionResponse Response, ValueTask<AppendResult> Append, Partition Partition,
+        int LeaderEpoch);
+
+    // acks=all: the answer waits until every in-sync replica holds the batches, or the request's timeout.
+    private ValueTask<ProduceResponse?> WaitForReplicas(ProduceRequest request, ProduceResponse response,
+        List<DelayedProduce.Waiting> waiting)
+    {
+        var delayed = new DelayedProduce(response, waiting, time,
+            TimeSpan.FromMilliseconds(Math.Max(0, request.TimeoutMs)),
+            logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        delayed.Start();
+        return new ValueTask<ProduceResponse?>(delayed.Result);
     }
 
     // acks=0: no response. A failure closes the connection, as Kafka does, so the producer, which reads no answer,
@@ -75,21 +97,19 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
         return null;
     }
 
-    private static async ValueTask<ProduceResponse?> CompleteAsync(ProduceResponse response,
-        List<(PartitionResponse Response, ValueTask<AppendResult> Append, Partition Partition)> pending,
-        List<byte[]>? rented)
+    private async ValueTask<ProduceResponse?> CompleteAsync(ProduceRequest request, ProduceResponse response,
+        List<Appending> pending, List<DelayedProduce.Waiting>? waiting, List<byte[]>? rented)
     {
         try
         {
-            foreach ((PartitionResponse partitionResponse, ValueTask<AppendResult> append, Partition partition)
-                in pending)
-                Complete(partitionResponse, await append.ConfigureAwait(false), partition);
-            return response;
+            foreach (Appending appending in pending)
+                Complete(appending, await appending.Append.ConfigureAwait(false), request.Acks, ref waiting);
         }
         finally
         {
             Return(rented);
         }
+        return waiting is null ? response : await WaitForReplicas(request, response, waiting).ConfigureAwait(false);
     }
 
     private static void Return(List<byte[]>? rented)
@@ -98,13 +118,21 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
         foreach (byte[] buffer in rented) RecordBuffers.Return(buffer);
     }
 
-    private static void Complete(PartitionResponse response, AppendResult result, Partition partition)
+    private static void Complete(Appending appending, AppendResult result, short acks,
+        ref List<DelayedProduce.Waiting>? waiting)
     {
+        PartitionResponse response = appending.Response;
         response.ErrorCode = (short)ErrorMapping.ToErrorCode(result.Status);
         if (result.Status != AppendStatus.Ok) return;
         response.BaseOffset = result.FirstOffset;
         response.LogAppendTimeMs = result.LogAppendTime;
-        response.LogStartOffset = partition.Log.LogStartOffset;
+        response.LogStartOffset = appending.Partition.Log.LogStartOffset;
+        if (acks != -1) return;
+        long required = result.LastOffset + 1;
+        ErrorCode? replicated = appending.Partition.ReplicationStatus(required, appending.LeaderEpoch);
+        if (replicated == ErrorCode.None) return;
+        (waiting ??= []).Add(new DelayedProduce.Waiting(response, appending.Partition, required,
+            appending.LeaderEpoch));
     }
 
     // The checks Kafka's LogValidator makes, on the header alone unless the batch must be rewritten (recompressed to
@@ -137,7 +165,12 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
         if (valid != ErrorCode.None) return valid;
         // Before any decoding, as Kafka's leader checks it before the log validates: a batch refused for want of
         // in-sync replicas is not recompressed first.
-        if (acks == -1 && state.Isr.Length < config.MinInsyncReplicas) return ErrorCode.NotEnoughReplicas;
+        if (acks == -1 && partition.InSyncReplicaCount < config.MinInsyncReplicas)
+        {
+            response.ErrorMessage = $"the ISR has {partition.InSyncReplicaCount} of the " +
+                $"min.insync.replicas={config.MinInsyncReplicas} replicas acks=all needs";
+            return ErrorCode.NotEnoughReplicas;
+        }
         ErrorCode rewritten = ProducedBatchRewrite.Apply(ref batch, header, config, response, ref rented,
             out long minTimestamp, out long maxTimestamp);
         if (rewritten != ErrorCode.None) return rewritten;
