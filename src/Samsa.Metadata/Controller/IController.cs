@@ -2,9 +2,9 @@ namespace Samsa.Metadata.Controller;
 
 /// <summary>
 /// What a broker asks of the active controller: register and heartbeat, change topics and configs, allocate producer
-/// ids. <see cref="MetadataController"/> answers in the process that runs it; <see cref="Network.RemoteController"/>
-/// sends the same calls over the controller listener as Kafka's RPCs, so the broker's handlers do not know which
-/// one they talk to.
+/// ids, change ISRs. <see cref="MetadataController"/> answers in the process that runs it;
+/// <see cref="Network.RemoteController"/> sends the same calls over the controller listener as Kafka's RPCs, so the
+/// broker's handlers do not know which one they talk to.
 /// </summary>
 /// <remarks>
 /// Thread-safe. Results carry a <see cref="ControllerStatus"/> per item, as the controller decided it; a controller
@@ -42,4 +42,7 @@ public interface IController
     /// <summary>Hands the broker its next block of producer ids (AllocateProducerIds).</summary>
     Task<AllocateProducerIdsResult> AllocateProducerIdsAsync(int brokerId, long brokerEpoch,
         CancellationToken cancellationToken);
+
+    /// <summary>Changes a partition's ISR at its leader's request (AlterPartition).</summary>
+    Task<AlterPartitionResult> AlterPartitionAsync(AlterPartitionRequest request, CancellationToken cancellationToken);
 }
