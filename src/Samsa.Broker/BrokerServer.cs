@@ -92,6 +92,7 @@ public sealed class BrokerServer : IAsyncDisposable
             new CreateTopicsHandler(options, metadata, controller),
             new DeleteTopicsHandler(controller),
             new CreatePartitionsHandler(controller),
+            new ElectLeadersHandler(controller),
             new DescribeConfigsHandler(options, metadata),
             new AlterConfigsHandler(options.NodeId, controller),
             new IncrementalAlterConfigsHandler(options.NodeId, controller),

@@ -8,9 +8,10 @@ namespace Samsa.Broker;
 
 /// <summary>
 /// The controller role's Kafka listener, the one named in <c>controller.listener.names</c>: brokers register and
-/// heartbeat here (BrokerRegistration, BrokerHeartbeat), allocate producer ids, follow the metadata log (Fetch and
-/// FetchSnapshot of <c>__cluster_metadata-0</c>) and forward the admin requests that change metadata (CreateTopics,
-/// DeleteTopics, CreatePartitions, AlterConfigs, IncrementalAlterConfigs). It has a dispatcher of its own, so its
+/// heartbeat here (BrokerRegistration, BrokerHeartbeat), allocate producer ids, change ISRs (AlterPartition), follow
+/// the metadata log (Fetch and FetchSnapshot of <c>__cluster_metadata-0</c>) and forward the admin requests that
+/// change metadata (CreateTopics, DeleteTopics, CreatePartitions, AlterConfigs, IncrementalAlterConfigs,
+/// ElectLeaders). It has a dispatcher of its own, so its
 /// ApiVersions lists exactly these APIs, as a KRaft controller's does, and clients' data APIs are not served on it.
 /// </summary>
 /// <remarks>
@@ -37,6 +38,8 @@ public sealed class ControllerServer : IDisposable
             new CreatePartitionsHandler(controller),
             new AlterConfigsHandler(-1, controller),
             new IncrementalAlterConfigsHandler(-1, controller),
+            new AlterPartitionHandler(controller),
+            new ElectLeadersHandler(controller),
         ];
         var versions = new ApiVersionTable([.. handlers.Select(h => h.GetType()), typeof(ApiVersionsHandler)]);
         var dispatcher = new RequestDispatcher([.. handlers, new ApiVersionsHandler(versions)], versions,

@@ -103,4 +103,10 @@ internal static partial class MetadataLogMessages
 
     [LoggerMessage(3215, LogLevel.Error, "Checking broker sessions failed; brokers that stopped are not fenced")]
     public static partial void SessionCheckFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(3218, LogLevel.Information,
+        "{ElectionType} election requested by an operator: {NodeId} leads {Topic}-{Partition} in leader epoch " +
+        "{LeaderEpoch}")]
+    public static partial void LeaderElectedOnRequest(this ILogger logger, string electionType, int nodeId,
+        string topic, int partition, int leaderEpoch);
 }

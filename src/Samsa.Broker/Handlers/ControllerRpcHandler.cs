@@ -1,7 +1,7 @@
 namespace Samsa.Broker.Handlers;
 
 /// <summary>
-/// A controller RPC served on the controller listener (BrokerRegistration, BrokerHeartbeat, later AlterPartition):
+/// A controller RPC served on the controller listener (BrokerRegistration, BrokerHeartbeat, AlterPartition):
 /// the request becomes one <see cref="MetadataController"/> call, whose result becomes the response. The call
 /// answers once its records are committed and applied.
 /// </summary>

@@ -35,6 +35,9 @@ public static class ControllerErrors
         ControllerStatus.IneligibleReplica => ErrorCode.IneligibleReplica,
         ControllerStatus.ProducerIdsExhausted => ErrorCode.UnknownServerError,
         ControllerStatus.ControllerUnavailable => ErrorCode.RequestTimedOut,
+        ControllerStatus.ElectionNotNeeded => ErrorCode.ElectionNotNeeded,
+        ControllerStatus.PreferredLeaderNotAvailable => ErrorCode.PreferredLeaderNotAvailable,
+        ControllerStatus.EligibleLeadersNotAvailable => ErrorCode.EligibleLeadersNotAvailable,
         _ => ErrorCode.UnknownServerError,
     };
 
@@ -65,6 +68,9 @@ public static class ControllerErrors
         ErrorCode.InvalidUpdateVersion => ControllerStatus.InvalidUpdateVersion,
         ErrorCode.IneligibleReplica => ControllerStatus.IneligibleReplica,
         ErrorCode.RequestTimedOut => ControllerStatus.ControllerUnavailable,
+        ErrorCode.ElectionNotNeeded => ControllerStatus.ElectionNotNeeded,
+        ErrorCode.PreferredLeaderNotAvailable => ControllerStatus.PreferredLeaderNotAvailable,
+        ErrorCode.EligibleLeadersNotAvailable => ControllerStatus.EligibleLeadersNotAvailable,
         _ => ControllerStatus.MetadataLogError,
     };
 }

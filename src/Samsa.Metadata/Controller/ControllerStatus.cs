@@ -84,4 +84,15 @@ public enum ControllerStatus
     /// <summary>The controller could not be reached (a broker forwarding to it).
     /// <see cref="ErrorCode.RequestTimedOut"/>, which clients retry.</summary>
     ControllerUnavailable,
+
+    /// <summary>The partition already has the leader the election would choose.
+    /// <see cref="ErrorCode.ElectionNotNeeded"/>.</summary>
+    ElectionNotNeeded,
+
+    /// <summary>The preferred replica is out of the ISR or fenced. <see cref="ErrorCode.PreferredLeaderNotAvailable"/>.
+    /// </summary>
+    PreferredLeaderNotAvailable,
+
+    /// <summary>No replica may lead: none is unfenced. <see cref="ErrorCode.EligibleLeadersNotAvailable"/>.</summary>
+    EligibleLeadersNotAvailable,
 }

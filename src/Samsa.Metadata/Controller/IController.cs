@@ -1,10 +1,12 @@
+using Samsa.Storage;
+
 namespace Samsa.Metadata.Controller;
 
 /// <summary>
 /// What a broker asks of the active controller: register and heartbeat, change topics and configs, allocate producer
-/// ids. <see cref="MetadataController"/> answers in the process that runs it; <see cref="Network.RemoteController"/>
-/// sends the same calls over the controller listener as Kafka's RPCs, so the broker's handlers do not know which
-/// one they talk to.
+/// ids, change ISRs, elect leaders. <see cref="MetadataController"/> answers in the process that runs it;
+/// <see cref="Network.RemoteController"/> sends the same calls over the controller listener as Kafka's RPCs, so the
+/// broker's handlers do not know which one they talk to.
 /// </summary>
 /// <remarks>
 /// Thread-safe. Results carry a <see cref="ControllerStatus"/> per item, as the controller decided it; a controller
@@ -41,5 +43,13 @@ public interface IController
 
     /// <summary>Hands the broker its next block of producer ids (AllocateProducerIds).</summary>
     Task<AllocateProducerIdsResult> AllocateProducerIdsAsync(int brokerId, long brokerEpoch,
+        CancellationToken cancellationToken);
+
+    /// <summary>Changes a partition's ISR at its leader's request (AlterPartition).</summary>
+    Task<AlterPartitionResult> AlterPartitionAsync(AlterPartitionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Elects leaders at an operator's request (ElectLeaders): the preferred replica, or any live one for a
+    /// partition that has no leader; null <paramref name="partitions"/> means every partition.</summary>
+    Task<ElectLeadersResult> ElectLeadersAsync(ElectionType electionType, IReadOnlyList<TopicPartition>? partitions,
         CancellationToken cancellationToken);
 }

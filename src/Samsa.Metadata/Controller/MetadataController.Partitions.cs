@@ -82,6 +82,11 @@ public sealed partial class MetadataController
     {
         if (request.NewIsr.IsDefaultOrEmpty)
             return new ControllerResult(ControllerStatus.InvalidRequest, "The proposed ISR is empty.");
+        if (!request.NewIsrBrokerEpochs.IsDefault && request.NewIsrBrokerEpochs.Length != request.NewIsr.Length)
+        {
+            return new ControllerResult(ControllerStatus.InvalidRequest,
+                "The proposed ISR's broker epochs do not match its members.");
+        }
         if (!request.NewIsr.Contains(partition.Leader))
         {
             return new ControllerResult(ControllerStatus.InvalidRequest,
@@ -105,7 +110,25 @@ public sealed partial class MetadataController
                 return new ControllerResult(ControllerStatus.IneligibleReplica,
                     $"The proposed ISR adds broker {replica}, which is fenced.");
             }
+            if (StaleMemberEpoch(image, request, i) is { } registered)
+            {
+                return new ControllerResult(ControllerStatus.IneligibleReplica,
+                    $"The proposed ISR names broker {replica} at broker epoch {request.NewIsrBrokerEpochs[i]}, " +
+                    $"but it is registered at {registered}.");
+            }
         }
         return null;
+    }
+
+    // KIP-903: the leader names the broker epoch it saw each member at; a member that has registered again since
+    // (restarted, perhaps without what it had) may not be in sync on the strength of the old one's fetches.
+    private static long? StaleMemberEpoch(MetadataImage image, AlterPartitionRequest request, int index)
+    {
+        if (request.NewIsrBrokerEpochs.IsDefault) return null;
+        long epoch = request.NewIsrBrokerEpochs[index];
+        if (epoch == -1) return null;
+        return image.Brokers.TryGetBroker(request.NewIsr[index], out BrokerRegistration? broker)
+            ? broker.BrokerEpoch == epoch ? null : broker.BrokerEpoch
+            : -1;
     }
 }

@@ -115,6 +115,57 @@ public sealed class ControllerChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_leader_changes_an_isr_through_the_remote_controller_and_a_stale_change_is_refused()
+    {
+        await using var remote =
+            new RemoteController([_voter], KafkaClientOptions.Default("test"), TimeProvider.System);
+        long leaderEpoch = await RegisterAsync(remote, 2);
+        long followerEpoch = await RegisterAsync(remote, 3);
+        IReadOnlyList<CreateTopicResult> created = await remote.CreateTopicsAsync(
+            [new NewTopic("isr", -1, -1, [new ReplicaAssignment(0, [2, 3])])], validateOnly: false, Ct);
+        Guid topicId = created[0].TopicId;
+        PartitionRegistration before = PartitionOf("isr");
+        var shrink = new AlterPartitionRequest(2, leaderEpoch, topicId, 0, before.LeaderEpoch, before.PartitionEpoch,
+            [2], [leaderEpoch]);
+
+        AlterPartitionResult shrunk = await remote.AlterPartitionAsync(shrink, Ct);
+
+        Assert.Equal(ControllerStatus.Ok, shrunk.Status);
+        PartitionRegistration after = PartitionOf("isr");
+        Assert.Equal([2], after.Isr);
+        Assert.Equal(before.PartitionEpoch + 1, after.PartitionEpoch);
+        Assert.Equal((2, after.LeaderEpoch, after.PartitionEpoch),
+            (shrunk.Partition!.Leader, shrunk.Partition.LeaderEpoch, shrunk.Partition.PartitionEpoch));
+        Assert.Equal([2], shrunk.Partition.Isr);
+
+        AlterPartitionResult stale = await remote.AlterPartitionAsync(
+            shrink with { NewIsr = [2, 3], NewIsrBrokerEpochs = [leaderEpoch, followerEpoch] }, Ct);
+        Assert.Equal(ControllerStatus.InvalidUpdateVersion, stale.Status);
+        AlterPartitionResult staleBroker = await remote.AlterPartitionAsync(
+            shrink with { BrokerEpoch = leaderEpoch - 1, PartitionEpoch = after.PartitionEpoch }, Ct);
+        Assert.Equal(ControllerStatus.StaleBrokerEpoch, staleBroker.Status);
+        Assert.Same(after, PartitionOf("isr"));
+    }
+
+    private async Task<long> RegisterAsync(RemoteController remote, int brokerId)
+    {
+        var endpoint = new BrokerEndpoint("PLAINTEXT", "127.0.0.1", 9090 + brokerId, 0);
+        BrokerRegistrationResult registered = await remote.RegisterBrokerAsync(
+            new BrokerRegistrationRequest(brokerId, Guid.NewGuid(), "channel-cluster", [endpoint]), Ct);
+        Assert.Equal(ControllerStatus.Ok, registered.Status);
+        BrokerHeartbeatResult heartbeat = await remote.HeartbeatAsync(
+            new BrokerHeartbeatRequest(brokerId, registered.BrokerEpoch, _log.CommittedOffset), Ct);
+        Assert.Equal((ControllerStatus.Ok, false), (heartbeat.Status, heartbeat.IsFenced));
+        return registered.BrokerEpoch;
+    }
+
+    private PartitionRegistration PartitionOf(string topic)
+    {
+        Assert.True(Controller.Image.Topics.TryGetPartition(topic, 0, out PartitionRegistration? partition));
+        return partition;
+    }
+
+    [Fact]
     public async Task A_controller_that_cannot_be_reached_is_reported_as_unavailable_for_every_item()
     {
         var nowhere = new QuorumVoter(1, new ServerAddress("127.0.0.1", LoopbackPort.Free()));

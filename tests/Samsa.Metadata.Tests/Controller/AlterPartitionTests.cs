@@ -80,6 +80,10 @@ public sealed class AlterPartitionTests
             (Request(f, topicId, [1, 4]), ControllerStatus.InvalidRequest),
             (Request(f, topicId, [1, 2, 2]), ControllerStatus.InvalidRequest),
             (Request(f, topicId, [1, 2, 3]), ControllerStatus.IneligibleReplica),
+            (Request(f, topicId, [1, 2]) with { NewIsrBrokerEpochs = [f.BrokerEpochs[1], 12345] },
+                ControllerStatus.IneligibleReplica),
+            (Request(f, topicId, [1, 2]) with { NewIsrBrokerEpochs = [f.BrokerEpochs[1]] },
+                ControllerStatus.InvalidRequest),
         ];
 
         foreach ((AlterPartitionRequest request, ControllerStatus expected) in cases)
