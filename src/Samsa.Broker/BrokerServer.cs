@@ -32,7 +32,7 @@ public sealed class BrokerServer : IAsyncDisposable
     {
         Options = options;
         ILogger replication = loggers.CreateLogger("Samsa.Broker.Replication");
-        _isrUpdater = new IsrUpdater(options.NodeId, AlterPartitionOf(controller), replication);
+        _isrUpdater = new IsrUpdater(options.NodeId, controller.AlterPartitionAsync, replication);
         Replicas = new ReplicaManager(options.NodeId, logs, options.Configs, replication, time, _isrUpdater);
         Groups = new GroupCoordinator(Replicas, metadata, controller, options.Groups, time,
             loggers.CreateLogger("Samsa.Broker.Groups"));
@@ -68,14 +68,6 @@ public sealed class BrokerServer : IAsyncDisposable
     public static BrokerServer Create(BrokerOptions options, LogManager logs, MetadataLoader metadata,
         IController controller, TimeProvider time, ILoggerFactory loggers) =>
         new(options, logs, metadata, controller, time, loggers);
-
-    // TODO(merge): IController.AlterPartitionAsync
-    private static Func<Samsa.Metadata.Controller.AlterPartitionRequest, CancellationToken,
-        Task<AlterPartitionResult>> AlterPartitionOf(IController controller) =>
-        controller is MetadataController local
-            ? local.AlterPartitionAsync
-            : (_, _) => Task.FromResult(new AlterPartitionResult(ControllerStatus.ControllerUnavailable,
-                "not yet", null));
 
     /// <summary>One handler per API the broker serves; the constructor adds ApiVersions, which lists them.</summary>
     private IApiHandler[] CreateHandlers(BrokerOptions options, LogManager logs, MetadataLoader metadata,
