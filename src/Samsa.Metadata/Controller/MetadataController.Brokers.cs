@@ -45,8 +45,14 @@ public sealed partial class MetadataController
             List<IMetadataRecord> records = [RegistrationRecord(request, brokerEpoch)];
             var changes = new PartitionChangeSet(records);
             // A new incarnation lost what the old one held in memory: it may not lead until it is unfenced again.
-            if (existing is { IsFenced: false })
-                changes.RemoveBroker(image, request.BrokerId, Excluding(image, request.BrokerId), Options);
+            // After an unclean shutdown (or with no registration to compare with) it may also have lost the unflushed
+            // tail of its logs: it leaves every ELR, so it is not elected over a replica that holds them (KIP-966).
+            bool cleanShutdown = existing is not null && request.PreviousBrokerEpoch == existing.BrokerEpoch;
+            if (existing is { IsFenced: false } || !cleanShutdown)
+            {
+                changes.RemoveBroker(image, request.BrokerId, Excluding(image, request.BrokerId), Options,
+                    uncleanShutdown: !cleanShutdown);
+            }
 
             (ControllerResult result, MetadataAppendResult append) =
                 await CommitAsync(epoch, records, cancellationToken).ConfigureAwait(false);
@@ -55,7 +61,7 @@ public sealed partial class MetadataController
                 new BrokerSession(brokerEpoch, append.BaseOffset, _time.GetTimestamp(), contacted: true);
             _logger.BrokerRegistered(request.BrokerId, brokerEpoch, request.IncarnationId, existing is null
                 ? "nothing: its first registration"
-                : request.PreviousBrokerEpoch == existing.BrokerEpoch ? "a clean shutdown" : "an unclean shutdown");
+                : cleanShutdown ? "a clean shutdown" : "an unclean shutdown");
             changes.LogElections(_logger);
             return new(ControllerStatus.Ok, null, brokerEpoch);
         }
@@ -254,7 +260,7 @@ public sealed partial class MetadataController
         var changes = new PartitionChangeSet(records);
         var eligibility = new Eligibility(image.Brokers, included: broker.BrokerId);
         foreach (TopicImage topic in image.Topics.All)
-            changes.ElectLeaderless(topic, eligibility, UncleanElection.IsEnabled(image, topic.Name, Options));
+            changes.ElectLeaderless(topic, eligibility, ElectionPolicy.For(image, topic, Options));
         (ControllerResult result, _) = await CommitAsync(epoch, records, cancellationToken).ConfigureAwait(false);
         if (!result.IsOk) return result;
         _logger.BrokerUnfenced(broker.BrokerId, broker.BrokerEpoch);

@@ -5,7 +5,8 @@ namespace Samsa.Metadata.Controller;
 // AlterConfigs (replace a resource's dynamic configs) and IncrementalAlterConfigs (SET, DELETE, APPEND, SUBTRACT) for
 // topics, brokers and the cluster-wide broker default. Each resource succeeds or fails on its own; the resulting set
 // of a resource is validated whole, and only the configs that change are written. Turning unclean leader election on
-// elects leaders, in the same batch, for the partitions it now allows to have one.
+// elects leaders, in the same batch, for the partitions it now allows to have one; changing a topic's effective
+// min.insync.replicas clears, in the same batch, the ELR of partitions whose ISR now reaches it (KIP-966).
 public sealed partial class MetadataController
 {
     /// <summary>Replaces the dynamic configs of each resource with those given (Kafka's legacy AlterConfigs).</summary>
@@ -50,7 +51,7 @@ public sealed partial class MetadataController
                 results[i] = new(r.Resource, result.Status, result.Message);
             }
             var elections = new PartitionChangeSet(records);
-            ElectForUncleanConfigs(image, pending, elections);
+            ApplyElectionConfigs(image, pending, elections);
             if (records.Count == 0 || validateOnly) return results;
 
             (ControllerResult commit, _) = await CommitAsync(epoch, records, cancellationToken).ConfigureAwait(false);
@@ -180,8 +181,9 @@ public sealed partial class MetadataController
         }
     }
 
-    // Partitions without a leader that the new configs allow to elect one uncleanly.
-    private void ElectForUncleanConfigs(MetadataImage image,
+    // Partitions without a leader that the new configs allow to elect one uncleanly, and partitions whose ELR a new
+    // min ISR ends: at or above it the high watermark moves without the ELR members, which then fall behind.
+    private void ApplyElectionConfigs(MetadataImage image,
         Dictionary<ConfigResource, Dictionary<string, string>> pending, PartitionChangeSet elections)
     {
         bool defaultChanged = pending.ContainsKey(ConfigResource.BrokerDefault);
@@ -189,11 +191,10 @@ public sealed partial class MetadataController
         foreach (TopicImage topic in image.Topics.All)
         {
             if (!defaultChanged && !pending.ContainsKey(ConfigResource.ForTopic(topic.Name))) continue;
-            if (UncleanElection.IsEnabled(image, topic.Name, Options, pending) &&
-                !UncleanElection.IsEnabled(image, topic.Name, Options))
-            {
-                elections.ElectLeaderless(topic, eligibility, unclean: true);
-            }
+            ElectionPolicy before = ElectionPolicy.For(image, topic, Options);
+            ElectionPolicy after = ElectionPolicy.For(image, topic, Options, pending);
+            elections.ApplyPolicy(topic, eligibility, after, elect: after.Unclean && !before.Unclean,
+                minIsrChanged: after.MinIsr != before.MinIsr);
         }
     }
 

@@ -2,7 +2,8 @@ namespace Samsa.Metadata.Controller;
 
 // ISR changes from partition leaders (Kafka's AlterPartition), for the replication issue: the leader shrinks the ISR
 // when a follower lags and expands it when one catches up, naming the leader and partition epochs it acts on, so a
-// change based on a stale view is refused instead of undoing a newer one.
+// change based on a stale view is refused instead of undoing a newer one. A shrink below min.insync.replicas moves the
+// replicas it removes into the ELR; an ISR back at min ISR clears the ELR (KIP-966).
 public sealed partial class MetadataController
 {
     /// <summary>Changes a partition's ISR at its leader's request.</summary>
@@ -34,12 +35,9 @@ public sealed partial class MetadataController
             if (request.NewIsr.AsSpan().SequenceEqual(partition.Isr.AsSpan()))
                 return new(ControllerStatus.Ok, null, partition);
 
-            var change = new PartitionChangeRecord
-            {
-                TopicId = topic.TopicId,
-                PartitionId = partition.Partition,
-                Isr = [.. request.NewIsr],
-            };
+            PartitionChangeRecord? change = LeaderElection.ChangeIsr(topic.TopicId, partition, request.NewIsr,
+                MinInsyncReplicas.Get(image, topic, Options));
+            if (change is null) return new(ControllerStatus.Ok, null, partition);
             (ControllerResult commit, _) = await CommitAsync(epoch, [change], cancellationToken).ConfigureAwait(false);
             if (!commit.IsOk) return new(commit.Status, commit.Message, partition);
             _logger.IsrChanged(topic.Name, partition.Partition, string.Join(',', request.NewIsr), request.BrokerId);

@@ -13,6 +13,11 @@ public sealed record MetadataControllerOptions
     /// default sets it. Off: a partition whose in-sync replicas are all gone waits for one to return.</summary>
     public bool UncleanLeaderElectionEnable { get; init; }
 
+    /// <summary><c>min.insync.replicas</c>: the value when neither the topic nor the cluster-wide broker default sets
+    /// it. Above 1 (and below the replication factor's cap), the controller tracks eligible leader replicas
+    /// (KIP-966).</summary>
+    public int MinInsyncReplicas { get; init; } = 1;
+
     /// <summary><c>delete.topic.enable</c>.</summary>
     public bool DeleteTopicEnable { get; init; } = true;
 

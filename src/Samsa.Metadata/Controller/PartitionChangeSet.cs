@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Samsa.Metadata.Controller;
 
-// The partition changes of one batch (a broker fenced, unfenced or re-registered, an unclean election enabled), with
-// what to log once the batch has committed.
+// The partition changes of one batch (a broker fenced, unfenced or re-registered, an unclean election enabled, a min
+// ISR changed), with what to log once the batch has committed.
 internal sealed class PartitionChangeSet(List<IMetadataRecord> records)
 {
     private readonly List<(string Topic, int Partition, int Leader, int LeaderEpoch, bool IsUnclean)> _elections = [];
@@ -14,29 +14,48 @@ internal sealed class PartitionChangeSet(List<IMetadataRecord> records)
     /// <summary>Partitions left without a leader.</summary>
     public int Leaderless { get; private set; }
 
-    /// <summary>Takes the broker out of every partition it leads or is in sync for.</summary>
+    /// <summary>Takes the broker out of every partition it leads or is in sync for and, after an unclean shutdown,
+    /// out of every ELR.</summary>
     public void RemoveBroker(MetadataImage image, int brokerId, in Eligibility eligibility,
-        MetadataControllerOptions options)
+        MetadataControllerOptions options, bool uncleanShutdown = false)
     {
         foreach (TopicImage topic in image.Topics.All)
         {
-            bool unclean = UncleanElection.IsEnabled(image, topic.Name, options);
+            ElectionPolicy policy = ElectionPolicy.For(image, topic, options);
             foreach (PartitionRegistration partition in topic.Partitions)
             {
                 PartitionChangeRecord? change = LeaderElection.RemoveBroker(topic.TopicId, partition, brokerId,
-                    eligibility, unclean, out bool isUnclean);
+                    uncleanShutdown, eligibility, policy, out bool isUnclean);
                 if (change is not null) Add(topic.Name, partition, change, isUnclean);
             }
         }
     }
 
     /// <summary>Elects leaders for the partitions of <paramref name="topic"/> that have none, where possible.</summary>
-    public void ElectLeaderless(TopicImage topic, in Eligibility eligibility, bool unclean)
+    public void ElectLeaderless(TopicImage topic, in Eligibility eligibility, in ElectionPolicy policy)
     {
         foreach (PartitionRegistration partition in topic.Partitions)
         {
             PartitionChangeRecord? change = LeaderElection.ElectIfLeaderless(topic.TopicId, partition, eligibility,
-                unclean, out bool isUnclean);
+                policy, out bool isUnclean);
+            if (change is not null) Add(topic.Name, partition, change, isUnclean);
+        }
+    }
+
+    /// <summary>Applies a topic's new election policy: elects leaders for its leaderless partitions when
+    /// <paramref name="elect"/>, and recomputes every ELR against the new min ISR when
+    /// <paramref name="minIsrChanged"/>.</summary>
+    public void ApplyPolicy(TopicImage topic, in Eligibility eligibility, in ElectionPolicy policy, bool elect,
+        bool minIsrChanged)
+    {
+        foreach (PartitionRegistration partition in topic.Partitions)
+        {
+            bool isUnclean = false;
+            PartitionChangeRecord? change = elect && !partition.HasLeader
+                ? LeaderElection.ElectIfLeaderless(topic.TopicId, partition, eligibility, policy, out isUnclean)
+                : minIsrChanged
+                    ? LeaderElection.ChangeIsr(topic.TopicId, partition, partition.Isr, policy.MinIsr)
+                    : null;
             if (change is not null) Add(topic.Name, partition, change, isUnclean);
         }
     }

@@ -36,6 +36,12 @@ public sealed partial class PartitionChangeRecord : IEquatable<PartitionChangeRe
     /// <summary>The new log directory of each replica, or null when unchanged. Versions 0+; nullable 0+; tag 3 in 0+.</summary>
     public List<Guid>? Directories { get; set; }
 
+    /// <summary>The new eligible leader replicas, or null when unchanged. Versions 0+; nullable 0+; tag 6 in 0+.</summary>
+    public List<int>? EligibleLeaderReplicas { get; set; }
+
+    /// <summary>The new last known leader, or null when unchanged. Versions 0+; nullable 0+; tag 7 in 0+.</summary>
+    public List<int>? LastKnownElr { get; set; }
+
     /// <summary>Tagged fields this version of Samsa does not know, kept so they are written back unchanged.</summary>
     public List<TaggedField>? UnknownTaggedFields { get; set; }
 
@@ -106,6 +112,40 @@ public sealed partial class PartitionChangeRecord : IEquatable<PartitionChangeRe
                 }
                 tagReader.EnsureEnd("tagged field Directories");
             }
+            else if (tag == 6)
+            {
+                var tagReader = reader.ReadSlice(tagSize);
+                int n9 = tagReader.ReadArrayLength(true);
+                if (n9 < 0)
+                {
+                    result.EligibleLeaderReplicas = null!;
+                }
+                else
+                {
+                    var list10 = new List<int>(n9);
+                    for (int i11 = 0; i11 < n9; i11++)
+                        list10.Add(tagReader.ReadInt32());
+                    result.EligibleLeaderReplicas = list10;
+                }
+                tagReader.EnsureEnd("tagged field EligibleLeaderReplicas");
+            }
+            else if (tag == 7)
+            {
+                var tagReader = reader.ReadSlice(tagSize);
+                int n12 = tagReader.ReadArrayLength(true);
+                if (n12 < 0)
+                {
+                    result.LastKnownElr = null!;
+                }
+                else
+                {
+                    var list13 = new List<int>(n12);
+                    for (int i14 = 0; i14 < n12; i14++)
+                        list13.Add(tagReader.ReadInt32());
+                    result.LastKnownElr = list13;
+                }
+                tagReader.EnsureEnd("tagged field LastKnownElr");
+            }
             else
                 (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag, tagSize));
         }
@@ -121,6 +161,8 @@ public sealed partial class PartitionChangeRecord : IEquatable<PartitionChangeRe
         if (Leader != -2) taggedCount++;
         if (Replicas is not null) taggedCount++;
         if (Directories is not null) taggedCount++;
+        if (EligibleLeaderReplicas is not null) taggedCount++;
+        if (LastKnownElr is not null) taggedCount++;
         writer.WriteUnsignedVarInt((uint)taggedCount);
         int unknownIndex = 0;
         TaggedFields.WriteUnknownBelow(ref writer, UnknownTaggedFields, ref unknownIndex, 0);
@@ -204,6 +246,54 @@ public sealed partial class PartitionChangeRecord : IEquatable<PartitionChangeRe
                     writer.WriteUuid(Directories[i6]);
             }
         }
+        TaggedFields.WriteUnknownBelow(ref writer, UnknownTaggedFields, ref unknownIndex, 6);
+        if (EligibleLeaderReplicas is not null)
+        {
+            writer.WriteUnsignedVarInt(6);
+            int tagSize7 = 0;
+            if (EligibleLeaderReplicas is null)
+                tagSize7 += VarInt.SizeOfArrayLength(-1, true);
+            else
+            {
+                tagSize7 += VarInt.SizeOfArrayLength(EligibleLeaderReplicas.Count, true);
+                tagSize7 += EligibleLeaderReplicas.Count * 4;
+            }
+            writer.WriteUnsignedVarInt((uint)tagSize7);
+            if (EligibleLeaderReplicas is null)
+            {
+                writer.WriteArrayLength(-1, true);
+            }
+            else
+            {
+                writer.WriteArrayLength(EligibleLeaderReplicas.Count, true);
+                for (int i8 = 0; i8 < EligibleLeaderReplicas.Count; i8++)
+                    writer.WriteInt32(EligibleLeaderReplicas[i8]);
+            }
+        }
+        TaggedFields.WriteUnknownBelow(ref writer, UnknownTaggedFields, ref unknownIndex, 7);
+        if (LastKnownElr is not null)
+        {
+            writer.WriteUnsignedVarInt(7);
+            int tagSize9 = 0;
+            if (LastKnownElr is null)
+                tagSize9 += VarInt.SizeOfArrayLength(-1, true);
+            else
+            {
+                tagSize9 += VarInt.SizeOfArrayLength(LastKnownElr.Count, true);
+                tagSize9 += LastKnownElr.Count * 4;
+            }
+            writer.WriteUnsignedVarInt((uint)tagSize9);
+            if (LastKnownElr is null)
+            {
+                writer.WriteArrayLength(-1, true);
+            }
+            else
+            {
+                writer.WriteArrayLength(LastKnownElr.Count, true);
+                for (int i10 = 0; i10 < LastKnownElr.Count; i10++)
+                    writer.WriteInt32(LastKnownElr[i10]);
+            }
+        }
         TaggedFields.WriteUnknownBelow(ref writer, UnknownTaggedFields, ref unknownIndex, int.MaxValue);
     }
 
@@ -260,6 +350,32 @@ public sealed partial class PartitionChangeRecord : IEquatable<PartitionChangeRe
             }
             size += VarInt.SizeOfUnsigned(3u) + VarInt.SizeOfUnsigned((uint)tagSize3) + tagSize3;
         }
+        if (EligibleLeaderReplicas is not null)
+        {
+            taggedCount++;
+            int tagSize4 = 0;
+            if (EligibleLeaderReplicas is null)
+                tagSize4 += VarInt.SizeOfArrayLength(-1, true);
+            else
+            {
+                tagSize4 += VarInt.SizeOfArrayLength(EligibleLeaderReplicas.Count, true);
+                tagSize4 += EligibleLeaderReplicas.Count * 4;
+            }
+            size += VarInt.SizeOfUnsigned(6u) + VarInt.SizeOfUnsigned((uint)tagSize4) + tagSize4;
+        }
+        if (LastKnownElr is not null)
+        {
+            taggedCount++;
+            int tagSize5 = 0;
+            if (LastKnownElr is null)
+                tagSize5 += VarInt.SizeOfArrayLength(-1, true);
+            else
+            {
+                tagSize5 += VarInt.SizeOfArrayLength(LastKnownElr.Count, true);
+                tagSize5 += LastKnownElr.Count * 4;
+            }
+            size += VarInt.SizeOfUnsigned(7u) + VarInt.SizeOfUnsigned((uint)tagSize5) + tagSize5;
+        }
         size += VarInt.SizeOfUnsigned((uint)taggedCount);
         return size;
     }
@@ -274,6 +390,8 @@ public sealed partial class PartitionChangeRecord : IEquatable<PartitionChangeRe
         if (!(Leader == other.Leader)) return false;
         if (!(Equality.ListEquals(Replicas, other.Replicas))) return false;
         if (!(Equality.ListEquals(Directories, other.Directories))) return false;
+        if (!(Equality.ListEquals(EligibleLeaderReplicas, other.EligibleLeaderReplicas))) return false;
+        if (!(Equality.ListEquals(LastKnownElr, other.LastKnownElr))) return false;
         return Equality.TaggedFieldsEqual(UnknownTaggedFields, other.UnknownTaggedFields);
     }
 

@@ -42,6 +42,12 @@ public sealed partial class PartitionRecord : IEquatable<PartitionRecord>, IKafk
     /// <summary>The log directory of each replica, in the order of Replicas, when known. Versions 0+; tag 0 in 0+.</summary>
     public List<Guid> Directories { get; set; } = [];
 
+    /// <summary>The eligible leader replicas (KIP-966): out of the ISR, but holding every acknowledged record. Versions 0+; nullable 0+; tag 1 in 0+.</summary>
+    public List<int>? EligibleLeaderReplicas { get; set; }
+
+    /// <summary>The last known leader, kept while the partition has neither leader nor ISR (KIP-966). Versions 0+; nullable 0+; tag 2 in 0+.</summary>
+    public List<int>? LastKnownElr { get; set; }
+
     /// <summary>Tagged fields this version of Samsa does not know, kept so they are written back unchanged.</summary>
     public List<TaggedField>? UnknownTaggedFields { get; set; }
 
@@ -102,6 +108,40 @@ public sealed partial class PartitionRecord : IEquatable<PartitionRecord>, IKafk
                 }
                 tagReader.EnsureEnd("tagged field Directories");
             }
+            else if (tag == 1)
+            {
+                var tagReader = reader.ReadSlice(tagSize);
+                int n9 = tagReader.ReadArrayLength(true);
+                if (n9 < 0)
+                {
+                    result.EligibleLeaderReplicas = null!;
+                }
+                else
+                {
+                    var list10 = new List<int>(n9);
+                    for (int i11 = 0; i11 < n9; i11++)
+                        list10.Add(tagReader.ReadInt32());
+                    result.EligibleLeaderReplicas = list10;
+                }
+                tagReader.EnsureEnd("tagged field EligibleLeaderReplicas");
+            }
+            else if (tag == 2)
+            {
+                var tagReader = reader.ReadSlice(tagSize);
+                int n12 = tagReader.ReadArrayLength(true);
+                if (n12 < 0)
+                {
+                    result.LastKnownElr = null!;
+                }
+                else
+                {
+                    var list13 = new List<int>(n12);
+                    for (int i14 = 0; i14 < n12; i14++)
+                        list13.Add(tagReader.ReadInt32());
+                    result.LastKnownElr = list13;
+                }
+                tagReader.EnsureEnd("tagged field LastKnownElr");
+            }
             else
                 (result.UnknownTaggedFields ??= []).Add(reader.ReadUnknownTaggedField(tag, tagSize));
         }
@@ -139,6 +179,8 @@ public sealed partial class PartitionRecord : IEquatable<PartitionRecord>, IKafk
         writer.WriteInt32(PartitionEpoch);
         int taggedCount = UnknownTaggedFields?.Count ?? 0;
         if ((Directories is null || Directories.Count != 0)) taggedCount++;
+        if (EligibleLeaderReplicas is not null) taggedCount++;
+        if (LastKnownElr is not null) taggedCount++;
         writer.WriteUnsignedVarInt((uint)taggedCount);
         int unknownIndex = 0;
         TaggedFields.WriteUnknownBelow(ref writer, UnknownTaggedFields, ref unknownIndex, 0);
@@ -164,6 +206,54 @@ public sealed partial class PartitionRecord : IEquatable<PartitionRecord>, IKafk
                 writer.WriteArrayLength(Directories.Count, true);
                 for (int i3 = 0; i3 < Directories.Count; i3++)
                     writer.WriteUuid(Directories[i3]);
+            }
+        }
+        TaggedFields.WriteUnknownBelow(ref writer, UnknownTaggedFields, ref unknownIndex, 1);
+        if (EligibleLeaderReplicas is not null)
+        {
+            writer.WriteUnsignedVarInt(1);
+            int tagSize4 = 0;
+            if (EligibleLeaderReplicas is null)
+                tagSize4 += VarInt.SizeOfArrayLength(-1, true);
+            else
+            {
+                tagSize4 += VarInt.SizeOfArrayLength(EligibleLeaderReplicas.Count, true);
+                tagSize4 += EligibleLeaderReplicas.Count * 4;
+            }
+            writer.WriteUnsignedVarInt((uint)tagSize4);
+            if (EligibleLeaderReplicas is null)
+            {
+                writer.WriteArrayLength(-1, true);
+            }
+            else
+            {
+                writer.WriteArrayLength(EligibleLeaderReplicas.Count, true);
+                for (int i5 = 0; i5 < EligibleLeaderReplicas.Count; i5++)
+                    writer.WriteInt32(EligibleLeaderReplicas[i5]);
+            }
+        }
+        TaggedFields.WriteUnknownBelow(ref writer, UnknownTaggedFields, ref unknownIndex, 2);
+        if (LastKnownElr is not null)
+        {
+            writer.WriteUnsignedVarInt(2);
+            int tagSize6 = 0;
+            if (LastKnownElr is null)
+                tagSize6 += VarInt.SizeOfArrayLength(-1, true);
+            else
+            {
+                tagSize6 += VarInt.SizeOfArrayLength(LastKnownElr.Count, true);
+                tagSize6 += LastKnownElr.Count * 4;
+            }
+            writer.WriteUnsignedVarInt((uint)tagSize6);
+            if (LastKnownElr is null)
+            {
+                writer.WriteArrayLength(-1, true);
+            }
+            else
+            {
+                writer.WriteArrayLength(LastKnownElr.Count, true);
+                for (int i7 = 0; i7 < LastKnownElr.Count; i7++)
+                    writer.WriteInt32(LastKnownElr[i7]);
             }
         }
         TaggedFields.WriteUnknownBelow(ref writer, UnknownTaggedFields, ref unknownIndex, int.MaxValue);
@@ -206,6 +296,32 @@ public sealed partial class PartitionRecord : IEquatable<PartitionRecord>, IKafk
             }
             size += VarInt.SizeOfUnsigned(0u) + VarInt.SizeOfUnsigned((uint)tagSize0) + tagSize0;
         }
+        if (EligibleLeaderReplicas is not null)
+        {
+            taggedCount++;
+            int tagSize1 = 0;
+            if (EligibleLeaderReplicas is null)
+                tagSize1 += VarInt.SizeOfArrayLength(-1, true);
+            else
+            {
+                tagSize1 += VarInt.SizeOfArrayLength(EligibleLeaderReplicas.Count, true);
+                tagSize1 += EligibleLeaderReplicas.Count * 4;
+            }
+            size += VarInt.SizeOfUnsigned(1u) + VarInt.SizeOfUnsigned((uint)tagSize1) + tagSize1;
+        }
+        if (LastKnownElr is not null)
+        {
+            taggedCount++;
+            int tagSize2 = 0;
+            if (LastKnownElr is null)
+                tagSize2 += VarInt.SizeOfArrayLength(-1, true);
+            else
+            {
+                tagSize2 += VarInt.SizeOfArrayLength(LastKnownElr.Count, true);
+                tagSize2 += LastKnownElr.Count * 4;
+            }
+            size += VarInt.SizeOfUnsigned(2u) + VarInt.SizeOfUnsigned((uint)tagSize2) + tagSize2;
+        }
         size += VarInt.SizeOfUnsigned((uint)taggedCount);
         return size;
     }
@@ -222,6 +338,8 @@ public sealed partial class PartitionRecord : IEquatable<PartitionRecord>, IKafk
         if (!(LeaderEpoch == other.LeaderEpoch)) return false;
         if (!(PartitionEpoch == other.PartitionEpoch)) return false;
         if (!(Equality.ListEquals(Directories, other.Directories))) return false;
+        if (!(Equality.ListEquals(EligibleLeaderReplicas, other.EligibleLeaderReplicas))) return false;
+        if (!(Equality.ListEquals(LastKnownElr, other.LastKnownElr))) return false;
         return Equality.TaggedFieldsEqual(UnknownTaggedFields, other.UnknownTaggedFields);
     }
 

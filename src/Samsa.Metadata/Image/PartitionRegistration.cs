@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Samsa.Metadata.Image;
 
 /// <summary>
-/// One partition as the metadata log says it is: its replicas, ISR, leader and epochs.
+/// One partition as the metadata log says it is: its replicas, ISR, eligible leader replicas, leader and epochs.
 /// </summary>
 /// <remarks>Immutable; <see cref="Merge"/> makes the next one. The leader epoch changes when the leader does; the
 /// partition epoch changes with every change, and is what an ISR update must name to be accepted.</remarks>
@@ -16,7 +16,8 @@ public sealed class PartitionRegistration
     public const int NoLeaderChange = -2;
 
     public PartitionRegistration(int partition, ImmutableArray<int> replicas, ImmutableArray<int> isr, int leader,
-        int leaderEpoch, int partitionEpoch, ImmutableArray<Guid> directories = default)
+        int leaderEpoch, int partitionEpoch, ImmutableArray<Guid> directories = default,
+        ImmutableArray<int> elr = default, ImmutableArray<int> lastKnownElr = default)
     {
         Partition = partition;
         Replicas = replicas.IsDefault ? [] : replicas;
@@ -25,6 +26,8 @@ public sealed class PartitionRegistration
         LeaderEpoch = leaderEpoch;
         PartitionEpoch = partitionEpoch;
         Directories = directories.IsDefault ? [] : directories;
+        Elr = elr.IsDefault ? [] : elr;
+        LastKnownElr = lastKnownElr.IsDefault ? [] : lastKnownElr;
     }
 
     /// <summary>The partition index.</summary>
@@ -47,11 +50,22 @@ public sealed class PartitionRegistration
     /// unknown.</summary>
     public ImmutableArray<Guid> Directories { get; }
 
+    /// <summary>The eligible leader replicas (KIP-966): replicas that left the ISR while it was below
+    /// <c>min.insync.replicas</c>, so that the high watermark has not moved since and they hold every acknowledged
+    /// record. Empty while the ISR has at least <c>min.insync.replicas</c> members; never overlaps the ISR.</summary>
+    public ImmutableArray<int> Elr { get; }
+
+    /// <summary>The last known leader (KIP-966), recorded when the ISR became empty and kept while the partition has
+    /// no leader; empty otherwise.</summary>
+    public ImmutableArray<int> LastKnownElr { get; }
+
     public bool HasLeader => Leader >= 0;
 
     public bool IsReplica(int brokerId) => Replicas.Contains(brokerId);
 
     public bool IsInIsr(int brokerId) => Isr.Contains(brokerId);
+
+    public bool IsInElr(int brokerId) => Elr.Contains(brokerId);
 
     /// <summary>The partition after <paramref name="change"/>: fields it carries replace these, the partition epoch
     /// goes up by one, and the leader epoch too when the change names a leader.</summary>
@@ -65,12 +79,14 @@ public sealed class PartitionRegistration
             leaderChanged ? change.Leader : Leader,
             leaderChanged ? LeaderEpoch + 1 : LeaderEpoch,
             PartitionEpoch + 1,
-            change.Directories is { } directories ? [.. directories] : Directories);
+            change.Directories is { } directories ? [.. directories] : Directories,
+            change.EligibleLeaderReplicas is { } elr ? [.. elr] : Elr,
+            change.LastKnownElr is { } lastKnownElr ? [.. lastKnownElr] : LastKnownElr);
     }
 
     internal static PartitionRegistration FromRecord(PartitionRecord record) => new(record.PartitionId,
         [.. record.Replicas], [.. record.Isr], record.Leader, record.LeaderEpoch, record.PartitionEpoch,
-        [.. record.Directories]);
+        [.. record.Directories], [.. record.EligibleLeaderReplicas ?? []], [.. record.LastKnownElr ?? []]);
 
     /// <summary>The record that creates this partition as it is now (for snapshots).</summary>
     public PartitionRecord ToRecord(Guid topicId) => new()
@@ -83,9 +99,12 @@ public sealed class PartitionRegistration
         LeaderEpoch = LeaderEpoch,
         PartitionEpoch = PartitionEpoch,
         Directories = [.. Directories],
+        EligibleLeaderReplicas = Elr.IsEmpty ? null : [.. Elr],
+        LastKnownElr = LastKnownElr.IsEmpty ? null : [.. LastKnownElr],
     };
 
     public override string ToString() =>
         $"partition {Partition}: replicas [{string.Join(',', Replicas)}], isr [{string.Join(',', Isr)}], " +
+        $"elr [{string.Join(',', Elr)}], last known elr [{string.Join(',', LastKnownElr)}], " +
         $"leader {Leader}, leader epoch {LeaderEpoch}, partition epoch {PartitionEpoch}";
 }

@@ -62,6 +62,7 @@ internal sealed partial class SamsaNode
             DefaultReplicationFactor = (short)settings.DefaultReplicationFactor,
             DeleteTopicEnable = settings.DeleteTopicEnable,
             UncleanLeaderElectionEnable = settings.UncleanLeaderElectionEnable,
+            MinInsyncReplicas = settings.MinInsyncReplicas,
             BrokerSessionTimeout = settings.BrokerSessionTimeout,
         };
 

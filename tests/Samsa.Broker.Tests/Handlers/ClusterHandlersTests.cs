@@ -107,6 +107,27 @@ public sealed class ClusterHandlersTests
     }
 
     [Fact]
+    public async Task Describe_topic_partitions_reports_the_eligible_leader_replicas()
+    {
+        await using HandlerFixture f = await HandlerFixture.StartAsync(otherBrokers: 2);
+        await f.CreateTopicAsync("kept", configs: [new("min.insync.replicas", "2")], replicas: [1, 2]);
+        await f.HeartbeatAsync(2, wantFence: true);
+
+        DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition p =
+            Assert.Single(Assert.Single((await PartitionsAsync(f, limit: 10, cursor: null, "kept")).Topics).Partitions);
+        Assert.Equal([1], p.IsrNodes);
+        Assert.Equal([2], p.EligibleLeaderReplicas);
+        Assert.Empty(p.LastKnownElr!);
+
+        await f.HeartbeatAsync(1, wantFence: true);
+        p = Assert.Single(Assert.Single((await PartitionsAsync(f, limit: 10, cursor: null, "kept")).Topics).Partitions);
+        Assert.Equal(-1, p.LeaderId);
+        Assert.Empty(p.IsrNodes);
+        Assert.Equal([1, 2], p.EligibleLeaderReplicas);
+        Assert.Equal([1], p.LastKnownElr);
+    }
+
+    [Fact]
     public async Task Describe_topic_partitions_refuses_a_cursor_outside_the_named_topics()
     {
         await using HandlerFixture f = await HandlerFixture.StartAsync();

@@ -8,9 +8,10 @@ public sealed class AlterPartitionTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<(ControllerFixture F, Guid TopicId)> StartAsync()
+    private static async Task<(ControllerFixture F, Guid TopicId)> StartAsync(
+        MetadataControllerOptions? options = null)
     {
-        var f = new ControllerFixture();
+        var f = new ControllerFixture(options);
         await f.StartBrokersAsync(1, 2, 3);
         IReadOnlyList<CreateTopicResult> created = await f.Controller.CreateTopicsAsync(
             [new NewTopic("logs", -1, -1, [new ReplicaAssignment(0, [1, 2, 3])])], false, Ct);
@@ -42,6 +43,27 @@ public sealed class AlterPartitionTests
         Assert.Equal(ControllerStatus.Ok, expanded.Status);
         Assert.Equal([1, 3, 2], f.Partition("logs", 0).Isr);
         Assert.Equal(2, f.Partition("logs", 0).PartitionEpoch);
+    }
+
+    [Fact]
+    public async Task Shrink_below_min_isr_makes_the_removed_replicas_eligible_leaders_until_it_expands_back()
+    {
+        (ControllerFixture f, Guid topicId) = await StartAsync(new MetadataControllerOptions { MinInsyncReplicas = 2 });
+        await using ControllerFixture _ = f;
+
+        await f.Controller.AlterPartitionAsync(Request(f, topicId, [1, 2]), Ct);
+        Assert.Empty(f.Partition("logs", 0).Elr); // at min ISR, the high watermark moves on without 3
+
+        AlterPartitionResult shrunk = await f.Controller.AlterPartitionAsync(Request(f, topicId, [1]), Ct);
+        Assert.Equal(ControllerStatus.Ok, shrunk.Status);
+        Assert.Equal([1], shrunk.Partition!.Isr);
+        Assert.Equal([2], shrunk.Partition.Elr);
+        Assert.Equal(0, shrunk.Partition.LeaderEpoch);
+
+        AlterPartitionResult expanded = await f.Controller.AlterPartitionAsync(Request(f, topicId, [1, 3]), Ct);
+        Assert.Equal(ControllerStatus.Ok, expanded.Status);
+        Assert.Equal([1, 3], f.Partition("logs", 0).Isr);
+        Assert.Empty(f.Partition("logs", 0).Elr);
     }
 
     [Fact]

@@ -156,6 +156,43 @@ public sealed class MetadataImageTests
     }
 
     [Fact]
+    public void Partition_change_replaces_the_eligible_leader_replicas_it_carries()
+    {
+        MetadataImage image = Build(Brokers(1, 2, 3), Topic("logs", LogsId, 1, 1, 2, 3));
+
+        MetadataImage leaderless = image.Apply(
+            [
+                new PartitionChangeRecord
+                {
+                    TopicId = LogsId, PartitionId = 0, Isr = [], Leader = -1, EligibleLeaderReplicas = [2, 3],
+                    LastKnownElr = [1],
+                },
+            ], image.Offset + 1, 1);
+        PartitionRegistration p = leaderless.Topics.ById[LogsId].Partitions[0];
+        Assert.Empty(p.Isr);
+        Assert.Equal([2, 3], p.Elr);
+        Assert.Equal([1], p.LastKnownElr);
+
+        MetadataImage isrOnly = leaderless.Apply(
+            [new PartitionChangeRecord { TopicId = LogsId, PartitionId = 0, Isr = [2] }], leaderless.Offset + 1, 1);
+        p = isrOnly.Topics.ById[LogsId].Partitions[0];
+        Assert.Equal([2, 3], p.Elr);
+        Assert.Equal([1], p.LastKnownElr);
+
+        MetadataImage elected = isrOnly.Apply(
+            [
+                new PartitionChangeRecord
+                {
+                    TopicId = LogsId, PartitionId = 0, Leader = 2, EligibleLeaderReplicas = [3], LastKnownElr = [],
+                },
+            ], isrOnly.Offset + 1, 1);
+        p = elected.Topics.ById[LogsId].Partitions[0];
+        Assert.Equal([3], p.Elr);
+        Assert.Empty(p.LastKnownElr);
+        Assert.Equal(2, p.Leader);
+    }
+
+    [Fact]
     public void Applying_shares_everything_unchanged()
     {
         MetadataImage image = Build(Brokers(1), Topic("logs", LogsId, 1, 1), Topic("emails", EmailsId, 1, 1));
@@ -265,6 +302,11 @@ public sealed class MetadataImageTests
             Topic("logs", LogsId, 3, 1, 2), Topic("emails", EmailsId, 1, 3),
             [
                 new PartitionChangeRecord { TopicId = LogsId, PartitionId = 1, Isr = [2], Leader = 2 },
+                new PartitionChangeRecord
+                {
+                    TopicId = LogsId, PartitionId = 2, Isr = [], Leader = -1, EligibleLeaderReplicas = [2],
+                    LastKnownElr = [1],
+                },
                 new FenceBrokerRecord { BrokerId = 1, BrokerEpoch = 10 },
                 new ConfigRecord { ResourceType = 2, ResourceName = "logs", Name = "retention.ms", Value = "1" },
                 new ConfigRecord { ResourceType = 4, ResourceName = "", Name = "log.retention.ms", Value = "2" },
@@ -279,6 +321,10 @@ public sealed class MetadataImageTests
         Assert.Equal([1, 2, 3], snapshot.OfType<RegisterBrokerRecord>().Select(r => r.BrokerId));
         Assert.True(rebuilt.Brokers.TryGetBroker(1, out BrokerRegistration? b1) && b1.IsFenced);
         Assert.Equal(1, rebuilt.Topics.ById[LogsId].Partitions[1].LeaderEpoch);
+        Assert.Equal([2], rebuilt.Topics.ById[LogsId].Partitions[2].Elr);
+        Assert.Equal([1], rebuilt.Topics.ById[LogsId].Partitions[2].LastKnownElr);
+        Assert.Empty(rebuilt.Topics.ById[LogsId].Partitions[0].Elr);
+        Assert.Null(snapshot.OfType<PartitionRecord>().First().EligibleLeaderReplicas);
         Assert.Equal(3000, rebuilt.ProducerIds.NextProducerId);
     }
 }

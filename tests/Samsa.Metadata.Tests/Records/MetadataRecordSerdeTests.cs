@@ -35,11 +35,20 @@ public sealed class MetadataRecordSerdeTests
             PartitionEpoch = 12, Directories = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()],
         },
         new PartitionRecord { PartitionId = 0, TopicId = TopicId, Replicas = [1], Isr = [1], Leader = 1 },
+        new PartitionRecord
+        {
+            PartitionId = 1, TopicId = TopicId, Replicas = [1, 2, 3], Isr = [], Leader = -1,
+            EligibleLeaderReplicas = [2, 3], LastKnownElr = [1],
+        },
         new PartitionChangeRecord { PartitionId = 2, TopicId = TopicId },
         new PartitionChangeRecord { PartitionId = 2, TopicId = TopicId, Isr = [2], Leader = -1 },
         new PartitionChangeRecord
         {
             PartitionId = 2, TopicId = TopicId, Isr = [], Leader = 2, Replicas = [2, 1], Directories = [],
+        },
+        new PartitionChangeRecord
+        {
+            PartitionId = 2, TopicId = TopicId, EligibleLeaderReplicas = [1], LastKnownElr = [],
         },
         new RemoveTopicRecord { TopicId = TopicId },
         new ConfigRecord { ResourceType = 2, ResourceName = "logs", Name = "retention.ms", Value = "3600000" },
@@ -80,6 +89,26 @@ public sealed class MetadataRecordSerdeTests
         // ... + one tagged field: tag 1, size 1, int32 4
         Assert.Equal(31, MetadataRecordSerde.Serialize(leaderOnly).Length);
         Assert.Null(((PartitionChangeRecord)MetadataRecordSerde.Read(MetadataRecordSerde.Serialize(leaderOnly))).Isr);
+    }
+
+    [Fact]
+    public void Eligible_leader_replicas_carry_the_tags_of_kafkas_records()
+    {
+        byte[] change = MetadataRecordSerde.Serialize(
+            new PartitionChangeRecord { PartitionId = 1, TopicId = TopicId, EligibleLeaderReplicas = [3] });
+        byte[] lastKnown = MetadataRecordSerde.Serialize(
+            new PartitionChangeRecord { PartitionId = 1, TopicId = TopicId, LastKnownElr = [3] });
+        byte[] partition = MetadataRecordSerde.Serialize(new PartitionRecord
+        {
+            PartitionId = 1, TopicId = TopicId, Replicas = [3], Isr = [], EligibleLeaderReplicas = [3],
+            LastKnownElr = [3],
+        });
+
+        // header 4 + partition 4 + uuid 16, then one tagged field: its tag, size 5, the array [3]
+        Assert.Equal([1, 6, 5, 2, 0, 0, 0, 3], change[24..]);
+        Assert.Equal([1, 7, 5, 2, 0, 0, 0, 3], lastKnown[24..]);
+        // ... replicas 5, isr 1, leader, leader epoch and partition epoch 12: then tags 1 and 2
+        Assert.Equal([2, 1, 5, 2, 0, 0, 0, 3, 2, 5, 2, 0, 0, 0, 3], partition[(24 + 18)..]);
     }
 
     [Fact]

@@ -9,11 +9,11 @@ namespace Samsa.Broker.Handlers;
 // the cursor on, with at most response_partition_limit partitions in all (capped at 2000, at least 1); when the
 // limit cuts a topic, or is used up exactly before the next one, next_cursor says where to go on. Each partition
 // carries its leader (-1 when the leader is fenced or has no endpoint on this listener), leader epoch, replicas,
-// ISR, offline replicas (unregistered, fenced, or without this listener) and empty eligible-leader-replica and
-// last-known-ELR lists (Samsa keeps no ELR yet). A named topic that does not exist gets UNKNOWN_TOPIC_OR_PARTITION
-// (INVALID_TOPIC_EXCEPTION for an illegal name). A cursor whose topic is not among those named, or whose partition
-// is negative, fails the request with INVALID_REQUEST, as Kafka answers. Topic authorized operations are every
-// operation on a topic (there is no authorizer). Version notes: v0 first, flexible.
+// ISR, offline replicas (unregistered, fenced, or without this listener), and the eligible leader replicas and last
+// known ELR the controller keeps (empty where the topic's min ISR is 1). A named topic that does not exist gets
+// UNKNOWN_TOPIC_OR_PARTITION (INVALID_TOPIC_EXCEPTION for an illegal name). A cursor whose topic is not among those
+// named, or whose partition is negative, fails the request with INVALID_REQUEST, as Kafka answers. Topic authorized
+// operations are every operation on a topic (there is no authorizer). Version notes: v0 first, flexible.
 [ApiHandler(ApiKey.DescribeTopicPartitions, MinVersion = 0, MaxVersion = 0)]
 internal sealed class DescribeTopicPartitionsHandler(MetadataLoader metadata)
     : SyncApiHandler<DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse>
@@ -107,8 +107,8 @@ internal sealed class DescribeTopicPartitionsHandler(MetadataLoader metadata)
             LeaderEpoch = partition.LeaderEpoch,
             ReplicaNodes = [.. partition.Replicas],
             IsrNodes = [.. partition.Isr],
-            EligibleLeaderReplicas = [],
-            LastKnownElr = [],
+            EligibleLeaderReplicas = [.. partition.Elr],
+            LastKnownElr = [.. partition.LastKnownElr],
             OfflineReplicas = offline,
         };
     }
