@@ -19,7 +19,7 @@ public sealed partial class MetadataController
         {
             if (!TryLead(out int epoch)) return new(ControllerStatus.NotController, NotController.Message, []);
             MetadataImage image = _loader.Current;
-            var elections = new Elections(electionType, image);
+            var elections = new Elections(electionType, image, Options);
             if (partitions is null)
             {
                 foreach (TopicImage topic in image.Topics.All)
@@ -48,7 +48,8 @@ public sealed partial class MetadataController
     }
 
     // One request's elections against one image: the records to write, each partition's outcome, what to log.
-    private sealed class Elections(ElectionType electionType, MetadataImage image)
+    private sealed class Elections(ElectionType electionType, MetadataImage image,
+        MetadataControllerOptions options)
     {
         private readonly Eligibility _eligibility = new(image.Brokers);
         private readonly Dictionary<TopicPartition, PartitionElectionResult> _decided = [];
@@ -80,7 +81,8 @@ public sealed partial class MetadataController
         public void Elect(TopicImage topic, PartitionRegistration partition, bool reportNotNeeded)
         {
             PartitionChangeRecord? change = RequestedElection.Elect(electionType, topic.TopicId, partition,
-                _eligibility, out ControllerResult outcome, out bool isUnclean);
+                _eligibility, ElectionPolicy.For(image, topic, options), out ControllerResult outcome,
+                out bool isUnclean);
             if (change is not null)
             {
                 Records.Add(change);
