@@ -22,7 +22,9 @@ internal sealed partial class BrokerLifecycle(IController controller, MetadataLo
     private static readonly TimeSpan FencedHeartbeatInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(5);
 
+    private static readonly TimeSpan MovePoll = TimeSpan.FromMilliseconds(20);
     private readonly CancellationTokenSource _stopping = new();
+    private Task? _shutdown;
     private BrokerRegistrationRequest? _registration;
     private Task _heartbeats = Task.CompletedTask;
     private TaskCompletionSource _wake = NewWake();
@@ -156,8 +158,17 @@ internal sealed partial class BrokerLifecycle(IController controller, MetadataLo
         Log.ControllerReached(logger);
     }
 
-    /// <summary>Stops the heartbeats and asks the controller for a controlled shutdown (bounded wait).</summary>
-    public async Task ShutdownAsync()
+    /// <summary>
+    /// Stops the heartbeats and asks the controller for a controlled shutdown, then waits (bounded) until this
+    /// broker's image shows it leads nothing: the broker still serves meanwhile, so clients are answered
+    /// NOT_LEADER_OR_FOLLOWER and move to the new leaders instead of waiting out their request timeouts. Idempotent.
+    /// </summary>
+    public Task ShutdownAsync()
+    {
+        lock (_stopping) return _shutdown ??= ControlledShutdownAsync();
+    }
+
+    private async Task ControlledShutdownAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _heartbeats.ConfigureAwait(false);
@@ -169,13 +180,21 @@ internal sealed partial class BrokerLifecycle(IController controller, MetadataLo
                 _registration.BrokerId, BrokerEpoch, metadata.Current.Offset, WantShutDown: true), deadline.Token)
                 .ConfigureAwait(false);
             if (result.Status != ControllerStatus.Ok)
+            {
                 Log.ControlledShutdownFailed(logger, result.Message ?? result.Status.ToString());
+                return;
+            }
+            while (LeadsAny(metadata.Current, _registration.BrokerId))
+                await Task.Delay(MovePoll, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            Log.ControlledShutdownFailed(logger, "no answer from the controller");
+            Log.ControlledShutdownFailed(logger, "no answer from the controller, or leadership did not move in time");
         }
     }
+
+    private static bool LeadsAny(MetadataImage image, int brokerId) =>
+        image.Topics.All.Any(t => t.Partitions.Any(p => p.Leader == brokerId));
 
     public void Dispose() => _stopping.Dispose();
 

@@ -218,6 +218,8 @@ internal sealed partial class SamsaNode : IAsyncDisposable
     /// logs close cleanly.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Leadership moves first, while the broker still answers, so clients follow it at once.
+        if (_broker is not null) await _broker.Lifecycle.ShutdownAsync().ConfigureAwait(false);
         _broker?.Server.Stop();
         _controller?.Server?.Stop();
         await _web.StopAsync(CancellationToken.None).ConfigureAwait(false);

@@ -70,9 +70,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
         TopicReader.ReadAll(cluster.BootstrapServers, Topic, Partitions, history, Deadline);
         HistoryReport report = HistoryChecker.Check(history);
-        output.WriteLine($"{fault} of node 2 (leader of partitions {string.Join(",", ledByNode2)}): {report}");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"the last partition was acknowledged again {lastRecovered.TotalSeconds:F2} s after the {fault}"));
+        Figures.Report(output, string.Create(CultureInfo.InvariantCulture,
+            $"{fault} of node 2 (leader of partitions {string.Join(",", ledByNode2)}): {report}; the last partition " +
+            $"was acknowledged again {lastRecovered.TotalSeconds:F2} s after it"));
         Assert.True(report.Acknowledged > 500, $"only {report.Acknowledged} writes were acknowledged");
         Assert.Empty(report.LostWrites);
         Assert.Empty(report.Duplicates);
