@@ -56,7 +56,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
         TimeSpan stoppedAt = clock.Elapsed;
         await stopNode2();
         await WaitAsync(cluster,
-            () => Enumerable.Range(0, Partitions).All(p => HistoryChecker.RecoveredAt(history, p, stoppedAt) is not null),
+            () => Enumerable.Range(0, Partitions)
+                .All(p => HistoryChecker.RecoveredAt(history, p, stoppedAt) is not null),
             $"every partition acknowledged again after the {fault}");
         TimeSpan lastRecovered = Enumerable.Range(0, Partitions)
             .Max(p => HistoryChecker.RecoveredAt(history, p, stoppedAt)!.Value) - stoppedAt;
@@ -94,8 +95,12 @@ public sealed class FailoverTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>Creates <paramref name="topic"/> once every node is registered, and waits until each partition has
+    /// a leader. <paramref name="assignment"/> places the replicas (the first leads) instead of the controller.
+    /// </summary>
     internal static async Task CreateTopicAsync(ProcessCluster cluster, string topic, int partitions,
-        short replicationFactor, Dictionary<string, string>? configs = null)
+        short replicationFactor, Dictionary<string, string>? configs = null,
+        Dictionary<int, List<int>>? assignment = null)
     {
         using IAdminClient admin = cluster.CreateAdmin();
         await cluster.WaitForBrokersAsync([.. Enumerable.Range(1, cluster.Nodes.Count)], Deadline);
@@ -103,7 +108,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
         [
             new TopicSpecification
             {
-                Name = topic, NumPartitions = partitions, ReplicationFactor = replicationFactor, Configs = configs,
+                Name = topic, NumPartitions = assignment is null ? partitions : assignment.Count,
+                ReplicationFactor = assignment is null ? replicationFactor : (short)-1,
+                Configs = configs, ReplicasAssignments = assignment,
             },
         ]);
         await Eventually.TrueAsync(() => LeadersOf(cluster, topic).Count == partitions, Deadline,

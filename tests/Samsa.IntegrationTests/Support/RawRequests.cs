@@ -25,14 +25,14 @@ internal static class RawRequests
         return response;
     }
 
-    /// <summary>Produce (acks=all) of one batch to partition 0 of <paramref name="topic"/>; its partition response.
-    /// </summary>
+    /// <summary>Produce (acks=all unless <paramref name="acks"/> says otherwise) of one batch to partition 0 of
+    /// <paramref name="topic"/>; its partition response.</summary>
     public static async Task<ProduceResponse.PartitionProduceResponse> ProduceAsync(RawKafkaConnection raw,
-        string topic, byte[] batch, short version = 9)
+        string topic, byte[] batch, short version = 9, short acks = -1)
     {
         var request = new ProduceRequest
         {
-            Acks = -1,
+            Acks = acks,
             TimeoutMs = 10_000,
             TopicData =
             [
