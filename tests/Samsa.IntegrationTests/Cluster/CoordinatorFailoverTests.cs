@@ -1,0 +1,123 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+
+namespace Samsa.IntegrationTests.Cluster;
+
+/// <summary>
+/// A consumer group whose coordinator dies: __consumer_offsets is replicated on both brokers, so the other one takes
+/// the group's partition over, loads the committed offsets, and the consumer goes on from them. OS processes and a
+/// real consumer; node 2 (the coordinator, by choice of group id) is SIGKILLed midway.
+/// </summary>
+public sealed class CoordinatorFailoverTests(ITestOutputHelper output)
+{
+    private const string Topic = "grouped";
+    private const int Partitions = 6;
+    private const int Messages = 600;
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_group_keeps_consuming_across_the_kill_of_its_coordinator_from_its_committed_offsets()
+    {
+        await using ProcessCluster cluster = await ProcessCluster.StartAsync(brokers: 2,
+            configure: FailoverTests.FastFencing);
+        await FailoverTests.CreateTopicAsync(cluster, Topic, Partitions, 2);
+        await ProduceAsync(cluster, 0, Messages);
+        string group = await GroupCoordinatedByAsync(cluster, 2);
+
+        var seen = new HashSet<int>();
+        using (IConsumer<string, string> consumer = Consumer(cluster, group))
+        {
+            consumer.Subscribe(Topic);
+            ConsumeUntil(consumer, seen, Messages / 3);
+            await cluster.Node(2).KillAsync();
+            ConsumeUntil(consumer, seen, Messages);
+            consumer.Close();
+        }
+        Assert.Equal(Messages, seen.Count);
+
+        // The offsets committed through both coordinators are where a new member of the group starts.
+        using (IAdminClient admin = cluster.CreateAdmin())
+        {
+            ListConsumerGroupOffsetsResult committed = Assert.Single(await admin.ListConsumerGroupOffsetsAsync(
+                [new ConsumerGroupTopicPartitions(group, null)]));
+            Assert.Equal(Messages, committed.Partitions.Sum(p => p.Offset.Value));
+            output.WriteLine($"committed after the failover: {string.Join(", ", committed.Partitions)}");
+        }
+        await ProduceAsync(cluster, Messages, 60);
+        var later = new HashSet<int>();
+        using (IConsumer<string, string> consumer = Consumer(cluster, group))
+        {
+            consumer.Subscribe(Topic);
+            ConsumeUntil(consumer, later, 60);
+            consumer.Close();
+        }
+        Assert.Equal(Enumerable.Range(Messages, 60).ToHashSet(), later);
+    }
+
+    // Offsets are committed after every record is handled: what a restarted member resumes from.
+    private static void ConsumeUntil(IConsumer<string, string> consumer, HashSet<int> seen, int count)
+    {
+        DateTime until = DateTime.UtcNow + Deadline;
+        while (seen.Count < count)
+        {
+            Assert.True(DateTime.UtcNow < until, $"consumed {seen.Count} of {count} distinct values");
+            ConsumeResult<string, string>? result = consumer.Consume(TimeSpan.FromMilliseconds(500));
+            if (result?.Message is null) continue;
+            seen.Add(int.Parse(result.Message.Value, System.Globalization.CultureInfo.InvariantCulture));
+            try
+            {
+                consumer.Commit(result);
+            }
+            catch (KafkaException)
+            {
+                // The coordinator is moving: the next commit carries this position too.
+            }
+        }
+    }
+
+    private static IConsumer<string, string> Consumer(ProcessCluster cluster, string group) =>
+        new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            GroupId = group,
+            EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            SessionTimeoutMs = 10_000,
+            HeartbeatIntervalMs = 1000,
+        }).SetLogHandler((_, _) => { }).Build();
+
+    private static async Task ProduceAsync(ProcessCluster cluster, int from, int count)
+    {
+        using IProducer<string, string> producer = new ProducerBuilder<string, string>(new ProducerConfig
+        {
+            BootstrapServers = cluster.BootstrapServers, Acks = Acks.All, EnableIdempotence = true,
+        }).Build();
+        for (int i = from; i < from + count; i++)
+        {
+            producer.Produce(new TopicPartition(Topic, i % Partitions),
+                new Message<string, string> { Value = i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        }
+        Assert.Equal(0, producer.Flush(Deadline));
+        await Task.CompletedTask;
+    }
+
+    // Group ids hash to partitions of __consumer_offsets; the first whose partition node 2 leads is coordinated by it.
+    private static async Task<string> GroupCoordinatedByAsync(ProcessCluster cluster, int brokerId)
+    {
+        using (IConsumer<string, string> probe = Consumer(cluster, "probe"))
+        {
+            // Looking the coordinator up creates __consumer_offsets (replicated on both brokers) on first use.
+            probe.Subscribe(Topic);
+            probe.Consume(TimeSpan.FromMilliseconds(100));
+            probe.Close();
+        }
+        const string offsets = "__consumer_offsets";
+        Dictionary<int, int> leaders = await Eventually.ValueAsync(() => FailoverTests.LeadersOf(cluster, offsets),
+            l => l.Count == 50, Deadline, "every partition of __consumer_offsets to have a leader");
+        string group = Enumerable.Range(0, 1000).Select(i => $"group-{i}")
+            .First(g => leaders[Samsa.Broker.Groups.GroupHash.PartitionFor(g, 50)] == brokerId);
+        return group;
+    }
+}
