@@ -52,6 +52,20 @@ internal sealed class LeaderReplicas
     /// <summary>A follower's progress; null for a broker that is not a follower of this partition.</summary>
     public FollowerProgress? Follower(int replicaId) => _followers.GetValueOrDefault(replicaId);
 
+    /// <summary>Takes a changed replica set (a replica added or removed without a new leader epoch): a new follower
+    /// starts out of sync with no known log end.</summary>
+    public void UpdateReplicas(IEnumerable<int> replicas)
+    {
+        var now = new HashSet<int>(replicas);
+        now.Remove(LeaderId);
+        foreach (int gone in _followers.Keys.Where(r => !now.Contains(r)).ToList()) _followers.Remove(gone);
+        foreach (int added in now)
+        {
+            _followers.TryAdd(added, new FollowerProgress(lastCaughtUp: long.MinValue,
+                leaderLogEndAtLastFetch: LeaderEpochStartOffset));
+        }
+    }
+
     /// <summary>Records a fetch by <paramref name="replicaId"/> from <paramref name="fetchOffset"/> while the
     /// leader's log ends at <paramref name="leaderLogEnd"/>; false for a broker that is not a follower.</summary>
     public bool OnFollowerFetch(int replicaId, long fetchOffset, long leaderLogEnd)

@@ -76,13 +76,14 @@ internal sealed partial class Partition
             bool newEpoch = state.LeaderEpoch != old.LeaderEpoch || state.IsLeader != old.IsLeader;
             if (newEpoch || state.PartitionEpoch >= _partitionEpoch)
             {
-                _isr = state.Isr;
+                Volatile.Write(ref _isr, state.Isr);
                 _partitionEpoch = state.PartitionEpoch;
                 if (newEpoch || state.PartitionEpoch > _proposalBasedOn) _proposal = null;
             }
             _state = state;
             if (!state.IsLeader) _leader = null;
             else if (newEpoch || _leader is null) BecomeLeaderLocked(state);
+            else if (!state.Replicas.AsSpan().SequenceEqual(old.Replicas)) _leader.UpdateReplicas(state.Replicas);
             advanced = AdvanceHighWatermarkLocked();
         }
         FollowerRetryAt = 0;

@@ -136,6 +136,7 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
                 existing.Update(state);
                 if (old.IsLeader != state.IsLeader || old.LeaderEpoch != state.LeaderEpoch)
                     existing.FetchWatchers.Notify();
+                if (old.Leader != state.Leader) LogLeadership(tp, state, existing.Log.LogEndOffset);
                 continue;
             }
             if (_logs.GetOrCreateLog(tp, config.Log, out PartitionLog? log) != LogStatus.Ok || log is null)
@@ -147,9 +148,16 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
             lock (_checkpointedHighWatermarks)
                 highWatermark = _checkpointedHighWatermarks.GetValueOrDefault(tp, 0);
             _partitions[tp] = new Partition(_nodeId, tp, topic.TopicId, log, state, highWatermark, _time, _isrUpdater);
-            if (state.IsLeader)
-                Log.BecameLeader(_logger, tp.Topic, tp.Partition, state.LeaderEpoch, log.LogEndOffset);
+            LogLeadership(tp, state, log.LogEndOffset);
         }
+    }
+
+    private void LogLeadership(TopicPartition tp, PartitionState state, long logEnd)
+    {
+        if (state.IsLeader) Log.BecameLeader(_logger, tp.Topic, tp.Partition, state.LeaderEpoch, logEnd);
+        else if (state.Leader >= 0)
+            Log.Following(_logger, tp.Topic, tp.Partition, state.Leader, state.LeaderEpoch, logEnd);
+        else Log.Leaderless(_logger, tp.Topic, tp.Partition, state.LeaderEpoch);
     }
 
     /// <summary>Proposes to drop, from the ISR of every partition this broker leads, the followers that have not
@@ -210,6 +218,15 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
             "Leading {Topic}-{Partition} at leader epoch {LeaderEpoch}, log end offset {Offset}")]
         public static partial void BecameLeader(ILogger logger, string topic, int partition, int leaderEpoch,
             long offset);
+
+        [LoggerMessage(4105, LogLevel.Information,
+            "Following leader {Leader} for {Topic}-{Partition} at leader epoch {LeaderEpoch}, log end offset {Offset}")]
+        public static partial void Following(ILogger logger, string topic, int partition, int leader,
+            int leaderEpoch, long offset);
+
+        [LoggerMessage(4106, LogLevel.Warning,
+            "{Topic}-{Partition} has no leader at leader epoch {LeaderEpoch}: no eligible replica is available")]
+        public static partial void Leaderless(ILogger logger, string topic, int partition, int leaderEpoch);
 
         [LoggerMessage(4102, LogLevel.Information, "Removed the replica of {Topic}-{Partition} and its log")]
         public static partial void ReplicaRemoved(ILogger logger, string topic, int partition);

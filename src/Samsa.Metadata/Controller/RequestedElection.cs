@@ -4,7 +4,8 @@ namespace Samsa.Metadata.Controller;
 // leadership to the first replica of the replica list when it is in the ISR and unfenced, so leadership returns where
 // placement spread it after brokers restarted. Unclean: only a partition with no leader; an eligible ISR member leads
 // if there is one, else an eligible leader replica (KIP-966), else any unfenced replica, which becomes the whole
-// ISR, whatever unclean.leader.election.enable says (the operator has accepted losing what the old ISR acknowledged). Neither changes a partition it need not.
+// ISR, whatever unclean.leader.election.enable says (the operator has accepted losing what the old ISR
+// acknowledged). Neither changes a partition it need not.
 internal static class RequestedElection
 {
     /// <summary>The change <paramref name="electionType"/> makes to <paramref name="partition"/>, or null with the

@@ -25,6 +25,7 @@ internal static class BrokerSettingsBuilder
         check.NotAbove(GroupMinSessionTimeoutMs, GroupMaxSessionTimeoutMs);
         check.NotAbove(BrokerHeartbeatIntervalMs, BrokerSessionTimeoutMs);
         check.NotAbove(LogCleanerMinCompactionLagMs, LogCleanerMaxCompactionLagMs);
+        check.Below(ReplicaFetchWaitMaxMs, ReplicaLagTimeMaxMs);   // an idle follower must not look lagging
         return errors.Count > errorsBefore ? null : Create(config, topology, memory, queued);
     }
 
@@ -391,6 +392,12 @@ internal static class BrokerSettingsBuilder
         public void NotAbove(ConfigDef<long> lower, ConfigDef<long> upper)
         {
             if (config.Get(lower) > config.Get(upper)) Fail(lower, MustNotExceed(upper));
+        }
+
+        public void Below(ConfigDef<int> lower, ConfigDef<long> upper)
+        {
+            if (config.Get(lower) >= config.Get(upper))
+                Fail(lower, $"must be below {upper.Name}={config[upper].DisplayValue} (from {config[upper].Origin})");
         }
 
         private string MustNotExceed(ConfigDef upper) =>

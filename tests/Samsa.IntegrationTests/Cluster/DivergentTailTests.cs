@@ -27,17 +27,7 @@ public sealed class DivergentTailTests(ITestOutputHelper output)
     {
         await using var proxy = new FaultProxy(seed: 1);
         int node2Replication = LoopbackPort.Free();
-        await using ProcessCluster cluster = await ProcessCluster.StartAsync(brokers: 2, configure: (id, s) =>
-        {
-            FailoverTests.FastFencing(id, s);
-            s["replica.lag.time.max.ms"] = "120000";   // node 2 must not drop node 1 from the ISR before it freezes
-            s["inter.broker.listener.name"] = "REPLICATION";
-            s["listener.security.protocol.map"] = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,REPLICATION:PLAINTEXT";
-            int port = id == 2 ? node2Replication : LoopbackPort.Free();
-            string plaintext = s["listeners"].Split(',')[0];
-            s["listeners"] += $",REPLICATION://127.0.0.1:{port}";
-            if (id == 2) s["advertised.listeners"] = $"{plaintext},REPLICATION://127.0.0.1:{proxy.Port}";
-        });
+        await using ProcessCluster cluster = await StartAsync(proxy, node2Replication);
         proxy.Target = FaultProxy.Parse($"127.0.0.1:{node2Replication}");
         await FailoverTests.CreateTopicAsync(cluster, Topic, 1, 2, assignment: new() { [0] = [2, 1] });
 
@@ -48,15 +38,7 @@ public sealed class DivergentTailTests(ITestOutputHelper output)
         // Node 1 can no longer fetch from node 2: what node 2 now takes with acks=1 is on node 2 alone.
         proxy.Target = null;
         proxy.DropAll();
-        await using (RawKafkaConnection raw = await RawKafkaConnection.ConnectAsync(cluster.Node(2).BootstrapServers))
-        {
-            for (int i = 0; i < 5; i++)
-            {
-                byte[] batch = new RecordBatchBuilder().Add(null, Encoding.UTF8.GetBytes($"tail-{i}"),
-                    DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).Build();
-                Assert.Equal(0, (await RawRequests.ProduceAsync(raw, Topic, batch, acks: 1)).ErrorCode);
-            }
-        }
+        await WriteTailAsync(cluster.Node(2).BootstrapServers, 5);
 
         cluster.Node(2).Pause();
         try
@@ -89,6 +71,32 @@ public sealed class DivergentTailTests(ITestOutputHelper output)
         Figures.Report(output, $"divergent tail: {report}");
         Assert.True(report.IsClean, report.ToString());   // a surviving tail record would be 'unexpected'
         Assert.Equal(40, report.Acknowledged);
+    }
+
+    // Node 2 advertises its replication listener through the proxy; node 1's is direct.
+    private static Task<ProcessCluster> StartAsync(FaultProxy proxy, int node2Replication) =>
+        ProcessCluster.StartAsync(brokers: 2, configure: (id, s) =>
+        {
+            FailoverTests.FastFencing(id, s);
+            s["replica.lag.time.max.ms"] = "120000";   // node 2 must not drop node 1 from the ISR before it freezes
+            s["inter.broker.listener.name"] = "REPLICATION";
+            s["listener.security.protocol.map"] = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,REPLICATION:PLAINTEXT";
+            int port = id == 2 ? node2Replication : LoopbackPort.Free();
+            string plaintext = s["listeners"].Split(',')[0];
+            s["listeners"] += $",REPLICATION://127.0.0.1:{port}";
+            if (id == 2) s["advertised.listeners"] = $"{plaintext},REPLICATION://127.0.0.1:{proxy.Port}";
+        });
+
+    // acks=1 writes to the leader alone: the tail no acks=all producer was told about.
+    private static async Task WriteTailAsync(string leader, int count)
+    {
+        await using RawKafkaConnection raw = await RawKafkaConnection.ConnectAsync(leader);
+        for (int i = 0; i < count; i++)
+        {
+            byte[] batch = new RecordBatchBuilder().Add(null, Encoding.UTF8.GetBytes($"tail-{i}"),
+                DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).Build();
+            Assert.Equal(0, (await RawRequests.ProduceAsync(raw, Topic, batch, acks: 1)).ErrorCode);
+        }
     }
 
     private static async Task ProduceAcknowledgedAsync(ProcessCluster cluster, WriteHistory history, Stopwatch clock,

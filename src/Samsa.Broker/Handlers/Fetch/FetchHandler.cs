@@ -56,10 +56,23 @@ internal sealed class FetchHandler(ReplicaManager replicas, MetadataLoader metad
         if (plan.FromFollower) plan.RecordFollowerFetch(FetchPlan.ReplicaIdOf(request, version));
         int minBytes = request.MinBytes;
         if (request.MaxWaitMs <= 0 || minBytes <= 0 || plan.HasErrors || plan.AvailableBytes(minBytes) >= minBytes)
-            return Answer(plan.Read());
+            return Answer(WithLeaderHints(plan.Read(), context));
         var delayed = new DelayedFetch(plan, minBytes, time, TimeSpan.FromMilliseconds(request.MaxWaitMs));
         delayed.Start();
-        return new ValueTask<FetchResponseLease?>(delayed.Result);
+        return AnswerLaterAsync(delayed.Result, context);
+    }
+
+    private async ValueTask<FetchResponseLease?> AnswerLaterAsync(Task<FetchResponseLease?> result,
+        RequestContext context)
+    {
+        FetchResponseLease? lease = await result.ConfigureAwait(false);
+        return lease is null ? null : WithLeaderHints(lease, context);
+    }
+
+    private FetchResponseLease WithLeaderHints(FetchResponseLease lease, RequestContext context)
+    {
+        LeaderHints.Add(lease.Response, metadata.Current, context.ListenerName, context.ApiVersion);
+        return lease;
     }
 
     private static ValueTask<FetchResponseLease?> Answer(FetchResponseLease response) =>

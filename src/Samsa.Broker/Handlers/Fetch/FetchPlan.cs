@@ -247,6 +247,12 @@ internal sealed class FetchPlan
             data.ErrorCode = (short)entry.Error;
             return data;
         }
+        if (!partition.State.IsLeader)
+        {
+            // Leadership moved while the fetch waited.
+            data.ErrorCode = (short)ErrorCode.NotLeaderOrFollower;
+            return data;
+        }
         data.HighWatermark = partition.HighWatermark;
         data.LastStableOffset = partition.LastStableOffset;
         data.LogStartOffset = partition.Log.LogStartOffset;

@@ -45,6 +45,10 @@ internal sealed class ListOffsetsHandler(ReplicaManager replicas, MetadataLoader
         PartitionState state = partition!.State;
         PartitionLog log = partition.Log;
         long visibleEnd = readCommitted ? partition.LastStableOffset : partition.HighWatermark;
+        // KIP-207: a new leader whose high watermark has not reached the start of its epoch does not know yet what
+        // was committed; any answer but the earliest offset could move backwards, so the client retries.
+        if (requested.Timestamp != Earliest && !partition.HighWatermarkReachedEpochStart)
+            return ErrorCode.OffsetNotAvailable;
         switch (requested.Timestamp)
         {
             case Earliest:

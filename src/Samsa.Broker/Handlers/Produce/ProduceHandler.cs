@@ -27,6 +27,23 @@ internal sealed class ProduceHandler(ReplicaManager replicas, MetadataLoader met
     protected override ValueTask<ProduceResponse?> HandleAsync(RequestContext context, ProduceRequest request,
         CancellationToken cancellationToken)
     {
+        ValueTask<ProduceResponse?> answer = Produce(request);
+        if (context.ApiVersion < 10) return answer;
+        if (!answer.IsCompletedSuccessfully) return WithLeaderHintsAsync(answer, context.ListenerName);
+        if (answer.Result is { } done) LeaderHints.Add(done, metadata.Current, context.ListenerName);
+        return answer;
+    }
+
+    private async ValueTask<ProduceResponse?> WithLeaderHintsAsync(ValueTask<ProduceResponse?> answer,
+        string listener)
+    {
+        ProduceResponse? response = await answer.ConfigureAwait(false);
+        if (response is not null) LeaderHints.Add(response, metadata.Current, listener);
+        return response;
+    }
+
+    private ValueTask<ProduceResponse?> Produce(ProduceRequest request)
+    {
         var response = new ProduceResponse();
         bool validAcks = request.Acks is -1 or 0 or 1;
         List<Appending>? pending = null;
