@@ -190,28 +190,31 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
         partition.UpdateFollowerHighWatermark(data.HighWatermark);
     }
 
-    // Kafka's rule for a diverging epoch: where the leader's epoch ends is where this log must end too, unless this
-    // log's own history for that epoch ends earlier; when this log does not have that epoch, it cuts to the end of
-    // the largest epoch below it, and the next fetch compares again from there.
     private void Truncate(Partition partition, FetchResponse.EpochEndOffset diverging)
     {
         PartitionLog log = partition.Log;
         long before = log.LogEndOffset;
-        long to = Math.Min(diverging.EndOffset, before);
-        if (diverging.Epoch >= 0)
-        {
-            OffsetAndEpoch mine = log.EndOffsetForEpoch(diverging.Epoch);
-            if (mine.LeaderEpoch >= 0)
-            {
-                to = mine.LeaderEpoch == diverging.Epoch
-                    ? Math.Min(to, mine.Offset)
-                    : Math.Min(before, mine.Offset);
-            }
-        }
+        long to = TruncationOffset(diverging.Epoch, diverging.EndOffset, log.EndOffsetForEpoch, before);
         if (log.TruncateTo(to) != LogStatus.Ok) return;
         partition.UpdateFollowerHighWatermark(partition.HighWatermark);
         Log.Truncated(_logger, partition.TopicPartition.Topic, partition.TopicPartition.Partition, before,
             log.LogEndOffset, diverging.Epoch, LeaderId);
+    }
+
+    /// <summary>
+    /// Kafka's rule for a diverging epoch: where the leader's epoch <paramref name="epoch"/> ends
+    /// (<paramref name="endOffset"/>) is where this log must end too, unless this log's own history for that epoch
+    /// ends earlier; when this log does not have that epoch, it cuts to the end of the largest epoch below it, and the
+    /// next fetch compares again from there. Never past <paramref name="logEnd"/>.
+    /// </summary>
+    internal static long TruncationOffset(int epoch, long endOffset, Func<int, OffsetAndEpoch> endOffsetForEpoch,
+        long logEnd)
+    {
+        long to = Math.Min(endOffset, logEnd);
+        if (epoch < 0) return to;
+        OffsetAndEpoch mine = endOffsetForEpoch(epoch);
+        if (mine.LeaderEpoch < 0) return to;
+        return mine.LeaderEpoch == epoch ? Math.Min(to, mine.Offset) : Math.Min(logEnd, mine.Offset);
     }
 
     public async ValueTask DisposeAsync()
