@@ -89,7 +89,7 @@ public sealed class BrokerServer : IAsyncDisposable
             new AlterConfigsHandler(options.NodeId, controller),
             new IncrementalAlterConfigsHandler(options.NodeId, controller),
             new DescribeClusterHandler(options, metadata),
-            new DeleteRecordsHandler(replicas, metadata),
+            new DeleteRecordsHandler(replicas, metadata, time),
             new OffsetForLeaderEpochHandler(replicas, metadata),
             new DescribeLogDirsHandler(logs, replicas),
             new DescribeTopicPartitionsHandler(metadata),

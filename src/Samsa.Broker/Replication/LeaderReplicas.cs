@@ -67,10 +67,12 @@ internal sealed class LeaderReplicas
     }
 
     /// <summary>Records a fetch by <paramref name="replicaId"/> from <paramref name="fetchOffset"/> while the
-    /// leader's log ends at <paramref name="leaderLogEnd"/>; false for a broker that is not a follower.</summary>
-    public bool OnFollowerFetch(int replicaId, long fetchOffset, long leaderLogEnd)
+    /// leader's log ends at <paramref name="leaderLogEnd"/>, with the follower's log start when it sent one;
+    /// false for a broker that is not a follower.</summary>
+    public bool OnFollowerFetch(int replicaId, long fetchOffset, long leaderLogEnd, long followerLogStart = -1)
     {
         if (!_followers.TryGetValue(replicaId, out FollowerProgress? follower)) return false;
+        if (followerLogStart >= 0) follower.LogStartOffset = followerLogStart;
         long now = _time.GetTimestamp();
         if (fetchOffset >= leaderLogEnd) follower.LastCaughtUp = now;
         else if (fetchOffset >= follower.LeaderLogEndAtLastFetch && follower.LastFetch != long.MinValue)
@@ -110,6 +112,20 @@ internal sealed class LeaderReplicas
         return ready;
     }
 
+    /// <summary>The least log start over <paramref name="isr"/> (the leader's is <paramref name="leaderLogStart"/>):
+    /// records below it are gone from every in-sync replica (DeleteRecords' low watermark).</summary>
+    public long LowWatermark(IReadOnlyCollection<int> isr, long leaderLogStart)
+    {
+        long least = leaderLogStart;
+        foreach (int replica in isr)
+        {
+            if (replica == LeaderId) continue;
+            long start = _followers.TryGetValue(replica, out FollowerProgress? follower) ? follower.LogStartOffset : -1;
+            least = Math.Min(least, start);
+        }
+        return least;
+    }
+
     /// <summary>
     /// Raises the high watermark to the least log end over <paramref name="isr"/> (the leader's is
     /// <paramref name="leaderLogEnd"/>), when the ISR holds at least <paramref name="minInsyncReplicas"/> members;
@@ -136,6 +152,9 @@ internal sealed class FollowerProgress(long lastCaughtUp, long leaderLogEndAtLas
 {
     /// <summary>The offset it last fetched from; -1 until it fetches under this leader.</summary>
     public long LogEndOffset { get; set; } = -1;
+
+    /// <summary>The log start offset its last fetch reported; -1 until it reports one.</summary>
+    public long LogStartOffset { get; set; } = -1;
 
     /// <summary>When it last had everything the leader had; <see cref="long.MinValue"/> for never.</summary>
     public long LastCaughtUp { get; set; } = lastCaughtUp;

@@ -57,9 +57,19 @@ internal sealed partial class Partition
         return true;
     }
 
-    /// <summary>Records a follower's fetch from <paramref name="fetchOffset"/> (its log end): the high watermark may
-    /// rise, and a follower that caught up is proposed for the ISR.</summary>
-    public void OnFollowerFetch(int replicaId, long fetchOffset)
+    /// <summary>The least log start offset over the ISR: DeleteRecords answers once it reaches the offset asked
+    /// for. A follower counts as -1 until its fetches report its log start.</summary>
+    public long LowWatermark
+    {
+        get
+        {
+            lock (_lock) return _leader?.LowWatermark(_isr, Log.LogStartOffset) ?? Log.LogStartOffset;
+        }
+    }
+
+    /// <summary>Records a follower's fetch from <paramref name="fetchOffset"/> (its log end) with its log start: the
+    /// high watermark may rise, and a follower that caught up is proposed for the ISR.</summary>
+    public void OnFollowerFetch(int replicaId, long fetchOffset, long followerLogStart = -1)
     {
         bool advanced;
         int[]? proposal = null;
@@ -67,8 +77,12 @@ internal sealed partial class Partition
         int[] current;
         lock (_lock)
         {
-            if (_leader is null || !_leader.OnFollowerFetch(replicaId, fetchOffset, Log.LogEndOffset)) return;
-            advanced = AdvanceHighWatermarkLocked();
+            long lowWatermark = _leader?.LowWatermark(_isr, Log.LogStartOffset) ?? 0;
+            if (_leader is null
+                || !_leader.OnFollowerFetch(replicaId, fetchOffset, Log.LogEndOffset, followerLogStart))
+                return;
+            advanced = AdvanceHighWatermarkLocked()
+                || _leader.LowWatermark(_isr, Log.LogStartOffset) > lowWatermark;
             current = _isr;
             if (!current.Contains(replicaId) && CanProposeLocked())
             {
@@ -79,7 +93,7 @@ internal sealed partial class Partition
         }
         if (advanced)
         {
-            ProduceWatchers.Notify();
+            ProduceWatchers.Notify();   // acks=all produces and record deletions
             FetchWatchers.Notify();
         }
         if (proposal is not null) _isrUpdater!.Submit(this, leaderEpoch, partitionEpoch, current, proposal);

@@ -49,7 +49,8 @@ internal sealed partial class Partition
     /// <summary>Fetches waiting for this partition to reach their min bytes.</summary>
     public WatcherList FetchWatchers { get; } = new();
 
-    /// <summary>acks=all produces waiting for the ISR to hold their batches.</summary>
+    /// <summary>Operations waiting on the followers: acks=all produces for the ISR to hold their batches, record
+    /// deletions for every in-sync replica to move its log start.</summary>
     public WatcherList ProduceWatchers { get; } = new();
 
     /// <summary>Offsets below it are on every in-sync replica: consumers and ListOffsets see no further. A follower

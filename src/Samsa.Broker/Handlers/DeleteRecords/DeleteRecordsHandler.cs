@@ -1,3 +1,4 @@
+using Samsa.Broker.Purgatory;
 using PartitionResult = Samsa.Protocol.Messages.DeleteRecordsResponse.DeleteRecordsPartitionResult;
 
 namespace Samsa.Broker.Handlers;
@@ -8,17 +9,21 @@ namespace Samsa.Broker.Handlers;
 // watermark, or negative other than -1, is OFFSET_OUT_OF_RANGE; a topic whose cleanup.policy lacks delete is
 // POLICY_VIOLATION; a partition this broker does not lead NOT_LEADER_OR_FOLLOWER, one that does not exist
 // UNKNOWN_TOPIC_OR_PARTITION; an offline log directory KAFKA_STORAGE_ERROR. A failed partition's low watermark is
-// -1. With one replica the low watermark is final at once; replication makes it the minimum over the replicas
-// (Kafka's delayed delete). Version notes: v2 first flexible.
+// -1. The answer waits (Kafka's delayed delete, up to timeout_ms, then REQUEST_TIMED_OUT) until every in-sync
+// replica has moved its log start that far: the low watermark is the least log start over the ISR.
+// Version notes: v2 first flexible.
 [ApiHandler(ApiKey.DeleteRecords, MinVersion = 0, MaxVersion = 2)]
-internal sealed class DeleteRecordsHandler(ReplicaManager replicas, MetadataLoader metadata)
-    : SyncApiHandler<DeleteRecordsRequest, DeleteRecordsResponse>
+internal sealed class DeleteRecordsHandler(ReplicaManager replicas, MetadataLoader metadata,
+    TimeProvider? time = null)
+    : ApiHandler<DeleteRecordsRequest, DeleteRecordsResponse>
 {
     private const long HighWatermark = -1;
 
-    protected override DeleteRecordsResponse Handle(RequestContext context, DeleteRecordsRequest request)
+    protected override ValueTask<DeleteRecordsResponse?> HandleAsync(RequestContext context,
+        DeleteRecordsRequest request, CancellationToken cancellationToken)
     {
         var response = new DeleteRecordsResponse();
+        List<DelayedDeleteRecords.Waiting>? waiting = null;
         foreach (DeleteRecordsRequest.DeleteRecordsTopic topic in request.Topics)
         {
             var topicResult = new DeleteRecordsResponse.DeleteRecordsTopicResult { Name = topic.Name };
@@ -27,14 +32,18 @@ internal sealed class DeleteRecordsHandler(ReplicaManager replicas, MetadataLoad
             {
                 var result = new PartitionResult { PartitionIndex = requested.PartitionIndex, LowWatermark = -1 };
                 topicResult.Partitions.Add(result);
-                result.ErrorCode = (short)Delete(topic.Name, requested, result);
+                result.ErrorCode = (short)Delete(topic.Name, requested, result, ref waiting);
             }
         }
-        return response;
+        if (waiting is null) return ValueTask.FromResult<DeleteRecordsResponse?>(response);
+        var delayed = new DelayedDeleteRecords(response, waiting, time ?? TimeProvider.System,
+            TimeSpan.FromMilliseconds(Math.Max(0, request.TimeoutMs)));
+        delayed.Start();
+        return new ValueTask<DeleteRecordsResponse?>(delayed.Result);
     }
 
     private ErrorCode Delete(string topic, DeleteRecordsRequest.DeleteRecordsPartition requested,
-        PartitionResult result)
+        PartitionResult result, ref List<DelayedDeleteRecords.Waiting>? waiting)
     {
         ErrorCode leader = LeaderLookup.Find(replicas, metadata.Current, topic, requested.PartitionIndex,
             LeaderLookup.AnyEpoch, out Partition? partition);
@@ -55,7 +64,9 @@ internal sealed class DeleteRecordsHandler(ReplicaManager replicas, MetadataLoad
             return ErrorCode.NotLeaderOrFollower;
         }
         if (status != LogStatus.Ok) return ErrorMapping.ToErrorCode(status);
-        result.LowWatermark = partition.Log.LogStartOffset;
+        result.LowWatermark = partition.LowWatermark;
+        if (result.LowWatermark < offset)
+            (waiting ??= []).Add(new DelayedDeleteRecords.Waiting(result, partition, offset, state.LeaderEpoch));
         return ErrorCode.None;
     }
 }

@@ -68,6 +68,7 @@ internal sealed class FetchPlan
                 Entry entry = Resolve(name, topic.TopicId, version >= 13, p.Partition, p.FetchOffset,
                     p.PartitionMaxBytes, p.CurrentLeaderEpoch, cached, replicas, image);
                 entry.LastFetchedEpoch = version >= 12 ? p.LastFetchedEpoch : -1;
+                entry.LogStartOffset = p.LogStartOffset;
                 entries.Add(entry);
             }
         }
@@ -141,7 +142,7 @@ internal sealed class FetchPlan
                     continue;
                 }
             }
-            partition.OnFollowerFetch(replicaId, entry.FetchOffset);
+            partition.OnFollowerFetch(replicaId, entry.FetchOffset, entry.LogStartOffset);
         }
     }
 
@@ -303,6 +304,9 @@ internal sealed class FetchPlan
 
         /// <summary>The epoch of the follower's last fetched batch; -1 for a consumer or an old version.</summary>
         public int LastFetchedEpoch { get; set; } = -1;
+
+        /// <summary>The follower's log start offset (v5+); -1 when not sent.</summary>
+        public long LogStartOffset { get; set; } = -1;
 
         /// <summary>Where the follower's log diverges from this leader's, when it does.</summary>
         public OffsetAndEpoch? Diverging { get; set; }
