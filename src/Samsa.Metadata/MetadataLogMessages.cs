@@ -109,4 +109,10 @@ internal static partial class MetadataLogMessages
         "{LeaderEpoch}")]
     public static partial void LeaderElectedOnRequest(this ILogger logger, string electionType, int nodeId,
         string topic, int partition, int leaderEpoch);
+
+    [LoggerMessage(3219, LogLevel.Information,
+        "Grew {Topic}-{Partition} to replicas [{Replicas}] ({Config}={ReplicationFactor}); the new ones join the ISR "
+        + "once they catch up")]
+    public static partial void ReplicasGrown(this ILogger logger, string topic, int partition, string replicas,
+        string config, short replicationFactor);
 }

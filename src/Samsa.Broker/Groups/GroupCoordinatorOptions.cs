@@ -6,7 +6,8 @@ public sealed record GroupCoordinatorOptions
     /// <summary>offsets.topic.num.partitions: partitions of <c>__consumer_offsets</c> when Samsa creates it.</summary>
     public int OffsetsTopicNumPartitions { get; init; } = 50;
 
-    /// <summary>offsets.topic.replication.factor, lowered to the live brokers at creation (with a warning).</summary>
+    /// <summary>offsets.topic.replication.factor, lowered to the live brokers at creation (with a warning); the
+    /// controller grows the topic to it as brokers join.</summary>
     public short OffsetsTopicReplicationFactor { get; init; } = 3;
 
     /// <summary>offsets.retention.minutes: how long committed offsets outlive an empty group.</summary>

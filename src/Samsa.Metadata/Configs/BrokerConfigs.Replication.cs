@@ -37,7 +37,8 @@ public static partial class BrokerConfigs
     public static readonly ConfigDef<short> OffsetsTopicReplicationFactor = ConfigDef.Short(
         "offsets.topic.replication.factor", defaultValue: 3, min: 1, importance: ConfigImportance.High,
         doc: "Replicas of __consumer_offsets. With fewer live brokers Samsa creates it with one replica per live "
-            + "broker and logs a warning, where Kafka refuses group requests until enough brokers join.");
+            + "broker and logs a warning, where Kafka refuses group requests until enough brokers join; the "
+            + "controller then adds a replica on each broker that joins until the topic has this many.");
 
     public static readonly ConfigDef<int> OffsetsRetentionMinutes = ConfigDef.Int("offsets.retention.minutes",
         defaultValue: 7 * 24 * 60, min: 1, importance: ConfigImportance.High,

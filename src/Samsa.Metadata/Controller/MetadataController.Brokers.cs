@@ -5,7 +5,8 @@ namespace Samsa.Metadata.Controller;
 // Broker lifecycle, as Kafka's KRaft controller runs it: a broker registers (fenced, with a new broker epoch),
 // heartbeats, and is unfenced once it has applied the log up to its registration; it is fenced again when it asks to
 // be, when it shuts down, or when its session (broker.session.timeout.ms) lapses. Fencing moves leadership away and
-// shrinks ISRs in the same batch; unfencing elects it where partitions have no leader.
+// shrinks ISRs in the same batch; unfencing elects it where partitions have no leader and, in the same batch, grows
+// internal topics created with fewer replicas than configured (InternalTopics).
 public sealed partial class MetadataController
 {
     private const string ControlledShutdown = "controlled shutdown";
@@ -62,7 +63,7 @@ public sealed partial class MetadataController
             _logger.BrokerRegistered(request.BrokerId, brokerEpoch, request.IncarnationId, existing is null
                 ? "nothing: its first registration"
                 : cleanShutdown ? "a clean shutdown" : "an unclean shutdown");
-            changes.LogElections(_logger);
+            changes.LogChanges(_logger);
             return new(ControllerStatus.Ok, null, brokerEpoch);
         }
         finally
@@ -170,7 +171,7 @@ public sealed partial class MetadataController
             if (!result.IsOk) return result;
             _sessions.Remove(brokerId);
             _logger.BrokerUnregistered(brokerId);
-            changes.LogElections(_logger);
+            changes.LogChanges(_logger);
             return result;
         }
         finally
@@ -248,7 +249,7 @@ public sealed partial class MetadataController
             _logger.BrokerShutDown(broker.BrokerId, broker.BrokerEpoch, changes.Moved, changes.Leaderless);
         else
             _logger.BrokerFenced(broker.BrokerId, broker.BrokerEpoch, reason, changes.Moved, changes.Leaderless);
-        changes.LogElections(_logger);
+        changes.LogChanges(_logger);
         return result;
     }
 
@@ -259,12 +260,18 @@ public sealed partial class MetadataController
             [new UnfenceBrokerRecord { BrokerId = broker.BrokerId, BrokerEpoch = broker.BrokerEpoch }];
         var changes = new PartitionChangeSet(records);
         var eligibility = new Eligibility(image.Brokers, included: broker.BrokerId);
+        List<int> unfenced = [.. image.Brokers.UnfencedBrokerIds(), broker.BrokerId];
+        unfenced.Sort();
         foreach (TopicImage topic in image.Topics.All)
+        {
             changes.ElectLeaderless(topic, eligibility, ElectionPolicy.For(image, topic, Options));
+            if (InternalTopics.TryGetTarget(topic.Name, Options, out short target, out string configName))
+                changes.GrowReplicas(topic, unfenced, target, configName);
+        }
         (ControllerResult result, _) = await CommitAsync(epoch, records, cancellationToken).ConfigureAwait(false);
         if (!result.IsOk) return result;
         _logger.BrokerUnfenced(broker.BrokerId, broker.BrokerEpoch);
-        changes.LogElections(_logger);
+        changes.LogChanges(_logger);
         return result;
     }
 

@@ -66,7 +66,7 @@ public sealed partial class MetadataController
             }
             foreach ((ConfigResource resource, int count) in changed)
                 _logger.ConfigsChanged(count, resource.ToString());
-            elections.LogElections(_logger);
+            elections.LogChanges(_logger);
             return results;
         }
         finally

@@ -18,6 +18,10 @@ public sealed record MetadataControllerOptions
     /// (KIP-966).</summary>
     public int MinInsyncReplicas { get; init; } = 1;
 
+    /// <summary><c>offsets.topic.replication.factor</c>: the replicas <c>__consumer_offsets</c> grows to as brokers
+    /// join, when it was created with fewer because fewer brokers were live.</summary>
+    public short OffsetsTopicReplicationFactor { get; init; } = 3;
+
     /// <summary><c>delete.topic.enable</c>.</summary>
     public bool DeleteTopicEnable { get; init; } = true;
 

@@ -203,7 +203,8 @@ internal static class ConfigurationDocs
           before it is sent, and smaller responses start flowing sooner; consumers fetch again at once.
         - `queued.max.request.bytes=-1` means a quarter of `samsa.memory` (Kafka: unbounded).
         - `offsets.topic.replication.factor` is lowered to the number of live brokers, with a warning, rather than
-          blocking consumer groups on a small cluster.
+          blocking consumer groups on a small cluster; `__consumer_offsets` grows to the configured factor as brokers
+          join.
         - `compression.type` other than `producer` recompresses on the leader as Kafka does, but a batch whose
           records inflate past `max.message.bytes` is refused with MESSAGE_TOO_LARGE rather than decompressed
           whole (Kafka inflates it without a bound).

@@ -63,6 +63,7 @@ internal sealed partial class SamsaNode
             DeleteTopicEnable = settings.DeleteTopicEnable,
             UncleanLeaderElectionEnable = settings.UncleanLeaderElectionEnable,
             MinInsyncReplicas = settings.MinInsyncReplicas,
+            OffsetsTopicReplicationFactor = settings.OffsetsTopicReplicationFactor,
             BrokerSessionTimeout = settings.BrokerSessionTimeout,
         };
 
