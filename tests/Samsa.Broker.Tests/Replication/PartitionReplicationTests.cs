@@ -42,7 +42,8 @@ public sealed class PartitionReplicationTests : IDisposable
     private Partition Lead(int[] isr, int minIsr = 1)
     {
         EffectiveTopicConfig config = EffectiveTopicConfig.Resolve(
-            new Dictionary<string, string> { ["min.insync.replicas"] = minIsr.ToString() }, BrokerConfigValues.Defaults);
+            new Dictionary<string, string> { ["min.insync.replicas"] = minIsr.ToString() },
+            BrokerConfigValues.Defaults);
         var tp = new TopicPartition("t", 0);
         Assert.Equal(LogStatus.Ok, _logs.GetOrCreateLog(tp, config.Log, out PartitionLog? log));
         return new Partition(1, tp, Guid.NewGuid(), log!, State(isr, config, partitionEpoch: 0), 0, _time, _updater);

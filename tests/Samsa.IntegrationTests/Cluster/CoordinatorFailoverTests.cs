@@ -56,6 +56,28 @@ public sealed class CoordinatorFailoverTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(Messages, 60).ToHashSet(), later);
     }
 
+    [Fact]
+    public async Task Offsets_created_on_one_broker_grow_onto_the_second_when_it_joins()
+    {
+        await using ProcessCluster cluster = await ProcessCluster.StartAsync(brokers: 2, start: false);
+        await cluster.Node(1).StartAsync();
+        using (IConsumer<string, string> early = Consumer(cluster, "early"))
+        {
+            // A group before the second broker exists: __consumer_offsets is created with one replica.
+            early.Subscribe("none-yet");
+            await Eventually.TrueAsync(() =>
+            {
+                early.Consume(TimeSpan.FromMilliseconds(200));
+                return FailoverTests.LeadersOf(cluster, "__consumer_offsets").Count == 50;
+            }, Deadline, "__consumer_offsets to be created on node 1");
+            early.Close();
+        }
+
+        await cluster.Node(2).StartAsync();
+        await FailoverTests.WaitAsync(cluster, () => FailoverTests.IsrsHold(cluster, 2, "__consumer_offsets"),
+            "every partition of __consumer_offsets to have node 2 in its ISR");
+    }
+
     // Offsets are committed after every record is handled: what a restarted member resumes from.
     private static void ConsumeUntil(IConsumer<string, string> consumer, HashSet<int> seen, int count)
     {
