@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Samsa.Protocol.Records;
+using Samsa.Broker.Purgatory;
 
 namespace Samsa.Broker.Groups;
 
@@ -124,10 +125,12 @@ internal sealed partial class CoordinatorShard
 
     /// <summary>
     /// Appends records to the partition as one batch. The bytes are in the log when this returns; the task
-    /// completes when the write is as durable as the log's flush mode makes produce writes.
+    /// completes once every in-sync replica holds them (the high watermark passed them), as Kafka's coordinator
+    /// writes with acks=all, bounded by <see cref="GroupCoordinatorOptions.CommitTimeout"/>.
     /// </summary>
     /// <returns>Ok; NotCoordinator when this broker no longer leads the partition or its log is offline;
-    /// RecordListTooLarge when the batch does not fit.</returns>
+    /// CoordinatorNotAvailable when the replicas did not take it in time (too few in sync); RecordListTooLarge
+    /// when the batch does not fit.</returns>
     public ValueTask<GroupStatus> AppendAsync(IReadOnlyList<(byte[] Key, byte[]? Value)> records)
     {
         PartitionState state = _partition.State;
@@ -140,13 +143,35 @@ internal sealed partial class CoordinatorShard
         if (batch.Length > Options.MaxRecordBatchBytes)
             return new ValueTask<GroupStatus>(GroupStatus.RecordListTooLarge);
         ValueTask<AppendResult> append = _partition.AppendAsLeaderAsync(batch);
-        return append.IsCompletedSuccessfully
-            ? new ValueTask<GroupStatus>(ToGroupStatus(append.Result.Status))
-            : AwaitAppendAsync(append);
+        if (!append.IsCompletedSuccessfully) return AwaitAppendAsync(append);
+        AppendResult result = append.Result;
+        if (result.Status != AppendStatus.Ok) return new ValueTask<GroupStatus>(ToGroupStatus(result.Status));
+        ValueTask<ErrorCode> replicated = DelayedReplication.WaitAsync(_partition, result.LastOffset + 1, LeaderEpoch,
+            Time, Options.CommitTimeout);
+        return replicated.IsCompletedSuccessfully
+            ? new ValueTask<GroupStatus>(ToGroupStatus(replicated.Result))
+            : AwaitReplicatedAsync(replicated);
     }
 
-    private static async ValueTask<GroupStatus> AwaitAppendAsync(ValueTask<AppendResult> append) =>
-        ToGroupStatus((await append.ConfigureAwait(false)).Status);
+    private async ValueTask<GroupStatus> AwaitAppendAsync(ValueTask<AppendResult> append)
+    {
+        AppendResult result = await append.ConfigureAwait(false);
+        if (result.Status != AppendStatus.Ok) return ToGroupStatus(result.Status);
+        return ToGroupStatus(await DelayedReplication.WaitAsync(_partition, result.LastOffset + 1, LeaderEpoch, Time,
+            Options.CommitTimeout).ConfigureAwait(false));
+    }
+
+    private static async ValueTask<GroupStatus> AwaitReplicatedAsync(ValueTask<ErrorCode> replicated) =>
+        ToGroupStatus(await replicated.ConfigureAwait(false));
+
+    // Kafka's reading of a write its replicas did not take: the leadership moved (the client looks the coordinator
+    // up again), or too few replicas are in sync (the client retries).
+    private static GroupStatus ToGroupStatus(ErrorCode replicated) => replicated switch
+    {
+        ErrorCode.None => GroupStatus.Ok,
+        ErrorCode.NotLeaderOrFollower => GroupStatus.NotCoordinator,
+        _ => GroupStatus.CoordinatorNotAvailable,
+    };
 
     // Kafka's reading of a failed coordinator write, as what the client can act on: a log that went offline means
     // this broker no longer coordinates (the client looks the coordinator up again).

@@ -46,4 +46,8 @@ public sealed record GroupCoordinatorOptions
     /// from Kafka), a commit larger than this gets INVALID_COMMIT_OFFSET_SIZE.
     /// </summary>
     public int MaxRecordBatchBytes { get; init; } = 1_048_588;
+
+    /// <summary>offsets.commit.timeout.ms: how long a write to <c>__consumer_offsets</c> waits for the in-sync
+    /// replicas before the client is told COORDINATOR_NOT_AVAILABLE and retries.</summary>
+    public TimeSpan CommitTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

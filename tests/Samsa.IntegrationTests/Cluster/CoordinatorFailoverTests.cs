@@ -125,21 +125,34 @@ public sealed class CoordinatorFailoverTests(ITestOutputHelper output)
         await Task.CompletedTask;
     }
 
-    // Group ids hash to partitions of __consumer_offsets; the first whose partition node 2 leads is coordinated by it.
+    // Group ids hash to partitions of __consumer_offsets: the first whose partition prefers node 2 (first in its
+    // replica list) is coordinated by it once node 2 leads that partition, which a preferred election ensures (a
+    // heartbeat late under load may have moved the leadership away).
     private static async Task<string> GroupCoordinatedByAsync(ProcessCluster cluster, int brokerId)
     {
+        const string offsets = "__consumer_offsets";
         using (IConsumer<string, string> probe = Consumer(cluster, "probe"))
         {
             // Looking the coordinator up creates __consumer_offsets (replicated on both brokers) on first use.
             probe.Subscribe(Topic);
-            probe.Consume(TimeSpan.FromMilliseconds(100));
+            await Eventually.TrueAsync(() =>
+            {
+                probe.Consume(TimeSpan.FromMilliseconds(100));
+                return FailoverTests.LeadersOf(cluster, offsets).Count == 50;
+            }, Deadline, "every partition of __consumer_offsets to have a leader");
             probe.Close();
         }
-        const string offsets = "__consumer_offsets";
-        Dictionary<int, int> leaders = await Eventually.ValueAsync(() => FailoverTests.LeadersOf(cluster, offsets),
-            l => l.Count == 50, Deadline, "every partition of __consumer_offsets to have a leader");
-        string group = Enumerable.Range(0, 1000).Select(i => $"group-{i}")
-            .First(g => leaders[Samsa.Broker.Groups.GroupHash.PartitionFor(g, 50)] == brokerId);
+        using IAdminClient admin = cluster.CreateAdmin();
+        List<PartitionMetadata> partitions = admin.GetMetadata(offsets, TimeSpan.FromSeconds(10)).Topics[0].Partitions;
+        string group = Enumerable.Range(0, 1000).Select(i => $"group-{i}").First(g =>
+            partitions.Single(p => p.PartitionId == Samsa.Broker.Groups.GroupHash.PartitionFor(g, 50)).Replicas[0]
+                == brokerId);
+        int partition = Samsa.Broker.Groups.GroupHash.PartitionFor(group, 50);
+        if (FailoverTests.LeadersOf(cluster, offsets).GetValueOrDefault(partition) != brokerId)
+            await admin.ElectLeadersAsync(ElectionType.Preferred, [new TopicPartition(offsets, partition)]);
+        await FailoverTests.WaitAsync(cluster,
+            () => FailoverTests.LeadersOf(cluster, offsets).GetValueOrDefault(partition) == brokerId,
+            $"node {brokerId} to lead {offsets}-{partition}");
         return group;
     }
 }
