@@ -38,6 +38,8 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
 
         using var ends = new LogEnds(bootstrap, workload.Topic);
         long before = await ends.SumAsync().ConfigureAwait(false);
+        if (ends.LastRetriedError is { } retried)
+            log.WriteLine($"  ({workload.Topic}: ListOffsets retried while its leaders settled: {retried})");
         Task<(double Cpu, long Rss, long Appended)> window = MeasureWindowAsync(windowStart, windowEnd, ends,
             cancellationToken);
         Thread[] threads = [.. producers.Select(p => new Thread(p.Run) { IsBackground = true, Name = "producer" })];
