@@ -45,7 +45,7 @@ broker_pid=$!
 serving_at() {
   local pid=$1 logfile=$2 at=""
   for _ in $(seq 1 300); do
-    at=$(grep -o 'serving Kafka clients at [0-9.]*:[0-9]*' "$logfile" | awk '{print $5}' || true)
+    at=$(grep -so 'serving Kafka clients at [0-9.]*:[0-9]*' "$logfile" | awk '{print $5}' || true)
     [ -n "$at" ] && { echo "$at"; return; }
     kill -0 "$pid" 2>/dev/null || { cat "$logfile" >&2; exit 1; }
     sleep 0.1
