@@ -19,7 +19,7 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
 
     public async Task<WorkloadResult> RunAsync(Workload workload, CancellationToken cancellationToken)
     {
-        await EnsureTopicAsync(workload.Topic, workload.Partitions, workload.TopicConfigs).ConfigureAwait(false);
+        await EnsureTopicAsync(workload).ConfigureAwait(false);
         log.WriteLine($"  {workload.Name}: {workload.Producers} producers, " +
             $"{(workload.Rate > 0 ? $"{workload.Rate:0} msg/s" : "unthrottled")}, " +
             $"{workload.Partitions} partitions, warm-up {workload.Warmup.TotalSeconds:0} s, " +
@@ -38,6 +38,8 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
 
         using var ends = new LogEnds(bootstrap, workload.Topic);
         long before = await ends.SumAsync().ConfigureAwait(false);
+        if (ends.LastRetriedError is { } retried)
+            log.WriteLine($"  ({workload.Topic}: ListOffsets retried while its leaders settled: {retried})");
         Task<(double Cpu, long Rss, long Appended)> window = MeasureWindowAsync(windowStart, windowEnd, ends,
             cancellationToken);
         Thread[] threads = [.. producers.Select(p => new Thread(p.Run) { IsBackground = true, Name = "producer" })];
@@ -110,7 +112,7 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
     public async Task<WorkloadResult> RunCatchUpAsync(Workload workload, long preloadBytes,
         CancellationToken cancellationToken)
     {
-        await EnsureTopicAsync(workload.Topic, workload.Partitions, workload.TopicConfigs).ConfigureAwait(false);
+        await EnsureTopicAsync(workload).ConfigureAwait(false);
         long messages = preloadBytes / workload.MessageBytes;
         log.WriteLine($"  {workload.Name}: preloading {preloadBytes / 1048576} MiB ({messages} messages)");
         var preload = new ProducerWorker(bootstrap, workload, 0, 0, 0, long.MaxValue, messages);
@@ -156,7 +158,7 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
     /// </summary>
     public async Task<WorkloadResult> RunIdleAsync(string topic, TimeSpan idle, CancellationToken cancellationToken)
     {
-        await EnsureTopicAsync(topic, 1, new Dictionary<string, string>()).ConfigureAwait(false);
+        await EnsureTopicAsync(new Workload { Name = "idle", Topic = topic, Partitions = 1 }).ConfigureAwait(false);
         log.WriteLine($"  idle: {idle.TotalSeconds:0} s of long polling, then one message");
         using IProducer<Null, byte[]> producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig
         {
@@ -286,8 +288,27 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
         }
     }
 
-    private async Task EnsureTopicAsync(string topic, int partitions, IReadOnlyDictionary<string, string> configs)
+    /// <summary>Waits until the cluster's metadata lists <paramref name="count"/> brokers, so a replicated topic can
+    /// be placed on all of them.</summary>
+    public async Task WaitForBrokersAsync(int count, TimeSpan timeout)
     {
+        using IAdminClient admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap })
+            .SetLogHandler((_, _) => { })
+            .Build();
+        var waited = Stopwatch.StartNew();
+        int listed;
+        while ((listed = admin.GetMetadata(TimeSpan.FromSeconds(10)).Brokers.Count) < count)
+        {
+            if (waited.Elapsed > timeout)
+                throw new InvalidOperationException($"{bootstrap} lists {listed} brokers after {timeout}, not {count}");
+            await Task.Delay(200).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Creates the workload's topic (partitions, replication factor, configs) unless it exists.</summary>
+    public async Task EnsureTopicAsync(Workload workload)
+    {
+        string topic = workload.Topic;
         using IAdminClient admin =
             new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build();
         if (!createTopics)
@@ -302,8 +323,8 @@ internal sealed class LoadRunner(string bootstrap, BrokerSampler broker, TextWri
         {
             await admin.CreateTopicsAsync([new TopicSpecification
             {
-                Name = topic, NumPartitions = partitions, ReplicationFactor = 1,
-                Configs = configs.ToDictionary(kv => kv.Key, kv => kv.Value),
+                Name = topic, NumPartitions = workload.Partitions, ReplicationFactor = workload.ReplicationFactor,
+                Configs = workload.TopicConfigs.ToDictionary(kv => kv.Key, kv => kv.Value),
             }]).ConfigureAwait(false);
         }
         catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.TopicAlreadyExists))

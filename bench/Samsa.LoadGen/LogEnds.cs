@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 
@@ -11,6 +12,7 @@ namespace Samsa.LoadGen;
 /// </summary>
 internal sealed class LogEnds : IDisposable
 {
+    private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(10);
     private readonly IAdminClient _admin;
     private readonly TopicPartitionOffsetSpec[] _request;
 
@@ -26,12 +28,31 @@ internal sealed class LogEnds : IDisposable
         })];
     }
 
+    // A replicated topic's partitions may answer with a retriable error for a moment after it is created, while its
+    // leaders learn that they lead (NOT_LEADER_OR_FOLLOWER, OFFSET_NOT_AVAILABLE): asked again for up to 10 s.
     public async Task<long> SumAsync()
     {
-        ListOffsetsResult result = await _admin.ListOffsetsAsync(_request,
-            new ListOffsetsOptions { RequestTimeout = TimeSpan.FromSeconds(30) }).ConfigureAwait(false);
-        return result.ResultInfos.Sum(r => r.TopicPartitionOffsetError.Offset.Value);
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                ListOffsetsResult result = await _admin.ListOffsetsAsync(_request,
+                    new ListOffsetsOptions { RequestTimeout = TimeSpan.FromSeconds(30) }).ConfigureAwait(false);
+                return result.ResultInfos.Sum(r => r.TopicPartitionOffsetError.Offset.Value);
+            }
+            catch (ListOffsetsException e) when (waited.Elapsed < RetryFor
+                && e.Result.ResultInfos.All(r => !r.TopicPartitionOffsetError.Error.IsFatal))
+            {
+                LastRetriedError = e.Result.ResultInfos.Select(r => r.TopicPartitionOffsetError.Error)
+                    .First(error => error.IsError).Reason;
+                await Task.Delay(100).ConfigureAwait(false);
+            }
+        }
     }
+
+    /// <summary>The last error a retried ListOffsets gave, for the log; null when none was retried.</summary>
+    public string? LastRetriedError { get; private set; }
 
     public void Dispose() => _admin.Dispose();
 }

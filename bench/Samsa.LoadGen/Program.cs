@@ -15,6 +15,16 @@ var brokerPid = new Option<int?>("--broker-pid")
     Description = "The broker's process id, to sample its CPU and RSS from /proc.",
 };
 
+var clusterBootstrap = new Option<string?>("--cluster-bootstrap")
+{
+    Description = "host:port of a two-broker cluster for the replicated rows (bench/run.sh starts one); without it " +
+        "they are skipped.",
+};
+var killPid = new Option<int?>("--kill-pid")
+{
+    Description = "The process id of the cluster's node 2, which the failover row SIGKILLs.",
+};
+
 var dataDir = new Option<string>("--data-dir")
 {
     Description = "A directory on the disk of the broker's logs, where fio measures writes.",
@@ -35,7 +45,7 @@ var noMock = new Option<bool>("--no-mock")
 };
 var suite = new Command("suite", "Run every benchmark row and print the table.")
 {
-    bootstrap, brokerPid, dataDir, resultsDir, quick, noLimits, noMock,
+    bootstrap, brokerPid, clusterBootstrap, killPid, dataDir, resultsDir, quick, noLimits, noMock,
 };
 suite.SetAction(async (result, cancellationToken) =>
 {
@@ -44,6 +54,8 @@ suite.SetAction(async (result, cancellationToken) =>
     {
         Bootstrap = result.GetValue(bootstrap)!,
         BrokerPid = result.GetValue(brokerPid),
+        ClusterBootstrap = result.GetValue(clusterBootstrap),
+        KillPid = result.GetValue(killPid),
         DataDirectory = result.GetValue(dataDir)!,
         ResultsDirectory = result.GetValue(resultsDir)!,
         MeasureLimits = !result.GetValue(noLimits),

@@ -11,6 +11,12 @@ internal sealed record SuiteOptions
 
     public int? BrokerPid { get; init; }
 
+    /// <summary>host:port of a two-broker cluster for the replicated rows; null skips them.</summary>
+    public string? ClusterBootstrap { get; init; }
+
+    /// <summary>The process id of the cluster's node 2 (not the controller), which the failover row SIGKILLs.</summary>
+    public int? KillPid { get; init; }
+
     /// <summary>A directory on the disk of the broker's logs, for fio.</summary>
     public required string DataDirectory { get; init; }
 
@@ -94,6 +100,8 @@ internal sealed partial class Suite(SuiteOptions options, TextWriter log)
             await IdempotencePairsAsync(Measure, IdempotencePairs, "");
         double idempotenceRatio = Median(ratios);
         rows.Add(IdempotenceRow(ratios, all, idempotent, idempotenceRatio));
+
+        rows.AddRange(await ClusterRowsAsync(produce, cancellationToken));
 
         if (options.Mock)
             rows.AddRange(await ReferenceRowsAsync(produce, small, idempotenceRatio, cancellationToken));

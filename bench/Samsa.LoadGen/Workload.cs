@@ -17,6 +17,9 @@ internal sealed record Workload
 
     public int Partitions { get; init; } = 8;
 
+    /// <summary>The topic's replication factor: 1 on the single broker, 2 for the cluster rows.</summary>
+    public short ReplicationFactor { get; init; } = 1;
+
     /// <summary>Topic configs set when the topic is created (flush.mode=fsync for the durable row).</summary>
     public IReadOnlyDictionary<string, string> TopicConfigs { get; init; } = new Dictionary<string, string>();
 
