@@ -22,6 +22,22 @@ public sealed class CheckpointTests
         Assert.False(File.Exists(path + ".tmp"));
     }
 
+    [Fact]
+    public void High_watermarks_are_kept_in_the_log_dirs_replication_offset_checkpoint()
+    {
+        using var root = new TempDirectory();
+        LogDirectory directory = LogDirectory.Open(root.Path);
+        Assert.Empty(directory.ReadHighWatermarks());
+
+        Assert.True(directory.WriteHighWatermarks(new Dictionary<TopicPartition, long>
+        {
+            [new TopicPartition("orders", 3)] = 1200,
+        }));
+
+        Assert.Equal("0\n1\norders 3 1200\n", File.ReadAllText(root.Combine("replication-offset-checkpoint")));
+        Assert.Equal(1200, LogDirectory.Open(root.Path).ReadHighWatermarks()[new TopicPartition("orders", 3)]);
+    }
+
     [Theory]
     [InlineData("1\n0\n")]
     [InlineData("0\n2\nt 0 1\n")]

@@ -27,6 +27,7 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
     private readonly TimeProvider _time;
     private readonly IsrUpdater? _isrUpdater;
     private readonly Dictionary<TopicPartition, long> _checkpointedHighWatermarks;
+    private readonly Dictionary<LogDirectory, Dictionary<TopicPartition, long>> _lastWritten = [];
     private BrokerConfigValues _brokerConfigs;
 
     /// <param name="nodeId">This broker.</param>
@@ -171,7 +172,9 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
     }
 
     /// <summary>Writes every partition's high watermark to its log dir's <c>replication-offset-checkpoint</c>, so a
-    /// restarted broker starts from what was visible rather than from zero.</summary>
+    /// restarted broker starts from what was visible rather than from zero; a directory whose figures have not
+    /// changed since the last write is left alone (an idle broker does not rewrite and sync it every few
+    /// seconds).</summary>
     public void CheckpointHighWatermarks()
     {
         var byDirectory = new Dictionary<LogDirectory, Dictionary<TopicPartition, long>>();
@@ -187,9 +190,13 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
             foreach (LogDirectory directory in _logs.LogDirectories)
             {
                 Dictionary<TopicPartition, long> offsets = byDirectory.GetValueOrDefault(directory) ?? [];
+                if (_lastWritten.TryGetValue(directory, out Dictionary<TopicPartition, long>? last)
+                    && last.Count == offsets.Count && offsets.All(e => last.GetValueOrDefault(e.Key, -1) == e.Value))
+                    continue;
                 if (directory.WriteHighWatermarks(offsets))
                 {
                     foreach ((TopicPartition tp, long offset) in offsets) _checkpointedHighWatermarks[tp] = offset;
+                    _lastWritten[directory] = offsets;
                 }
             }
         }
