@@ -77,12 +77,12 @@ internal sealed partial class Partition
         int[] current;
         lock (_lock)
         {
-            long lowWatermark = _leader?.LowWatermark(_isr, Log.LogStartOffset) ?? 0;
+            long startBefore = _leader?.Follower(replicaId)?.LogStartOffset ?? -1;
             if (_leader is null
                 || !_leader.OnFollowerFetch(replicaId, fetchOffset, Log.LogEndOffset, followerLogStart))
                 return;
-            advanced = AdvanceHighWatermarkLocked()
-                || _leader.LowWatermark(_isr, Log.LogStartOffset) > lowWatermark;
+            // A follower's log start that rose may complete a record deletion waiting on the low watermark.
+            advanced = AdvanceHighWatermarkLocked() | (followerLogStart > startBefore);
             current = _isr;
             if (!current.Contains(replicaId) && CanProposeLocked())
             {

@@ -26,7 +26,9 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
     private readonly ConcurrentDictionary<TopicPartition, Partition> _partitions = new();
     private readonly TimeProvider _time;
     private readonly IsrUpdater? _isrUpdater;
+    // The high watermarks found at start-up: where a partition opened later starts (clamped to its log). Read-only.
     private readonly Dictionary<TopicPartition, long> _checkpointedHighWatermarks;
+    // What the checkpoint job last wrote per directory, so an unchanged file is not rewritten.
     private readonly Dictionary<LogDirectory, Dictionary<TopicPartition, long>> _lastWritten = [];
     private BrokerConfigValues _brokerConfigs;
 
@@ -145,9 +147,7 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
                 Log.ReplicaOffline(_logger, tp.Topic, tp.Partition);
                 continue;
             }
-            long highWatermark;
-            lock (_checkpointedHighWatermarks)
-                highWatermark = _checkpointedHighWatermarks.GetValueOrDefault(tp, 0);
+            long highWatermark = _checkpointedHighWatermarks.GetValueOrDefault(tp, 0);
             _partitions[tp] = new Partition(_nodeId, tp, topic.TopicId, log, state, highWatermark, _time, _isrUpdater);
             LogLeadership(tp, state, log.LogEndOffset);
         }
@@ -185,7 +185,7 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
                 byDirectory[directory] = offsets = [];
             offsets[partition.TopicPartition] = partition.HighWatermark;
         }
-        lock (_checkpointedHighWatermarks)
+        lock (_lastWritten)
         {
             foreach (LogDirectory directory in _logs.LogDirectories)
             {
@@ -193,11 +193,7 @@ internal sealed partial class ReplicaManager : IMetadataPublisher, IDisposable
                 if (_lastWritten.TryGetValue(directory, out Dictionary<TopicPartition, long>? last)
                     && last.Count == offsets.Count && offsets.All(e => last.GetValueOrDefault(e.Key, -1) == e.Value))
                     continue;
-                if (directory.WriteHighWatermarks(offsets))
-                {
-                    foreach ((TopicPartition tp, long offset) in offsets) _checkpointedHighWatermarks[tp] = offset;
-                    _lastWritten[directory] = offsets;
-                }
+                if (directory.WriteHighWatermarks(offsets)) _lastWritten[directory] = offsets;
             }
         }
     }
