@@ -61,14 +61,20 @@ public sealed class CoordinatorFailoverTests(ITestOutputHelper output)
     {
         await using ProcessCluster cluster = await ProcessCluster.StartAsync(brokers: 2, start: false);
         await cluster.Node(1).StartAsync();
-        using (IConsumer<string, string> early = Consumer(cluster, "early"))
+        using (IAdminClient admin = cluster.CreateAdmin(cluster.Node(1).BootstrapServers))
+        {
+            await admin.CreateTopicsAsync([new TopicSpecification { Name = "early", NumPartitions = 1,
+                ReplicationFactor = 1 }]);
+        }
+        using (IConsumer<string, string> early = Consumer(cluster, "early", cluster.Node(1).BootstrapServers))
         {
             // A group before the second broker exists: __consumer_offsets is created with one replica.
-            early.Subscribe("none-yet");
+            early.Subscribe("early");
             await Eventually.TrueAsync(() =>
             {
                 early.Consume(TimeSpan.FromMilliseconds(200));
-                return FailoverTests.LeadersOf(cluster, "__consumer_offsets").Count == 50;
+                return FailoverTests.LeadersOf(cluster, "__consumer_offsets", cluster.Node(1).BootstrapServers)
+                    .Count == 50;
             }, Deadline, "__consumer_offsets to be created on node 1");
             early.Close();
         }
@@ -99,10 +105,11 @@ public sealed class CoordinatorFailoverTests(ITestOutputHelper output)
         }
     }
 
-    private static IConsumer<string, string> Consumer(ProcessCluster cluster, string group) =>
+    private static IConsumer<string, string> Consumer(ProcessCluster cluster, string group,
+        string? bootstrap = null) =>
         new ConsumerBuilder<string, string>(new ConsumerConfig
         {
-            BootstrapServers = cluster.BootstrapServers,
+            BootstrapServers = bootstrap ?? cluster.BootstrapServers,
             GroupId = group,
             EnableAutoCommit = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
@@ -143,13 +150,24 @@ public sealed class CoordinatorFailoverTests(ITestOutputHelper output)
             probe.Close();
         }
         using IAdminClient admin = cluster.CreateAdmin();
-        List<PartitionMetadata> partitions = admin.GetMetadata(offsets, TimeSpan.FromSeconds(10)).Topics[0].Partitions;
-        string group = Enumerable.Range(0, 1000).Select(i => $"group-{i}").First(g =>
-            partitions.Single(p => p.PartitionId == Samsa.Broker.Groups.GroupHash.PartitionFor(g, 50)).Replicas[0]
-                == brokerId);
+        List<PartitionMetadata> partitions = await Eventually.ValueAsync(
+            () => admin.GetMetadata(offsets, TimeSpan.FromSeconds(10)).Topics[0].Partitions,
+            ps => ps.Count == 50 && ps.All(p => p.Replicas.Length == 2), Deadline,
+            "Metadata to list every partition of __consumer_offsets with two replicas");
+        PartitionMetadata At(string g) =>
+            partitions.Single(p => p.PartitionId == Samsa.Broker.Groups.GroupHash.PartitionFor(g, 50));
+        string[] groups = [.. Enumerable.Range(0, 1000).Select(i => $"group-{i}")];
+        string group = groups.FirstOrDefault(g => At(g).Leader == brokerId)
+            ?? groups.First(g => At(g).Replicas[0] == brokerId);
         int partition = Samsa.Broker.Groups.GroupHash.PartitionFor(group, 50);
-        if (FailoverTests.LeadersOf(cluster, offsets).GetValueOrDefault(partition) != brokerId)
+        try
+        {
             await admin.ElectLeadersAsync(ElectionType.Preferred, [new TopicPartition(offsets, partition)]);
+        }
+        catch (ElectLeadersException)
+        {
+            // ELECTION_NOT_NEEDED: node 2 leads it already.
+        }
         await FailoverTests.WaitAsync(cluster,
             () => FailoverTests.LeadersOf(cluster, offsets).GetValueOrDefault(partition) == brokerId,
             $"node {brokerId} to lead {offsets}-{partition}");

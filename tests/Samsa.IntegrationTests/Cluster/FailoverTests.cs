@@ -117,10 +117,12 @@ public sealed class FailoverTests(ITestOutputHelper output)
             $"every partition of {topic} to have a leader");
     }
 
-    /// <summary>Each partition's leader, from Metadata (partitions without one left out).</summary>
-    internal static Dictionary<int, int> LeadersOf(ProcessCluster cluster, string topic = Topic)
+    /// <summary>Each partition's leader, from Metadata asked of <paramref name="bootstrap"/> (default: every node),
+    /// partitions without one left out.</summary>
+    internal static Dictionary<int, int> LeadersOf(ProcessCluster cluster, string topic = Topic,
+        string? bootstrap = null)
     {
-        using IAdminClient admin = cluster.CreateAdmin();
+        using IAdminClient admin = cluster.CreateAdmin(bootstrap);
         try
         {
             TopicMetadata? found = admin.GetMetadata(topic, TimeSpan.FromSeconds(5)).Topics
